@@ -1,0 +1,101 @@
+// Matches a request path against the contract's path templates.
+// Literal segments beat `{param}` segments at the first position where two templates differ
+// (`/chat/v1/session/note/{id}` wins over `/chat/v1/session/{id}/...` for `/chat/v1/session/note/x`).
+// The raw path is split on `/` BEFORE percent-decoding, so `a%2Fb` stays one segment.
+import type { ContractOperation } from './openapi.mts';
+
+type Segment = { literal: string } | { param: string };
+
+interface CompiledRoute {
+	operation: ContractOperation;
+	segments: Segment[];
+}
+
+export type RouteMatch =
+	| { kind: 'matched'; operation: ContractOperation; pathParams: Record<string, string> }
+	/** A template matches the path but not with this method. */
+	| { kind: 'method-not-allowed'; allowed: string[] }
+	| { kind: 'not-found' }
+	/** A segment carries broken percent-encoding. */
+	| { kind: 'bad-path'; segment: string };
+
+function compile(template: string): Segment[] {
+	return template
+		.split('/')
+		.slice(1)
+		.map((part) => {
+			const param = /^\{([^}]+)\}$/.exec(part);
+			return param ? { param: param[1] } : { literal: part };
+		});
+}
+
+/** Splits a raw (still percent-encoded) pathname into decoded segments; a single trailing slash is ignored. */
+function splitPath(rawPath: string): { segments: string[] } | { badSegment: string } {
+	const trimmed = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+	const segments: string[] = [];
+	for (const raw of trimmed.split('/').slice(1)) {
+		try {
+			segments.push(decodeURIComponent(raw));
+		} catch {
+			return { badSegment: raw };
+		}
+	}
+	return { segments };
+}
+
+/** -1 if `a` is more specific than `b` (literal earlier), 1 if less, 0 if equal. */
+function compareSpecificity(a: Segment[], b: Segment[]): number {
+	for (let i = 0; i < a.length; i++) {
+		const aLiteral = 'literal' in a[i];
+		const bLiteral = 'literal' in b[i];
+		if (aLiteral !== bLiteral) return aLiteral ? -1 : 1;
+	}
+	return 0;
+}
+
+export class OpenApiRouter {
+	private readonly bySegmentCount = new Map<number, CompiledRoute[]>();
+
+	constructor(operations: ContractOperation[]) {
+		for (const operation of operations) {
+			const segments = compile(operation.path);
+			const bucket = this.bySegmentCount.get(segments.length) ?? [];
+			bucket.push({ operation, segments });
+			this.bySegmentCount.set(segments.length, bucket);
+		}
+		for (const routes of this.bySegmentCount.values()) {
+			routes.sort((a, b) => compareSpecificity(a.segments, b.segments));
+		}
+	}
+
+	match(method: string, rawPath: string): RouteMatch {
+		const split = splitPath(rawPath);
+		if ('badSegment' in split) return { kind: 'bad-path', segment: split.badSegment };
+		const candidates = this.bySegmentCount.get(split.segments.length) ?? [];
+		const allowed: string[] = [];
+		// Candidates are sorted most-specific first, so the first full match with the method wins.
+		for (const route of candidates) {
+			const pathParams = matchSegments(route.segments, split.segments);
+			if (pathParams === null) continue;
+			if (route.operation.method === method.toUpperCase()) {
+				return { kind: 'matched', operation: route.operation, pathParams };
+			}
+			allowed.push(route.operation.method);
+		}
+		return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
+	}
+}
+
+function matchSegments(template: Segment[], actual: string[]): Record<string, string> | null {
+	const params: Record<string, string> = {};
+	for (let i = 0; i < template.length; i++) {
+		const segment = template[i];
+		if ('literal' in segment) {
+			if (segment.literal !== actual[i]) return null;
+		} else {
+			if (actual[i] === '') return null;
+			params[segment.param] = actual[i];
+		}
+	}
+	return params;
+}
