@@ -14,6 +14,12 @@ if [ -f "$stamp" ] && [ -x "$n8n_bin" ] && [ -x "$node_dir/bin/node" ]; then
   exit 0
 fi
 mkdir -p "$rt/node" "$rt/n8n"
+# One install at a time: parallel test runs on a fresh machine would otherwise corrupt the same tree.
+exec 9>"$rt/.install.lock"
+flock 9
+if [ -f "$stamp" ] && [ -x "$n8n_bin" ] && [ -x "$node_dir/bin/node" ]; then
+  exit 0
+fi
 if [ ! -x "$node_dir/bin/node" ]; then
   echo "[runtime] installing Node $NODE_VERSION for n8n" >&2
   (cd "$rt/node" && [ -f package.json ] || echo '{"private":true}' > package.json)
@@ -29,5 +35,7 @@ fi
 echo "[runtime] building sqlite3 against Node $NODE_VERSION" >&2
 (cd "$rt/n8n" && npm rebuild sqlite3 --nodedir="$node_dir" >&2)
 "$n8n_bin" --version >/dev/null
+# `n8n --version` returns before loading any native addon: check the database driver really loads on Node 24.
+(cd "$rt/n8n" && node -e "require('sqlite3')")
 touch "$stamp"
 echo "[runtime] n8n $N8N_VERSION ready in $rt" >&2
