@@ -1,0 +1,35 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { router } from './actions/router';
+import { wtsChatProperties } from './description';
+import * as loadOptions from './methods/loadOptions';
+
+export class WtsChat implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WTS Chat',
+		name: 'wtsChat',
+		icon: { light: 'file:wtsChat.svg', dark: 'file:wtsChat.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Send WhatsApp and Instagram messages and manage contacts, sessions and CRM cards on WTS Chat',
+		defaults: { name: 'WTS Chat' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'wtsChatApi', required: true }],
+		properties: wtsChatProperties,
+	};
+
+	methods = { loadOptions };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

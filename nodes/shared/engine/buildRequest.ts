@@ -1,0 +1,112 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { pathTo, type ApiRequest } from '../transport/apiClient';
+import { fieldLabel, isTopLevel, optionalCollectionOf } from './fieldLabels';
+import { fieldError, parseJsonField } from './inputErrors';
+import type { FieldSpec, OperationSpec } from './operationTable';
+
+const isBlank = (value: unknown) =>
+	value === undefined ||
+	value === null ||
+	(typeof value === 'string' && value.trim() === '') ||
+	(Array.isArray(value) && value.length === 0);
+
+interface Reader {
+	ctx: IExecuteFunctions;
+	itemIndex: number;
+}
+
+/** Converts one n8n parameter value to its wire value, refusing what the contract cannot accept. */
+function wireValue(reader: Reader, field: FieldSpec, value: unknown, label: string): unknown {
+	const { ctx, itemIndex } = reader;
+	switch (field.type) {
+		case 'number': {
+			const number = typeof value === 'number' ? value : Number(String(value).trim());
+			if (!Number.isFinite(number)) {
+				throw fieldError(ctx, itemIndex, `"${label}" must be a number`, `Got "${String(value)}". Enter a number.`);
+			}
+			return number;
+		}
+		case 'boolean':
+			if (typeof value === 'boolean') return value;
+			if (value === 'true' || value === 'false') return value === 'true';
+			throw fieldError(ctx, itemIndex, `"${label}" must be true or false`, `Got "${String(value)}".`);
+		case 'dateTime': {
+			const date = new Date(String(value));
+			if (Number.isNaN(date.getTime())) {
+				throw fieldError(ctx, itemIndex, `"${label}" is not a valid date`, `Got "${String(value)}". Use ISO 8601, e.g. 2026-01-31T12:00:00Z.`);
+			}
+			return date.toISOString();
+		}
+		case 'json':
+			return parseJsonField(ctx, itemIndex, label, value);
+		case 'list': {
+			const entries = Array.isArray(value)
+				? value
+				: String(value)
+						.split(',')
+						.map((entry) => entry.trim())
+						.filter(Boolean);
+			if (field.itemType !== 'number') return entries.map(String);
+			return entries.map((entry) => wireValue(reader, { ...field, type: 'number' }, entry, label));
+		}
+		case 'object': {
+			if (typeof value === 'string') return parseJsonField(ctx, itemIndex, label, value);
+			return objectValue(reader, field.fields ?? [], (value ?? {}) as IDataObject, label);
+		}
+		case 'objectList': {
+			if (typeof value === 'string') return parseJsonField(ctx, itemIndex, label, value);
+			const entries = Array.isArray(value) ? value : ((value as IDataObject)?.values as IDataObject[] | undefined) ?? [];
+			return entries.map((entry, n) => objectValue(reader, field.fields ?? [], entry as IDataObject, `${label} ${n + 1}`));
+		}
+		default:
+			if (typeof value === 'object') return value;
+			return String(value);
+	}
+}
+
+function objectValue(reader: Reader, fields: FieldSpec[], value: IDataObject, parentLabel: string): IDataObject {
+	const out: IDataObject = {};
+	for (const field of fields) {
+		const label = `${parentLabel} › ${fieldLabel(field)}`;
+		const raw = value[field.name];
+		if (isBlank(raw)) {
+			if (field.required) {
+				throw fieldError(reader.ctx, reader.itemIndex, `"${label}" is required`, `Add "${fieldLabel(field)}" under "${parentLabel}".`);
+			}
+			continue;
+		}
+		out[field.key] = wireValue(reader, field, raw, label) as IDataObject[keyof IDataObject];
+	}
+	return out;
+}
+
+/** Reads an operation's parameters for one item into path, query and body. */
+export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: OperationSpec, preset: IDataObject = {}): ApiRequest {
+	const reader: Reader = { ctx, itemIndex };
+	const optional = ctx.getNodeParameter(optionalCollectionOf(op).name, itemIndex, {}) as IDataObject;
+	const pathValues: Record<string, string> = {};
+	const qs: IDataObject = {};
+	let body: IDataObject | unknown = op.body && op.body !== 'root' ? {} : undefined;
+	for (const field of op.fields) {
+		const label = fieldLabel(field);
+		let raw = field.name in preset ? preset[field.name] : isTopLevel(field) ? ctx.getNodeParameter(field.name, itemIndex, '') : optional[field.name];
+		if (typeof raw === 'string' && field.type !== 'json') raw = raw.trim();
+		if (isBlank(raw) || (field.type === 'object' && typeof raw === 'object' && Object.keys(raw as object).length === 0 && !field.required)) {
+			if (field.required) {
+				throw fieldError(ctx, itemIndex, `"${label}" is required`, `Fill in "${label}" for this item.`);
+			}
+			continue;
+		}
+		const value = wireValue(reader, field, raw, label);
+		if (value === undefined) continue;
+		if (field.in === 'path') pathValues[field.key] = String(value);
+		else if (field.in === 'query') qs[field.key] = value as IDataObject[keyof IDataObject];
+		else if (op.body === 'root') body = value;
+		else (body as IDataObject)[field.key] = value as IDataObject[keyof IDataObject];
+	}
+	const request: ApiRequest = { method: op.method, path: pathTo(op.path, pathValues), itemIndex };
+	if (Object.keys(qs).length) request.qs = qs;
+	if (body !== undefined) request.body = body;
+	return request;
+}

@@ -1,0 +1,193 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { fieldLabel, isTopLevel, optionalCollectionOf } from './fieldLabels';
+import type { FieldSpec, OperationSpec, OperationTable } from './operationTable';
+
+/** An operation written by hand (actions/<resource>/<op>.operation.ts), listed beside the generated ones. */
+export interface HandMadeOperationInfo {
+	resource: string;
+	value: string;
+	name: string;
+	action: string;
+	description: INodeProperties[];
+}
+
+/** Names a loadOptions method that fills a field's dropdown. */
+export type PickerFor = (op: OperationSpec, field: FieldSpec) => string | undefined;
+
+export interface DescribeInput {
+	table: OperationTable;
+	handMade: HandMadeOperationInfo[];
+	/** Generated operations that a hand-made one replaces. */
+	replaced: Set<string>;
+	pickerFor: PickerFor;
+	/** Extra top-level parameters shown on every generated operation (e.g. Chatwoot's account override). */
+	commonFields?: (op: OperationSpec) => INodeProperties[];
+}
+
+const showFor = (op: { resource: string; id?: string; value?: string }) => ({
+	show: { resource: [op.resource], operation: [op.id ?? op.value ?? ''] },
+});
+
+function placeholderOf(field: FieldSpec): string | undefined {
+	if (field.type === 'list' && !field.options) return 'Comma-separated values';
+	return undefined;
+}
+
+/** One field as an n8n parameter; children of objects become nested collections. */
+export function fieldProperty(op: OperationSpec, field: FieldSpec, pickerFor: PickerFor, topLevel: boolean): INodeProperties {
+	const base = {
+		displayName: fieldLabel(field),
+		name: field.name,
+		...(field.description ? { description: field.description } : {}),
+		...(topLevel && field.required ? { required: true } : {}),
+	};
+	const picker = pickerFor(op, field);
+	if (picker && (field.type === 'string' || field.type === 'list')) {
+		const multi = field.type === 'list';
+		return {
+			...base,
+			type: multi ? 'multiOptions' : 'options',
+			typeOptions: { loadOptionsMethod: picker },
+			default: multi ? [] : '',
+			description: `${field.description ? `${field.description} ` : ''}Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		};
+	}
+	switch (field.type) {
+		case 'number':
+			return { ...base, type: 'number', default: 0 };
+		case 'boolean':
+			return { ...base, type: 'boolean', default: false };
+		case 'dateTime':
+			return { ...base, type: 'dateTime', default: '' };
+		case 'json':
+			return { ...base, type: 'json', default: field.key === 'body' ? '[]' : '{}' };
+		case 'list':
+			if (field.options) {
+				return { ...base, type: 'multiOptions', options: toOptions(field.options), default: [] };
+			}
+			return { ...base, type: 'string', default: '', placeholder: placeholderOf(field) };
+		case 'object':
+			return {
+				...base,
+				type: 'collection',
+				placeholder: 'Add Field',
+				default: {},
+				options: (field.fields ?? []).map((child) => fieldProperty(op, child, pickerFor, false)),
+			};
+		case 'objectList':
+			return {
+				...base,
+				type: 'fixedCollection',
+				placeholder: 'Add Entry',
+				typeOptions: { multipleValues: true },
+				default: {},
+				options: [
+					{
+						displayName: 'Entry',
+						name: 'values',
+						values: (field.fields ?? []).map((child) => fieldProperty(op, child, pickerFor, false)),
+					},
+				],
+			};
+		default:
+			if (field.options) {
+				return { ...base, type: 'options', options: toOptions(field.options), default: topLevel ? field.options[0] : '' };
+			}
+			return { ...base, type: 'string', default: '' };
+	}
+}
+
+function toOptions(values: string[]): INodePropertyOptions[] {
+	return values.map((value) => ({ name: value, value }));
+}
+
+function operationProperties(op: OperationSpec, input: DescribeInput): INodeProperties[] {
+	const displayOptions = showFor(op);
+	const props: INodeProperties[] = [...(input.commonFields?.(op) ?? [])].map((p) => ({ ...p, displayOptions }));
+	const optional: INodeProperties[] = [];
+	for (const field of op.fields) {
+		if (isTopLevel(field)) props.push({ ...fieldProperty(op, field, input.pickerFor, true), displayOptions });
+		else optional.push(fieldProperty(op, field, input.pickerFor, false));
+	}
+	if (op.pagination) {
+		props.push(
+			{
+				displayName: 'Return All',
+				name: 'returnAll',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to return all results or only up to a given limit',
+				displayOptions,
+			},
+			{
+				displayName: 'Limit',
+				name: 'limit',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 50,
+				description: 'Max number of results to return',
+				displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
+			},
+		);
+	}
+	if (optional.length) {
+		const collection = optionalCollectionOf(op);
+		props.push({
+			displayName: collection.displayName,
+			name: collection.name,
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions,
+			options: optional.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		});
+	}
+	return props;
+}
+
+/** Resource selector, one operation selector per resource, and every operation's fields. */
+export function describeOperations(input: DescribeInput): INodeProperties[] {
+	const { table, handMade, replaced } = input;
+	const generated = table.operations.filter((op) => !replaced.has(op.id));
+	const resourceNames = new Map(table.resources.map((r) => [r.value, r.name]));
+	const resourceOptions = [...resourceNames].map(([value, name]) => ({ name, value })).sort((a, b) => a.name.localeCompare(b.name));
+	const resourceProperty: INodeProperties = {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: resourceOptions,
+		default: '',
+	};
+	resourceProperty.default = resourceOptions[0]?.value ?? '';
+	const properties: INodeProperties[] = [resourceProperty];
+	for (const [resource] of resourceNames) {
+		const options: INodePropertyOptions[] = [
+			...generated.filter((op) => op.resource === resource).map((op) => ({ name: op.name, value: op.id, action: op.action })),
+			...handMade.filter((op) => op.resource === resource).map((op) => ({ name: op.name, value: op.value, action: op.action })),
+		].sort((a, b) => a.name.localeCompare(b.name));
+		if (!options.length) continue;
+		properties.push({
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [resource] } },
+			options,
+			default: String(options[0].value),
+		});
+	}
+	for (const op of handMade) {
+		properties.push(...op.description.map((p) => ({ ...p, displayOptions: mergeShow(p, showFor(op)) })));
+	}
+	for (const op of generated) properties.push(...operationProperties(op, input));
+	return properties;
+}
+
+function mergeShow(property: INodeProperties, base: ReturnType<typeof showFor>): INodeProperties['displayOptions'] {
+	return {
+		...property.displayOptions,
+		show: { ...base.show, ...property.displayOptions?.show },
+	};
+}

@@ -1,0 +1,27 @@
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+
+/** A refusal before any request is sent, naming the field and the item. */
+export function fieldError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+}
+
+/** Parses a JSON field given as an object or as a JSON string; says which field is wrong otherwise. */
+export function parseJsonField(ctx: IExecuteFunctions, itemIndex: number, label: string, value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	if (value.trim() === '') return undefined;
+	try {
+		return JSON.parse(value) as unknown;
+	} catch (error) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			`Invalid JSON in "${label}"`,
+			`"${label}" must be valid JSON (${(error as Error).message}). Use an object or array, e.g. {"key": "value"}.`,
+		);
+	}
+}

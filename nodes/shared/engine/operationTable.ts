@@ -1,0 +1,83 @@
+/**
+ * The operation table: plain data generated at build time from an API contract (scripts/generate-operations.mts).
+ * Nodes read it to describe their fields and to build requests; nothing parses a contract at n8n start-up.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type FieldType =
+	| 'string'
+	| 'number'
+	| 'boolean'
+	| 'dateTime'
+	/** A free-form JSON value (object or array) the contract does not describe field by field. */
+	| 'json'
+	/** An array of scalars, entered as a comma-separated list. */
+	| 'list'
+	/** An object whose properties the contract describes: `fields` holds them. */
+	| 'object'
+	/** An array of described objects: `fields` holds the properties of one entry. */
+	| 'objectList';
+
+export interface FieldSpec {
+	/** Parameter name in n8n (camelCase, unique within its operation level). */
+	name: string;
+	/** Name on the wire. For body fields, the property name within its parent object. */
+	key: string;
+	in: 'path' | 'query' | 'body';
+	type: FieldType;
+	required?: boolean;
+	/** Allowed values; with type `list`, several may be chosen. */
+	options?: string[];
+	/** For type `list`: what each entry is. */
+	itemType?: 'string' | 'number';
+	description?: string;
+	fields?: FieldSpec[];
+}
+
+export type PaginationSpec =
+	/** Numbered pages with a "more pages" flag or a total page count (WTS). */
+	| {
+			style: 'pageNumber';
+			in: 'query' | 'body';
+			pageParam: string;
+			sizeParam?: string;
+			pageSize?: number;
+			itemsPath: string;
+			hasMorePath?: string;
+	  }
+	/** Numbered pages that end with a short or empty page (Chatwoot). */
+	| { style: 'page'; pageParam: string; pageSize: number; itemsPath: string }
+	/** Older records are fetched by passing the oldest id seen (Chatwoot messages). */
+	| { style: 'cursorBefore'; param: string; idField: string; itemsPath: string }
+	/** One answer holds the whole list. */
+	| { style: 'none'; itemsPath: string };
+
+export interface OperationSpec {
+	/** The contract's operationId, also the `operation` value in n8n. */
+	id: string;
+	/** n8n resource value. */
+	resource: string;
+	/** Display name of the operation ("Send Text"). */
+	name: string;
+	/** Sentence shown under the operation (n8n's `action`). */
+	action: string;
+	method: HttpMethod;
+	path: string;
+	fields: FieldSpec[];
+	/** `root` bodies are a JSON array or value passed whole (field `body`). */
+	body?: 'json' | 'multipart' | 'root';
+	pagination?: PaginationSpec;
+	/** The API family, for contracts that mix several (Chatwoot application / client / platform). */
+	api?: string;
+}
+
+export interface ResourceSpec {
+	value: string;
+	name: string;
+}
+
+export interface OperationTable {
+	resources: ResourceSpec[];
+	operations: OperationSpec[];
+}

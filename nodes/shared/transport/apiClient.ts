@@ -1,0 +1,271 @@
+import {
+	sleep,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IWebhookFunctions,
+	type NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
+
+import { toNodeApiError } from './apiError';
+import type { ApiProfile } from './apiProfile';
+import { limiterFor, type SlidingWindowLimiter } from './rateLimiter';
+import { redactText } from './redact';
+import { backoffMs, mayRetry, parseRetryAfter, type FailureKind } from './retryPolicy';
+
+export type TransportContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+export interface TransportSettings {
+	timeoutMs: number;
+	/** Attempts after the first, for failures that may be retried. */
+	maxRetries: number;
+	/** Pace requests to the platform's published limits before the server has to refuse them. */
+	paceToLimits: boolean;
+	skipSslCertificateValidation?: boolean;
+	proxy?: IHttpRequestOptions['proxy'];
+	/** Told about every 429 and every success, so the item runner can adapt its concurrency. */
+	onRateLimited?: () => void;
+	onSuccess?: () => void;
+}
+
+export const DEFAULT_SETTINGS: TransportSettings = { timeoutMs: 60_000, maxRetries: 5, paceToLimits: true };
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path below the base URL, already built with `pathTo` so ids are encoded. */
+	path: string;
+	qs?: IDataObject;
+	/** A JSON value, or raw bytes (multipart bodies, uploads). */
+	body?: unknown;
+	headers?: Record<string, string>;
+	/** `binary` answers with the raw bytes instead of parsed JSON. */
+	response?: 'json' | 'binary';
+	itemIndex?: number;
+	timeoutMs?: number;
+}
+
+export interface ApiResponse<T> {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: T;
+}
+
+interface RawResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+/** Why one attempt produced no usable answer. */
+interface AttemptFailure {
+	kind: FailureKind;
+	detail: string;
+	retryAfterMs?: number;
+	response?: RawResponse;
+}
+
+type Attempt = { ok: true; response: RawResponse; body: unknown } | { ok: false; failure: AttemptFailure };
+
+const failed = (kind: FailureKind, detail: string, retryAfterMs?: number, response?: RawResponse): Attempt => ({
+	ok: false,
+	failure: { kind, detail, retryAfterMs, response },
+});
+
+/** Builds a path from a template, encoding each value so `a/b`, `../x` or `+55|11...` stays one segment. */
+export function pathTo(template: string, values: Record<string, string | number>): string {
+	return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+		const value = values[name];
+		if (value === undefined || value === '') throw new Error(`Missing path value "${name}"`);
+		return encodeURIComponent(String(value));
+	});
+}
+
+/**
+ * The one HTTP client of the package: auth through n8n's credential helper, pacing, retries that never
+ * repeat a request the server may have taken, error mapping and secret redaction.
+ */
+export class ApiClient {
+	private credentials?: Promise<ICredentialDataDecryptedObject>;
+	private limiter?: SlidingWindowLimiter;
+
+	constructor(
+		private readonly ctx: TransportContext,
+		readonly profile: ApiProfile,
+		readonly settings: TransportSettings = DEFAULT_SETTINGS,
+	) {}
+
+	async credentialData(): Promise<ICredentialDataDecryptedObject> {
+		this.credentials ??= this.ctx.getCredentials(this.profile.credentialType);
+		return await this.credentials;
+	}
+
+	async secrets(): Promise<string[]> {
+		return this.profile.secrets(await this.credentialData());
+	}
+
+	async request<T = unknown>(req: ApiRequest): Promise<T> {
+		return (await this.requestFull<T>(req)).body;
+	}
+
+	async requestFull<T = unknown>(req: ApiRequest): Promise<ApiResponse<T>> {
+		const credentials = await this.credentialData();
+		const secrets = this.profile.secrets(credentials);
+		const baseUrl = this.profile.baseUrl(credentials);
+		if (this.settings.paceToLimits && !this.limiter) {
+			this.limiter = limiterFor(
+				`${this.profile.credentialType}|${this.profile.accountKey(credentials)}`,
+				this.profile.rateLimits,
+			);
+		}
+		for (let attempt = 0; ; attempt++) {
+			await this.limiter?.acquire(req.path);
+			const attemptResult = await this.send(baseUrl, req);
+			if (attemptResult.ok) {
+				this.settings.onSuccess?.();
+				const { response } = attemptResult;
+				return { status: response.statusCode, headers: response.headers, body: attemptResult.body as T };
+			}
+			const { failure } = attemptResult;
+			if (failure.kind === 'rate-limited') {
+				this.settings.onRateLimited?.();
+				if (failure.retryAfterMs !== undefined) {
+					this.limiter?.blockUntil(req.path, Date.now() + failure.retryAfterMs);
+				}
+			}
+			const retryable = mayRetry(req.method, failure.kind) && attempt < this.settings.maxRetries;
+			if (!retryable) throw this.toError(req, failure, secrets);
+			await sleep(failure.retryAfterMs ?? backoffMs(attempt));
+		}
+	}
+
+	/** One attempt. Every outcome, HTTP error or transport failure, comes back as a value. */
+	private async send(baseUrl: string, req: ApiRequest): Promise<Attempt> {
+		const options: IHttpRequestOptions = {
+			method: req.method,
+			url: `${baseUrl}${req.path}`,
+			qs: req.qs,
+			arrayFormat: 'repeat',
+			headers: { Accept: 'application/json', ...req.headers },
+			encoding: req.response === 'binary' ? 'arraybuffer' : 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: req.timeoutMs ?? this.settings.timeoutMs,
+			skipSslCertificateValidation: this.settings.skipSslCertificateValidation,
+			proxy: this.settings.proxy,
+		};
+		if (req.body !== undefined) options.body = req.body as IHttpRequestOptions['body'];
+		let raw: RawResponse;
+		try {
+			raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx,
+				this.profile.credentialType,
+				options,
+			)) as RawResponse;
+		} catch (error) {
+			return classifyTransportError(error);
+		}
+		const status = raw.statusCode;
+		if (status === 429) return failed('rate-limited', 'rate limited', parseRetryAfter(raw.headers['retry-after']), raw);
+		if (status >= 500) return failed('server-error', `status ${status}`, parseRetryAfter(raw.headers['retry-after']), raw);
+		if (status >= 400) return failed('server-error', `status ${status}`, undefined, raw);
+		if (req.response === 'binary') return { ok: true, response: raw, body: raw.body };
+		const text = typeof raw.body === 'string' ? raw.body : '';
+		if (text.trim() === '') return { ok: true, response: raw, body: {} };
+		try {
+			return { ok: true, response: raw, body: JSON.parse(text) as unknown };
+		} catch {
+			// A cut or garbled body: the server may have acted, so it is retried only where that is safe.
+			return failed('reset', `answered ${status} with a body that is not valid JSON`);
+		}
+	}
+
+	private toError(req: ApiRequest, failure: AttemptFailure, secrets: string[]): NodeApiError {
+		const response = failure.response;
+		const status = response?.statusCode;
+		const common = {
+			platformName: this.profile.platformName,
+			method: req.method,
+			path: req.path,
+			itemIndex: req.itemIndex,
+			secrets,
+		};
+		if (status !== undefined && response) {
+			const details = this.profile.readError(parseErrorBody(response.body));
+			if (!details.text && !details.key) details.text = describeNonJsonBody(response.body, status);
+			return toNodeApiError(this.ctx.getNode(), { ...common, status, details });
+		}
+		const mayHaveActed = failure.kind === 'reset' || failure.kind === 'timeout';
+		const note =
+			mayHaveActed && !mayRetry(req.method, failure.kind)
+				? ' (not retried: the server may already have acted on it; check before sending again)'
+				: '';
+		return toNodeApiError(this.ctx.getNode(), {
+			...common,
+			transportProblem: redactText(`${failure.detail}${note}`, secrets),
+		});
+	}
+}
+
+function parseErrorBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body;
+	try {
+		return JSON.parse(body) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/** An HTML error page (a proxy's 502, say) is reduced to its title instead of dumping markup. */
+function describeNonJsonBody(body: unknown, status: number): string {
+	const text = typeof body === 'string' ? body : '';
+	const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+	if (title) return title;
+	if (/<html/i.test(text)) return `an HTML page instead of JSON (status ${status})`;
+	const plain = text.trim().slice(0, 200);
+	return plain || `status ${status} without a body`;
+}
+
+function errorCode(error: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function classifyTransportError(error: unknown): Attempt {
+	if (error instanceof NodeOperationError) throw error;
+	const code = errorCode(error);
+	switch (code) {
+		case 'ECONNREFUSED':
+			return failed('refused', 'connection refused');
+		case 'ECONNABORTED':
+		case 'ETIMEDOUT':
+		case 'UND_ERR_HEADERS_TIMEOUT':
+		case 'UND_ERR_BODY_TIMEOUT':
+			return failed('timeout', 'no answer before the timeout');
+		case 'ECONNRESET':
+		case 'EPIPE':
+		case 'UND_ERR_SOCKET':
+			return failed('reset', 'the connection was closed before the answer was complete');
+		default: {
+			if (code) return failed('reset', `connection failed (${code})`);
+			const message = error instanceof Error ? error.message : String(error);
+			if (/socket hang up|aborted|terminated/i.test(message)) {
+				return failed('reset', 'the connection was closed before the answer was complete');
+			}
+			// Unknown failures are treated like a reset: never re-sent unless safe, and never passed on
+			// as they are, since the HTTP client's error holds the request headers.
+			return failed('reset', message);
+		}
+	}
+}

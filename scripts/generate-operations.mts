@@ -1,0 +1,26 @@
+/**
+ * Build step: turns the API contracts in specs/ into the operation tables the nodes read
+ * (nodes/<Node>/generated/operationTable.ts) and prints the operation counts.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { buildTable, listOperations, tableModule, type JsonObject } from './generate/openapiToTable.mts';
+import { wtsTableConfig } from './generate/wts.mts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8')) as JsonObject;
+
+function write(path: string, content: string): void {
+	mkdirSync(dirname(join(root, path)), { recursive: true });
+	writeFileSync(join(root, path), content);
+}
+
+const wtsSpec = readJson('specs/wts/openapi.json');
+const wtsTable = buildTable(wtsSpec, wtsTableConfig);
+write('nodes/WtsChat/generated/operationTable.ts', tableModule(wtsTable, 'specs/wts/openapi.json'));
+const wtsAll = listOperations(wtsSpec);
+console.log(
+	`WTS Chat: contract ${wtsAll.length} operations (${wtsAll.filter((o) => o.op.deprecated).length} deprecated), table ${wtsTable.operations.length} operations in ${wtsTable.resources.length} resources`,
+);
