@@ -2,6 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 
 import { ApiClient, pathTo } from '../../shared/transport/apiClient';
 import { collectRecords } from '../../shared/transport/pagination';
+import { templateQuery, variablesOf } from '../actions/message/sendTemplate.operation';
 import { wtsProfile } from '../transport/wtsProfile';
 
 const PAGED = { style: 'pageNumber', in: 'query', pageParam: 'PageNumber', sizeParam: 'PageSize', pageSize: 100, itemsPath: 'items', hasMorePath: 'hasMorePages' } as const;
@@ -75,15 +76,20 @@ export async function getSequences(this: ILoadOptionsFunctions): Promise<INodePr
 }
 
 export async function getTemplates(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const channel = currentValue(this, ['from', 'channelId', 'channel']);
-	const qs: IDataObject = { ApprovedOnly: true };
-	if (channel) qs.ChannelId = channel;
-	const templates = await records(this, '/chat/v1/template', true, qs);
+	const templates = await records(this, '/chat/v1/template', true, templateQuery(currentValue(this, ['from', 'channelId', 'channel'])));
 	return sorted(
 		templates
 			.filter((t) => t.status === undefined || t.status === 'Approved')
 			.map((t) => ({ name: String(t.name), value: String(t.id), description: typeof t.text === 'string' ? t.text.slice(0, 100) : undefined })),
 	);
+}
+
+export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const templateId = currentValue(this, ['templateId']);
+	if (!templateId) return [];
+	const templates = await records(this, '/chat/v1/template', true, templateQuery(currentValue(this, ['from'])));
+	const template = templates.find((t) => t.id === templateId);
+	return template ? variablesOf(template).map((name) => ({ name: `{{${name}}}`, value: name })) : [];
 }
 
 export async function getCustomFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { pathTo, type ApiRequest } from '../transport/apiClient';
 import { fieldLabel, isTopLevel, optionalCollectionOf } from './fieldLabels';
-import { fieldError, parseJsonField } from './inputErrors';
+import { checkEmail, fieldError, parseJsonField } from './inputErrors';
 import type { FieldSpec, OperationSpec } from './operationTable';
 
 const isBlank = (value: unknown) =>
@@ -61,6 +61,7 @@ function wireValue(reader: Reader, field: FieldSpec, value: unknown, label: stri
 		}
 		default:
 			if (typeof value === 'object') return value;
+			if (/^e-?mail$/i.test(field.key)) return checkEmail(ctx, itemIndex, label, String(value));
 			return String(value);
 	}
 }

@@ -25,3 +25,14 @@ export function parseJsonField(ctx: IExecuteFunctions, itemIndex: number, label:
 		);
 	}
 }
+
+/** Plus aliases, subdomains and long TLDs (.photography) are valid; spaces, a missing @ or TLD are not. */
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*\.[A-Za-z]{2,63}$/;
+
+export function checkEmail(ctx: IExecuteFunctions, itemIndex: number, label: string, value: string): string {
+	const email = value.trim();
+	if (!EMAIL.test(email)) {
+		throw fieldError(ctx, itemIndex, `Invalid email "${email}" in "${label}"`, 'Use an address such as maria+vendas@empresa.com.br.');
+	}
+	return email;
+}

@@ -1,0 +1,132 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { fieldError } from '../../../shared/engine/inputErrors';
+
+/** Channel and recipient, as in the first WTS node: users know these names and messages. */
+export const channelAndRecipient: INodeProperties[] = [
+	{
+		displayName: 'From Channel Name or ID',
+		name: 'from',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getChannels' },
+		required: true,
+		default: '',
+		description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Channel the message is sent from.',
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '+55|11999999999 or @instagramuser',
+		description: 'Phone number (country code, pipe, number) or Instagram username of the recipient',
+	},
+];
+
+/** The routing options of a classic send: who handles the session it may open. */
+export const sendOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Chatbot Name or ID',
+			name: 'botKey',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getChatbots' },
+			default: '',
+			description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Chatbot started when the contact replies.',
+		},
+		{
+			displayName: 'Department Name or ID',
+			name: 'departmentId',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getDepartments' },
+			default: '',
+			description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Department of the session the message opens.',
+		},
+		{
+			displayName: 'Enable Bot',
+			name: 'enableBot',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the chatbot may answer in the session',
+		},
+		{
+			displayName: 'Force Start Session',
+			name: 'forceStartSession',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to open a new session even if one is running',
+		},
+		{
+			displayName: 'Hidden Session',
+			name: 'hiddenSession',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the session stays hidden from the agents',
+		},
+		{
+			displayName: 'Send Synchronous',
+			name: 'sync',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to wait (up to 25 s) for the message to be sent and return its final status',
+		},
+		{
+			displayName: 'User Name or ID',
+			name: 'userId',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getUsers', loadOptionsDependsOn: ['options.departmentId'] },
+			default: '',
+			description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Agent assigned to the session the message opens.',
+		},
+	],
+};
+
+export interface Recipient {
+	from: string;
+	to: string;
+}
+
+/** Refuses a send without channel or recipient before any request, with the first node's messages. */
+export function readRecipient(ctx: IExecuteFunctions, itemIndex: number): Recipient {
+	const from = String(ctx.getNodeParameter('from', itemIndex, '') ?? '').trim();
+	if (!from) throw fieldError(ctx, itemIndex, 'Choose channel', 'Pick the channel to send from in "From Channel Name or ID".');
+	const to = String(ctx.getNodeParameter('to', itemIndex, '') ?? '').trim();
+	if (!to) {
+		throw fieldError(ctx, itemIndex, 'Set an Instagram number or username for sending', 'Fill in "To" with a phone such as +55|11999999999 or an @instagramuser.');
+	}
+	return { from, to };
+}
+
+/** Builds the classic `/chat/v1/message/send` body around a message body (text, file or template). */
+export function classicSendBody(ctx: IExecuteFunctions, itemIndex: number, recipient: Recipient, message: IDataObject): { body: IDataObject; sync: boolean } {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const body: IDataObject = { from: recipient.from, to: recipient.to, body: message };
+	if (options.botKey) body.botKey = options.botKey;
+	if (options.departmentId) body.department = { id: options.departmentId };
+	if (options.userId) body.user = { id: options.userId };
+	const flags: IDataObject = {};
+	for (const flag of ['enableBot', 'hiddenSession', 'forceStartSession']) {
+		if (typeof options[flag] === 'boolean') flags[flag] = options[flag];
+	}
+	if (Object.keys(flags).length) body.options = flags;
+	return { body, sync: options.sync === true };
+}
+
+export function classicSendPath(sync: boolean): string {
+	return sync ? '/chat/v1/message/send-sync' : '/chat/v1/message/send';
+}
+
+export function recipientOrderKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	const to = String(this.getNodeParameter('to', itemIndex, '') ?? '').trim();
+	return to ? `to:${String(this.getNodeParameter('from', itemIndex, ''))}|${to}` : undefined;
+}

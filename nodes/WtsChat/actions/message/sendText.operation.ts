@@ -1,0 +1,50 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { HandMadeOperation } from '../../../shared/engine/executeNode';
+import { toItems } from '../../../shared/engine/executeNode';
+import { fieldError } from '../../../shared/engine/inputErrors';
+import type { ApiClient } from '../../../shared/transport/apiClient';
+import { channelAndRecipient, classicSendBody, classicSendPath, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
+
+/** The sync endpoint may hold the answer for 25 s. */
+export const SYNC_TIMEOUT_MS = 35_000;
+
+export const description: INodeProperties[] = [
+	...channelAndRecipient,
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		description: 'Message text. WhatsApp accepts free text only inside the 24-hour window; start conversations with a template.',
+	},
+	sendOptions,
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
+	const recipient = readRecipient(this, itemIndex);
+	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
+	if (!text.trim()) throw fieldError(this, itemIndex, 'Write a text to send', 'Fill in "Text" with the message to send.');
+	const { body, sync } = classicSendBody(this, itemIndex, recipient, { text });
+	const answer = await client.request({
+		method: 'POST',
+		path: classicSendPath(sync),
+		body,
+		itemIndex,
+		timeoutMs: sync ? Math.max(SYNC_TIMEOUT_MS, client.settings.timeoutMs) : undefined,
+	});
+	return toItems(answer);
+}
+
+export const sendText: HandMadeOperation = {
+	resource: 'message',
+	value: 'sendText',
+	name: 'Send Text',
+	action: 'Send a text message',
+	replaces: ['sendMessage', 'sendMessageSync'],
+	description,
+	execute,
+	orderKey: recipientOrderKey,
+};
