@@ -1,5 +1,6 @@
 // Programmable failures. A rule matches method and/or path and fires `times` times, with a
 // probability (drawn from a seeded generator so runs are reproducible), or both.
+import { seededRandom } from './random.mts';
 
 export type FaultAction =
 	/** Answer `status` without processing (a gateway refused it). Body defaults to the platform error body. */
@@ -33,18 +34,6 @@ export interface FaultRule extends FaultRuleInput {
 	id: number;
 	/** Times the rule has fired. */
 	hits: number;
-}
-
-/** Deterministic PRNG (mulberry32): same seed, same sequence. */
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 const FAULT_KINDS = new Set(['status', 'reset-before', 'reset-mid-body', 'delay', 'timeout', 'malformed-json', 'html']);

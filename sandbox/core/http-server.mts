@@ -166,10 +166,14 @@ function requestFilterFromQuery(query: URLSearchParams): RequestFilter & { since
 	};
 }
 
+// Compiled validators are costly (about 1 s for a 125-operation contract), so sandboxes share them per document.
+const schemasByDocument = new WeakMap<OpenApiDocument, ContractSchemas>();
+
 export async function startSandboxServer(config: SandboxServerConfig): Promise<SandboxServer> {
 	const operations = listOperations(config.document);
 	const router = new OpenApiRouter(operations);
-	const schemas = new ContractSchemas(config.document);
+	const schemas = schemasByDocument.get(config.document) ?? new ContractSchemas(config.document);
+	schemasByDocument.set(config.document, schemas);
 	const validator = new RequestValidator(config.document, schemas, config.query);
 	const recorder = new RequestRecorder();
 	const faults = new FaultInjector(config.faultSeed ?? 1);
