@@ -1,0 +1,533 @@
+// A real, isolated n8n 2.40.7 for end-to-end tests, the demo and benchmarks: CLI runs (import, execute,
+// execute-batch) and a server (webhooks, activation, executions over the REST API) on a private user folder
+// and private ports, so several instances can run side by side.
+import type { ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { parseFlatted } from './flatted.mts';
+import { getFreePort, onProcessExit, runCommand, spawnTracked, stopTracked, tail, type CommandResult } from './processes.mts';
+import { parseExecuteOutput, toExecutionResult, type ExecutionResult } from './run-data.mts';
+import { ensureRuntime, N8N_VERSION, type CommunityPackage, type RuntimePaths } from './runtime.mts';
+import type { Workflow } from './workflow.mts';
+
+export type { CommandResult } from './processes.mts';
+export * from './run-data.mts';
+export * from './runtime.mts';
+export * from './workflow.mts';
+
+export interface N8nInstanceOptions {
+	/** N8N_CUSTOM_EXTENSIONS folders, e.g. from prepareExtensions(). */
+	extensions?: string[];
+	/** Packages from installCommunityPackage(), loaded as if installed from n8n's UI. */
+	communityPackages?: CommunityPackage[];
+	/** Extra environment for every n8n process of this instance; overrides the harness defaults. */
+	env?: Record<string, string>;
+}
+
+export interface Credential {
+	id: string;
+	name: string;
+	type: string;
+	/** Plain values; n8n encrypts them on import. */
+	data: Record<string, unknown>;
+}
+
+export interface CliExecution extends ExecutionResult {
+	/** The `n8n execute` process: output, exit code, duration. */
+	cli: CommandResult;
+}
+
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	mode: string;
+	status: string;
+	startedAt?: string;
+	stoppedAt?: string;
+}
+
+export interface PublicationStatus {
+	status: 'not_published' | 'in_progress' | 'published' | 'partial' | 'failed';
+	liveVersionId: string | null;
+	pendingVersionId: string | null;
+	triggers: Array<{ nodeId: string; status: string; errorMessage: string | null }>;
+}
+
+/** The account setupOwner() creates (the demo prints it for logging into the editor). */
+export const DEFAULT_OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Harness',
+	lastName: 'Owner',
+	password: 'Harness-Passw0rd',
+} as const;
+
+/** Environment that keeps n8n offline and quiet. n8n 2.x always uses task runners: N8N_RUNNERS_ENABLED is
+ *  deprecated there ("safe to remove") and only adds a warning, so it is not set. */
+const HARNESS_ENV: Record<string, string> = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_HIRING_BANNER_ENABLED: 'false',
+	N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+	// Fetches the MCP server catalogue from api.n8n.io at start.
+	N8N_DISABLED_MODULES: 'mcp-registry',
+	N8N_LISTEN_ADDRESS: '127.0.0.1',
+	N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+	// The editor is plain http on loopback; a secure cookie would keep a browser from logging in (demo).
+	N8N_SECURE_COOKIE: 'false',
+};
+
+/** Settings inherited from the caller's shell that would leak into the isolated instance. */
+const FOREIGN_SETTING = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$)/;
+
+function n8nEnv(runtime: RuntimePaths, settings: Record<string, string>): NodeJS.ProcessEnv {
+	const inherited = Object.entries(process.env).filter(([name]) => !FOREIGN_SETTING.test(name));
+	return {
+		...Object.fromEntries(inherited),
+		PATH: `${dirname(runtime.nodeBinary)}:${process.env.PATH ?? ''}`,
+		...HARNESS_ENV,
+		...settings,
+	};
+}
+
+const READY_LINE = 'Editor is now accessible';
+const RUNNING_STATUSES = new Set(['new', 'running', 'waiting', 'unknown']);
+
+// Run by Node 24 (node:sqlite): `n8n execute-batch` prints only a summary, the run data is in the database.
+const READ_EXECUTIONS_SCRIPT = `
+const { DatabaseSync } = require('node:sqlite');
+const [database, afterId] = process.argv.slice(1);
+const db = new DatabaseSync(database, { readOnly: true });
+const rows = afterId === undefined
+	? db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM execution_entity').all()
+	: db.prepare('SELECT e.id, e.workflowId, e.mode, e.status, e.startedAt, e.stoppedAt, d.data FROM execution_entity e JOIN execution_data d ON d.executionId = e.id WHERE e.id > ? ORDER BY e.id').all(Number(afterId));
+process.stdout.write(JSON.stringify(rows));
+`;
+
+interface ExecutionRow {
+	id: number;
+	workflowId: string;
+	mode: string;
+	status: string;
+	startedAt: string | null;
+	stoppedAt: string | null;
+	data: string;
+}
+
+/** SQLite keeps "2026-01-02 03:04:05.678" (UTC); the REST API says "2026-01-02T03:04:05.678Z". */
+const isoFromDatabase = (value: string | null): string | undefined =>
+	value === null ? undefined : `${value.replace(' ', 'T')}Z`;
+
+let userFolderTemplate: Promise<string> | undefined;
+
+/**
+ * A `.n8n` folder with n8n's database already migrated, copied into every new instance: a fresh database
+ * costs about 2.5 s of migrations on its first command. Built once per machine and n8n version.
+ */
+async function migratedUserFolder(runtime: RuntimePaths): Promise<string> {
+	userFolderTemplate ??= (async () => {
+		const folder = join(runtime.root, `user-folder-template-${N8N_VERSION}`);
+		if (!existsSync(join(folder, '.ready'))) {
+			const staging = mkdtempSync(`${folder}.staging-`);
+			try {
+				const env = n8nEnv(runtime, {
+					N8N_USER_FOLDER: staging,
+					N8N_RUNNERS_BROKER_PORT: String(await getFreePort()),
+				});
+				const result = await runCommand(runtime.nodeBinary, [runtime.n8nEntry, 'list:workflow'], {
+					env,
+					timeoutMs: 5 * 60_000,
+				});
+				if (result.exitCode !== 0) {
+					throw new Error(`migrating a new n8n database failed:\n${tail(result.stdout + result.stderr)}`);
+				}
+				writeFileSync(join(staging, '.ready'), '');
+				try {
+					renameSync(staging, folder);
+				} catch (error) {
+					// Another run finished first; use its template.
+					if (!existsSync(join(folder, '.ready'))) throw error;
+				}
+			} finally {
+				rmSync(staging, { recursive: true, force: true });
+			}
+		}
+		return join(folder, '.n8n');
+	})();
+	return await userFolderTemplate;
+}
+
+interface LogEntry {
+	source: string;
+	stdout: string;
+	stderr: string;
+}
+
+export class N8nInstance {
+	private server: ChildProcess | undefined;
+	private authCookie: string | undefined;
+	private readonly logEntries: LogEntry[] = [];
+	private batchCount = 0;
+
+	private constructor(
+		private readonly runtime: RuntimePaths,
+		/** N8N_USER_FOLDER: n8n keeps its database, encryption key and binary data in `.n8n/` inside it. */
+		readonly userFolder: string,
+		/** The server's HTTP port (N8N_PORT). */
+		readonly port: number,
+		private readonly env: Record<string, string>,
+		private readonly cancelExitCleanup: () => void,
+	) {}
+
+	static async create(options: N8nInstanceOptions = {}): Promise<N8nInstance> {
+		const runtime = await ensureRuntime();
+		const template = await migratedUserFolder(runtime);
+		const userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
+		const cancelExitCleanup = onProcessExit(() => rmSync(userFolder, { recursive: true, force: true }));
+		cpSync(template, join(userFolder, '.n8n'), { recursive: true });
+		for (const pkg of options.communityPackages ?? []) {
+			// n8n loads n8n-nodes-* packages found in <user folder>/.n8n/nodes/node_modules at start.
+			const link = join(userFolder, '.n8n/nodes/node_modules', pkg.name);
+			mkdirSync(dirname(link), { recursive: true });
+			symlinkSync(pkg.directory, link);
+		}
+		const port = await getFreePort();
+		const env: Record<string, string> = {
+			N8N_USER_FOLDER: userFolder,
+			N8N_PORT: String(port),
+			// Production webhook URLs that n8n registers and shows point at this instance.
+			// (2.40.7 deprecates WEBHOOK_URL in favour of N8N_WEBHOOK_URL.)
+			N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		};
+		const extensions = combineExtensions(userFolder, options.extensions ?? []);
+		if (extensions !== undefined) env.N8N_CUSTOM_EXTENSIONS = extensions;
+		return new N8nInstance(runtime, userFolder, port, { ...env, ...options.env }, cancelExitCleanup);
+	}
+
+	/** http://127.0.0.1:<port> */
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	/** The production URL of a Webhook node (or a trigger's webhook) with this path. */
+	webhookUrl(path: string): string {
+		return `${this.baseUrl}/webhook/${path}`;
+	}
+
+	/** Everything every n8n process of this instance printed so far, labelled by command and stream. */
+	logs(): string {
+		return this.logEntries
+			.flatMap(({ source, stdout, stderr }) => [
+				`===== ${source} (stdout) =====\n${stdout}`,
+				`===== ${source} (stderr) =====\n${stderr}`,
+			])
+			.join('\n');
+	}
+
+	/** Imports credentials in one CLI call. */
+	async importCredentials(credentials: Credential[]): Promise<void> {
+		await this.importFile('import:credentials', credentials);
+	}
+
+	/** Imports workflows in one CLI call (they stay inactive; see activateWorkflow). */
+	async importWorkflows(workflows: Workflow[]): Promise<void> {
+		await this.importFile('import:workflow', workflows);
+	}
+
+	private async importFile(command: string, entities: unknown[]): Promise<void> {
+		if (entities.length === 0) return;
+		const file = join(this.userFolder, `${command.replace(':', '-')}-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(entities));
+		const result = await this.cli([command, `--input=${file}`]);
+		if (result.exitCode !== 0 || !/Successfully imported/.test(result.stdout + result.stderr)) {
+			throw new Error(`n8n ${command} failed (exit ${String(result.exitCode)}):\n${tail(result.stdout + result.stderr)}`);
+		}
+	}
+
+	/**
+	 * Runs a workflow once from its Manual Trigger with `n8n execute` (its own process: about 4-5 s of fixed
+	 * cost). A failed run is returned with `failed: true`; problems before the run (unknown workflow or node
+	 * type) throw with n8n's output.
+	 */
+	async execute(workflowId: string, { timeoutMs = 10 * 60_000 }: { timeoutMs?: number } = {}): Promise<CliExecution> {
+		const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], timeoutMs);
+		const result = parseExecuteOutput(cli.stdout);
+		if (result === undefined) {
+			throw new Error(
+				`n8n execute --id=${workflowId} printed no run data (exit ${String(cli.exitCode)}):\n${tail(cli.stdout + cli.stderr)}`,
+			);
+		}
+		return { ...result, workflowId, cli };
+	}
+
+	/**
+	 * Runs several workflows, one after another, in a single `n8n execute-batch` process: the fixed cost of
+	 * `execute` is paid once. Returns each workflow's run, read back from n8n's database.
+	 */
+	async executeMany(
+		workflowIds: string[],
+		{ timeoutMs = 30 * 60_000 }: { timeoutMs?: number } = {},
+	): Promise<Map<string, ExecutionResult>> {
+		const withoutDigit = workflowIds.filter((id) => !/\d/.test(id));
+		if (withoutDigit.length > 0) {
+			throw new Error(`n8n execute-batch ignores workflow ids without a digit: ${withoutDigit.join(', ')}`);
+		}
+		const lastIdBefore = await this.lastExecutionId();
+		const summary = join(this.userFolder, `execute-batch-${++this.batchCount}.json`);
+		// --retries=0: by default failed workflows are run a second time.
+		const cli = await this.cli(
+			['execute-batch', `--ids=${workflowIds.join(',')}`, '--retries=0', `--output=${summary}`],
+			timeoutMs,
+		);
+		// The exit code says nothing useful: 1 when any workflow failed, and the process sometimes crashes
+		// (SIGSEGV) while exiting after it wrote the summary.
+		if (!existsSync(summary)) {
+			throw new Error(`n8n execute-batch wrote no summary (exit ${String(cli.exitCode)}):\n${tail(cli.stdout + cli.stderr)}`);
+		}
+		const results = new Map<string, ExecutionResult>();
+		for (const row of await this.readExecutions(lastIdBefore)) {
+			results.set(
+				row.workflowId,
+				toExecutionResult(parseFlatted(row.data), {
+					id: String(row.id),
+					workflowId: row.workflowId,
+					mode: row.mode,
+					status: row.status,
+					startedAt: isoFromDatabase(row.startedAt),
+					stoppedAt: isoFromDatabase(row.stoppedAt),
+				}),
+			);
+		}
+		const missing = workflowIds.filter((id) => !results.has(id));
+		if (missing.length > 0) {
+			throw new Error(
+				`n8n execute-batch ran no execution for ${missing.join(', ')}:\n${readFileSync(summary, 'utf8').slice(0, 4000)}`,
+			);
+		}
+		return results;
+	}
+
+	private async lastExecutionId(): Promise<number> {
+		const [row] = JSON.parse(await this.queryDatabase([])) as Array<{ id: number }>;
+		return row.id;
+	}
+
+	private async readExecutions(afterId: number): Promise<ExecutionRow[]> {
+		return JSON.parse(await this.queryDatabase([String(afterId)])) as ExecutionRow[];
+	}
+
+	private async queryDatabase(args: string[]): Promise<string> {
+		const database = join(this.userFolder, '.n8n/database.sqlite');
+		const result = await runCommand(
+			this.runtime.nodeBinary,
+			['--no-warnings', '-e', READ_EXECUTIONS_SCRIPT, database, ...args],
+			{ env: process.env, timeoutMs: 60_000 },
+		);
+		if (result.exitCode !== 0) throw new Error(`reading ${database} failed:\n${tail(result.stderr)}`);
+		return result.stdout;
+	}
+
+	/** Runs `n8n start` and waits until the editor and webhooks are served. */
+	async start({ timeoutMs = 90_000 }: { timeoutMs?: number } = {}): Promise<void> {
+		if (this.server !== undefined) throw new Error('n8n is already running');
+		const env = n8nEnv(this.runtime, { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await getFreePort()) });
+		const server = spawnTracked(this.runtime.nodeBinary, [this.runtime.n8nEntry, 'start'], {
+			env,
+			cwd: this.userFolder,
+		});
+		this.server = server;
+		server.once('exit', () => {
+			if (this.server === server) this.server = undefined;
+		});
+		const log: LogEntry = { source: 'n8n start', stdout: '', stderr: '' };
+		this.logEntries.push(log);
+		server.stdout?.on('data', (chunk: Buffer) => (log.stdout += chunk.toString('utf8')));
+		server.stderr?.on('data', (chunk: Buffer) => (log.stderr += chunk.toString('utf8')));
+		try {
+			await new Promise<void>((resolve, reject) => {
+				const timer = setTimeout(
+					() => reject(new Error(`n8n start was not ready after ${timeoutMs} ms:\n${tail(log.stdout + log.stderr)}`)),
+					timeoutMs,
+				);
+				const onOutput = (): void => {
+					if (log.stdout.includes(READY_LINE)) done(resolve);
+				};
+				const onExit = (code: number | null): void =>
+					done(() => reject(new Error(`n8n start exited (${String(code)}) before it was ready:\n${tail(log.stdout + log.stderr)}`)));
+				const done = (settle: () => void): void => {
+					clearTimeout(timer);
+					server.stdout?.off('data', onOutput);
+					server.off('exit', onExit);
+					settle();
+				};
+				server.stdout?.on('data', onOutput);
+				server.once('exit', onExit);
+			});
+		} catch (error) {
+			await this.stop();
+			throw error;
+		}
+	}
+
+	/** Stops the server (SIGTERM to n8n and its task runner; SIGKILL if still running after 20 s). */
+	async stop(): Promise<void> {
+		const server = this.server;
+		if (server === undefined) return;
+		await stopTracked(server, 'SIGTERM', 20_000);
+		this.server = undefined;
+	}
+
+	/** Creates the owner account on the running server and keeps its session for the REST calls below. */
+	async setupOwner(owner: { email: string; firstName: string; lastName: string; password: string } = DEFAULT_OWNER): Promise<void> {
+		const response = await this.fetchRest('POST', '/owner/setup', owner);
+		const cookie = response.headers.getSetCookie().find((header) => header.startsWith('n8n-auth='));
+		if (cookie === undefined) throw new Error('owner setup returned no n8n-auth cookie');
+		this.authCookie = cookie.split(';')[0];
+	}
+
+	/**
+	 * Publishes (activates) a workflow and waits until n8n has registered its triggers, e.g. its webhooks
+	 * and any webhook a trigger node creates on a remote service. Throws with n8n's message when a trigger
+	 * fails to activate.
+	 */
+	async activateWorkflow(workflowId: string, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+		const { versionId } = await this.rest<{ versionId: string }>('GET', `/workflows/${workflowId}`);
+		await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId });
+		const status = await this.settledPublication(workflowId, timeoutMs);
+		if (status.status !== 'published' || status.liveVersionId !== versionId) {
+			throw new Error(`workflow ${workflowId} did not activate: ${JSON.stringify(status)}`);
+		}
+	}
+
+	/** Unpublishes (deactivates) a workflow and waits until its triggers are removed (webhook delete ran). */
+	async deactivateWorkflow(workflowId: string, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+		await this.rest('POST', `/workflows/${workflowId}/deactivate`, {});
+		const status = await this.settledPublication(workflowId, timeoutMs);
+		if (status.status !== 'not_published') {
+			throw new Error(`workflow ${workflowId} did not deactivate: ${JSON.stringify(status)}`);
+		}
+	}
+
+	/**
+	 * n8n 2.x applies (de)activation asynchronously: the REST call queues it (publication outbox) and a
+	 * worker registers or removes the triggers a moment later. Poll until that is done.
+	 */
+	private async settledPublication(workflowId: string, timeoutMs: number): Promise<PublicationStatus> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const status = await this.rest<PublicationStatus>('GET', `/workflows/${workflowId}/publication-status`);
+			if (status.status !== 'in_progress') return status;
+			if (Date.now() > deadline) throw new Error(`workflow ${workflowId} still publishing after ${timeoutMs} ms`);
+			await sleep(50);
+		}
+	}
+
+	/** Executions of a workflow, newest first, including running ones. */
+	async listExecutions(workflowId: string): Promise<ExecutionSummary[]> {
+		const pageSize = 100; // the API's maximum
+		const found = new Map<string, ExecutionSummary>();
+		let lastId: string | undefined;
+		for (;;) {
+			const query = new URLSearchParams({ filter: JSON.stringify({ workflowId }), limit: String(pageSize) });
+			if (lastId !== undefined) query.set('lastId', lastId);
+			const page = await this.rest<{ results: ExecutionSummary[] }>('GET', `/executions?${query.toString()}`);
+			for (const { id, mode, status, startedAt, stoppedAt } of page.results) {
+				found.set(id, { id, workflowId, mode, status, startedAt: startedAt ?? undefined, stoppedAt: stoppedAt ?? undefined });
+			}
+			if (page.results.length < pageSize) break;
+			lastId = String(Math.min(...page.results.map(({ id }) => Number(id))));
+		}
+		return [...found.values()].sort((a, b) => Number(b.id) - Number(a.id));
+	}
+
+	/** One execution with its full run data. */
+	async getExecution(executionId: string): Promise<ExecutionResult> {
+		const execution = await this.rest<ExecutionSummary & { data?: string }>('GET', `/executions/${executionId}`);
+		if (execution?.data === undefined) throw new Error(`execution ${executionId} has no data`);
+		const { id, workflowId, mode, status, startedAt, stoppedAt } = execution;
+		// The API serves run data in n8n's flatted format (as stored).
+		return toExecutionResult(parseFlatted(execution.data), { id, workflowId, mode, status, startedAt, stoppedAt });
+	}
+
+	/**
+	 * Waits until a workflow has at least `count` finished executions and returns all finished ones with
+	 * their run data, oldest first.
+	 */
+	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000): Promise<ExecutionResult[]> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const executions = await this.listExecutions(workflowId);
+			const finished = executions.filter(({ status }) => !RUNNING_STATUSES.has(status));
+			if (finished.length >= count) {
+				finished.sort((a, b) => Number(a.id) - Number(b.id));
+				return await Promise.all(finished.map(({ id }) => this.getExecution(id)));
+			}
+			if (Date.now() > deadline) {
+				const seen = executions.map(({ id, status }) => `${id}:${status}`).join(', ') || 'none';
+				throw new Error(`expected ${count} finished executions of ${workflowId} within ${timeoutMs} ms; seen: ${seen}`);
+			}
+			await sleep(200);
+		}
+	}
+
+	/** Stops the server and deletes the user folder. */
+	async dispose(): Promise<void> {
+		await this.stop();
+		rmSync(this.userFolder, { recursive: true, force: true });
+		this.cancelExitCleanup();
+	}
+
+	private async cli(args: string[], timeoutMs = 10 * 60_000): Promise<CommandResult> {
+		// A broker port of its own: a CLI run must not collide with this instance's server (or another run).
+		const env = n8nEnv(this.runtime, { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await getFreePort()) });
+		const result = await runCommand(this.runtime.nodeBinary, [this.runtime.n8nEntry, ...args], {
+			env,
+			cwd: this.userFolder,
+			timeoutMs,
+		});
+		this.logEntries.push({ source: `n8n ${args.join(' ')}`, stdout: result.stdout, stderr: result.stderr });
+		return result;
+	}
+
+	private async fetchRest(method: string, path: string, body?: unknown): Promise<Response> {
+		if (this.server === undefined) throw new Error(`${method} /rest${path}: n8n is not running (call start())`);
+		const headers: Record<string, string> = {};
+		if (this.authCookie !== undefined) headers.cookie = this.authCookie;
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		const response = await fetch(`${this.baseUrl}/rest${path}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		if (!response.ok) {
+			throw new Error(`${method} /rest${path} -> HTTP ${response.status}: ${(await response.text()).slice(0, 2000)}`);
+		}
+		return response;
+	}
+
+	/** A REST call as the owner; returns the response's `data`. */
+	private async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+		const response = await this.fetchRest(method, path, body);
+		const payload = (await response.json()) as { data: T };
+		return payload.data;
+	}
+}
+
+/**
+ * The value for N8N_CUSTOM_EXTENSIONS. n8n 2.40.7 splits it on ";" but registers every folder under the same
+ * package name ("CUSTOM"), so only the last folder's nodes survive. Several folders are therefore linked into
+ * one folder inside the user folder, which n8n scans recursively.
+ */
+function combineExtensions(userFolder: string, folders: string[]): string | undefined {
+	if (folders.length <= 1) return folders[0];
+	const combined = join(userFolder, 'extensions');
+	mkdirSync(combined);
+	folders.forEach((folder, index) => symlinkSync(folder, join(combined, String(index))));
+	return combined;
+}
