@@ -2,15 +2,17 @@
  * Build step: turns the API contracts in specs/ into the operation tables the nodes read
  * (nodes/<Node>/generated/operationTable.ts) and prints the operation counts.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { buildTable, listOperations, tableModule, type JsonObject } from './generate/openapiToTable.mts';
+import { chatwootApis, chatwootTableConfig, mergeChatwootContract } from './generate/chatwoot.mts';
 import { wtsTableConfig } from './generate/wts.mts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8')) as JsonObject;
+const readJsonIfPresent = (path: string) => (existsSync(join(root, path)) ? readJson(path) : undefined);
 
 function write(path: string, content: string): void {
 	mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -23,4 +25,13 @@ write('nodes/WtsChat/generated/operationTable.ts', tableModule(wtsTable, 'specs/
 const wtsAll = listOperations(wtsSpec);
 console.log(
 	`WTS Chat: contract ${wtsAll.length} operations (${wtsAll.filter((o) => o.op.deprecated).length} deprecated), table ${wtsTable.operations.length} operations in ${wtsTable.resources.length} resources`,
+);
+
+const chatwootOfficial = readJson('specs/chatwoot/swagger.json');
+const chatwootSupplement = readJsonIfPresent('specs/chatwoot/supplement.json');
+const chatwootContract = mergeChatwootContract(chatwootOfficial, chatwootSupplement);
+const chatwootTable = { apis: chatwootApis, ...buildTable(chatwootContract, chatwootTableConfig) };
+write('nodes/Chatwoot/generated/operationTable.ts', tableModule(chatwootTable, 'specs/chatwoot/swagger.json + specs/chatwoot/supplement.json'));
+console.log(
+	`Chatwoot: official spec ${listOperations(chatwootOfficial).length} operations, contract ${listOperations(chatwootContract).length}, table ${chatwootTable.operations.length} operations in ${chatwootTable.resources.length} resources`,
 );

@@ -25,7 +25,7 @@ export interface OpenApiOperation {
 export interface TableConfig {
 	/** Leave an operation out of the node (deprecated, not callable with a token...). */
 	skip?(operation: OpenApiOperation): boolean;
-	resourceOf(operation: OpenApiOperation): { value: string; name: string };
+	resourceOf(operation: OpenApiOperation): { value: string; name: string; api?: string };
 	paginationOf(operation: OpenApiOperation, resolve: Resolver): PaginationSpec | undefined;
 	/** Query or body fields the engine fills itself (page numbers...), hidden from the user. */
 	hiddenFields?(operation: OpenApiOperation): string[];
@@ -184,13 +184,13 @@ function operationName(summary: Json | undefined, fallback: string): string {
 export function buildTable(spec: JsonObject, config: TableConfig): OperationTable {
 	const resolve = makeResolver(spec);
 	const operations: OperationSpec[] = [];
-	const resources = new Map<string, string>();
+	const resources = new Map<string, { name: string; api?: string }>();
 	const ids = new Set<string>();
 	for (const entry of listOperations(spec)) {
 		if (config.skip?.(entry)) continue;
 		const { op } = entry;
 		const resource = config.resourceOf(entry);
-		resources.set(resource.value, resource.name);
+		resources.set(resource.value, { name: resource.name, ...(resource.api ? { api: resource.api } : {}) });
 		const id = String(op.operationId ?? `${entry.method.toLowerCase()}${entry.path}`);
 		if (ids.has(id)) throw new Error(`Duplicate operationId ${id}`);
 		ids.add(id);
@@ -247,7 +247,7 @@ export function buildTable(spec: JsonObject, config: TableConfig): OperationTabl
 		operations.push(spec);
 	}
 	return {
-		resources: [...resources].map(([value, name]) => ({ value, name })).sort((a, b) => a.name.localeCompare(b.name)),
+		resources: [...resources].map(([value, info]) => ({ value, ...info })).sort((a, b) => a.name.localeCompare(b.name)),
 		operations,
 	};
 }

@@ -6,6 +6,8 @@ import type { FieldSpec, OperationSpec, OperationTable } from './operationTable'
 /** An operation written by hand (actions/<resource>/<op>.operation.ts), listed beside the generated ones. */
 export interface HandMadeOperationInfo {
 	resource: string;
+	/** The API of the resource, for tables with several. */
+	api?: string;
 	value: string;
 	name: string;
 	action: string;
@@ -21,8 +23,8 @@ export interface DescribeInput {
 	/** Generated operations that a hand-made one replaces. */
 	replaced: Set<string>;
 	pickerFor: PickerFor;
-	/** Extra top-level parameters shown on every generated operation (e.g. Chatwoot's account override). */
-	commonFields?: (op: OperationSpec) => INodeProperties[];
+	/** Fields the node fills itself (e.g. Chatwoot's account id), left out of the form. */
+	filledByNode?: (op: OperationSpec, field: FieldSpec) => boolean;
 }
 
 const showFor = (op: { resource: string; id?: string; value?: string }) => ({
@@ -104,9 +106,10 @@ function toOptions(values: string[]): INodePropertyOptions[] {
 
 function operationProperties(op: OperationSpec, input: DescribeInput): INodeProperties[] {
 	const displayOptions = showFor(op);
-	const props: INodeProperties[] = [...(input.commonFields?.(op) ?? [])].map((p) => ({ ...p, displayOptions }));
+	const props: INodeProperties[] = [];
 	const optional: INodeProperties[] = [];
 	for (const field of op.fields) {
+		if (input.filledByNode?.(op, field)) continue;
 		if (isTopLevel(field)) props.push({ ...fieldProperty(op, field, input.pickerFor, true), displayOptions });
 		else optional.push(fieldProperty(op, field, input.pickerFor, false));
 	}
@@ -151,17 +154,29 @@ export function describeOperations(input: DescribeInput): INodeProperties[] {
 	const { table, handMade, replaced } = input;
 	const generated = table.operations.filter((op) => !replaced.has(op.id));
 	const resourceNames = new Map(table.resources.map((r) => [r.value, r.name]));
-	const resourceOptions = [...resourceNames].map(([value, name]) => ({ name, value })).sort((a, b) => a.name.localeCompare(b.name));
-	const resourceProperty: INodeProperties = {
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: resourceOptions,
-		default: '',
-	};
-	resourceProperty.default = resourceOptions[0]?.value ?? '';
-	const properties: INodeProperties[] = [resourceProperty];
+	const properties: INodeProperties[] = [];
+	if (table.apis) {
+		const apiProperty: INodeProperties = { displayName: 'API', name: 'api', type: 'options', noDataExpression: true, options: table.apis, default: '' };
+		apiProperty.default = table.apis[0].value;
+		properties.push(apiProperty);
+	}
+	for (const api of table.apis ?? [undefined]) {
+		const resourceOptions = table.resources
+			.filter((r) => api === undefined || r.api === api.value)
+			.map(({ name, value }) => ({ name, value }))
+			.sort((a, b) => a.name.localeCompare(b.name));
+		const resourceProperty: INodeProperties = {
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: resourceOptions,
+			default: '',
+		};
+		resourceProperty.default = resourceOptions[0]?.value ?? '';
+		if (api) resourceProperty.displayOptions = { show: { api: [api.value] } };
+		properties.push(resourceProperty);
+	}
 	for (const [resource] of resourceNames) {
 		const options: INodePropertyOptions[] = [
 			...generated.filter((op) => op.resource === resource).map((op) => ({ name: op.name, value: op.id, action: op.action })),

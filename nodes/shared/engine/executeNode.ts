@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { ApiClient } from '../transport/apiClient';
 import type { ApiProfile } from '../transport/apiProfile';
@@ -19,6 +19,8 @@ export interface HandMadeOperation extends HandMadeOperationInfo {
 
 export interface NodeDefinition {
 	profile: ApiProfile;
+	/** For tables with several APIs: the profile (credential) each API uses; `profile` otherwise. */
+	profileOfApi?: Record<string, ApiProfile>;
 	table: OperationTable;
 	handMade: HandMadeOperation[];
 	orderKeyOf?(ctx: IExecuteFunctions, op: OperationSpec, itemIndex: number): string | undefined;
@@ -59,20 +61,22 @@ export async function executeNode(ctx: IExecuteFunctions, definition: NodeDefini
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const { transport, runner } = readRequestOptions(ctx);
 	const gate = new AdaptiveConcurrency(runner.concurrency);
-	const client = new ApiClient(ctx, definition.profile, {
+	const handMade = definition.handMade.find((op) => op.resource === resource && op.value === operation);
+	const op = definition.table.operations.find((entry) => entry.resource === resource && entry.id === operation);
+	const api = handMade?.api ?? op?.api;
+	const profile = (api && definition.profileOfApi?.[api]) || definition.profile;
+	const client = new ApiClient(ctx, profile, {
 		...transport,
 		onRateLimited: () => gate.onRateLimited(),
 		onSuccess: () => gate.onSuccess(),
 	});
 	const count = ctx.getInputData().length;
-	const handMade = definition.handMade.find((op) => op.resource === resource && op.value === operation);
 	if (handMade) {
 		const orderKey = handMade.orderKey ? (i: number) => handMade.orderKey?.call(ctx, i) : undefined;
 		const handler = async (i: number) => await handMade.execute.call(ctx, i, client);
 		return [await runItems(ctx, count, handler, { ...runner, orderKey }, gate)];
 	}
-	const op = definition.table.operations.find((entry) => entry.resource === resource && entry.id === operation);
-	if (!op) throw new Error(`Unknown operation "${operation}" for resource "${resource}"`);
+	if (!op) throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operation}" for resource "${resource}"`);
 	const handler = async (i: number) =>
 		await runGeneratedOperation(ctx, client, op, i, (await definition.presetsOf?.(ctx, op, i, client)) ?? {});
 	const orderKey = definition.orderKeyOf ? (i: number) => definition.orderKeyOf?.(ctx, op, i) : undefined;

@@ -75,9 +75,13 @@ export interface OperationSpec {
 export interface ResourceSpec {
 	value: string;
 	name: string;
+	/** The API the resource belongs to, when the table has several. */
+	api?: string;
 }
 
 export interface OperationTable {
+	/** Set when the contract spans several APIs: the node then asks for the API first. */
+	apis?: ResourceSpec[];
 	resources: ResourceSpec[];
 	operations: OperationSpec[];
 }

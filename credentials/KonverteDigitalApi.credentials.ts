@@ -1,0 +1,19 @@
+import type { ICredentialType, Icon } from 'n8n-workflow';
+
+import { accessTokenProperties, accessTokenTest, instanceUrlProperty, tokenHeader } from '../nodes/Chatwoot/transport/chatwootCredentials';
+
+export class KonverteDigitalApi implements ICredentialType {
+	name = 'konverteDigitalApi';
+
+	displayName = 'Konverte Digital API';
+
+	icon: Icon = { light: 'file:../nodes/KonverteDigital/konverteDigital.svg', dark: 'file:../nodes/KonverteDigital/konverteDigital.dark.svg' };
+
+	documentationUrl = 'https://github.com/omnichat/n8n-nodes-omnichat#konverte-digital';
+
+	properties = [instanceUrlProperty(''), ...accessTokenProperties];
+
+	authenticate = tokenHeader('accessToken');
+
+	test = accessTokenTest;
+}

@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { router } from './actions/router';
+import { chatwootDescriptionBase } from './chatwootFamily';
+import { chatwootLoadOptions } from './methods/loadOptions';
+import type { ChatwootBrand } from './transport/chatwootProfile';
+
+const brand: ChatwootBrand = {
+	platformName: 'Chatwoot',
+	nodeName: 'chatwoot',
+	credentialType: 'chatwootApi',
+	platformCredentialType: 'chatwootPlatformApi',
+};
+
+export class Chatwoot implements INodeType {
+	description: INodeTypeDescription = {
+		...chatwootDescriptionBase(brand),
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		displayName: 'Chatwoot',
+		name: 'chatwoot',
+		icon: { light: 'file:chatwoot.svg', dark: 'file:chatwoot.dark.svg' },
+		description: 'Every Chatwoot API operation: conversations, messages with attachments, contacts, inboxes, teams, reports and more',
+		defaults: { name: 'Chatwoot' },
+		usableAsTool: true,
+	};
+
+	methods = { loadOptions: chatwootLoadOptions(brand) };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this, brand);
+	}
+}
