@@ -10,9 +10,9 @@ import { describeOperations } from '../shared/engine/describeOperations';
 import type { NodeDefinition } from '../shared/engine/executeNode';
 import type { FieldSpec, OperationSpec } from '../shared/engine/operationTable';
 import { requestOptionsProperty } from '../shared/engine/requestOptions';
-import { fieldError } from '../shared/engine/inputErrors';
 import type { ApiClient } from '../shared/transport/apiClient';
 import { handMadeOperations } from './actions/handMadeOperations';
+import { accountOf } from './account';
 import { operationTable } from './generated/operationTable';
 import { chatwootPickerFor } from './operationOverrides';
 import { chatwootProfile, type ChatwootBrand } from './transport/chatwootProfile';
@@ -32,13 +32,8 @@ const accountProperty: INodeProperties = {
 };
 
 async function accountPreset(ctx: IExecuteFunctions, op: OperationSpec, itemIndex: number, client: ApiClient): Promise<IDataObject> {
-	if (!op.fields.some((field) => isAccountOfApplication(op, field))) return {};
-	const typed = String(ctx.getNodeParameter('accountId', itemIndex, '') ?? '').trim();
-	const account = typed || String((await client.credentialData()).accountId ?? '').trim();
-	if (!account) {
-		throw fieldError(ctx, itemIndex, 'Account ID is empty', 'Fill in "Account ID" on the node or "Default Account ID" in the credential.');
-	}
-	return { accountId: account };
+	const field = op.fields.find((f) => isAccountOfApplication(op, f));
+	return field ? { [field.name]: await accountOf(ctx, itemIndex, client) } : {};
 }
 
 export const chatwootProperties: INodeProperties[] = [

@@ -1,4 +1,5 @@
 import type { HandMadeOperation } from '../../shared/engine/executeNode';
+import { createMessage } from './message/create.operation';
 
 /** Operations with hand-made fields; each replaces the generated operations it names in `replaces`. */
-export const handMadeOperations: HandMadeOperation[] = [];
+export const handMadeOperations: HandMadeOperation[] = [createMessage];

@@ -1,0 +1,175 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { HandMadeOperation } from '../../../shared/engine/executeNode';
+import { toItems } from '../../../shared/engine/executeNode';
+import { fieldError, parseJsonField } from '../../../shared/engine/inputErrors';
+import { pathTo, type ApiClient } from '../../../shared/transport/apiClient';
+import { encodeMultipart, type MultipartPart } from '../../../shared/transport/multipart';
+import { accountOf } from '../../account';
+
+/** Chatwoot's default upload limit (ACTIVE_STORAGE max size); larger files are refused before upload. */
+export const MAX_ATTACHMENT_BYTES = 40 * 1024 * 1024;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Conversation ID',
+		name: 'conversationId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The numeric ID of the conversation (shown in its URL)',
+	},
+	{
+		displayName: 'Content',
+		name: 'content',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description: 'Message text. May be empty when attachments are sent.',
+	},
+	{
+		displayName: 'Message Type',
+		name: 'messageType',
+		type: 'options',
+		options: [
+			{ name: 'Outgoing', value: 'outgoing', description: 'Sent to the contact' },
+			{ name: 'Incoming', value: 'incoming', description: 'Recorded as written by the contact' },
+		],
+		default: 'outgoing',
+	},
+	{
+		displayName: 'Private Note',
+		name: 'private',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the message is a private note, visible to agents only',
+	},
+	{
+		displayName: 'Attachments',
+		name: 'attachments',
+		type: 'string',
+		default: '',
+		placeholder: 'data, invoice',
+		description: 'Names of the input binary fields to attach, separated by commas. Leave empty to send text only.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Content Attributes (JSON)',
+				name: 'contentAttributes',
+				type: 'json',
+				default: '{}',
+				description: 'Extra attributes such as in_reply_to or items of interactive messages',
+			},
+			{
+				displayName: 'Content Type',
+				name: 'contentType',
+				type: 'options',
+				options: [
+					{ name: 'Article', value: 'article' },
+					{ name: 'Cards', value: 'cards' },
+					{ name: 'Form', value: 'form' },
+					{ name: 'Input Email', value: 'input_email' },
+					{ name: 'Input Select', value: 'input_select' },
+					{ name: 'Text', value: 'text' },
+				],
+				default: 'text',
+			},
+			{
+				displayName: 'Send Audio as Voice Message',
+				name: 'voiceMessage',
+				type: 'boolean',
+				default: false,
+				description: 'Whether audio attachments are delivered as recorded voice messages (WhatsApp voice notes) instead of files',
+			},
+			{
+				displayName: 'Template Params (JSON)',
+				name: 'templateParams',
+				type: 'json',
+				default: '{}',
+				description: 'WhatsApp template to send: {"name": "...", "category": "...", "language": "pt_BR", "processed_params": {...}}',
+			},
+		],
+	},
+];
+
+interface Attachment {
+	fileName: string;
+	mimeType: string;
+	bytes: Buffer;
+}
+
+async function readAttachments(ctx: IExecuteFunctions, itemIndex: number, names: string): Promise<Attachment[]> {
+	const properties = names.split(',').map((n) => n.trim()).filter(Boolean);
+	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
+	const attachments: Attachment[] = [];
+	for (const property of properties) {
+		if (!binary[property]) {
+			throw fieldError(ctx, itemIndex, `No binary property "${property}" on item ${itemIndex}`, `"Attachments" names binary fields of the input item; this item has: ${Object.keys(binary).join(', ') || 'none'}.`);
+		}
+		const meta = ctx.helpers.assertBinaryData(itemIndex, property);
+		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+		if (bytes.length > MAX_ATTACHMENT_BYTES) {
+			throw fieldError(ctx, itemIndex, `Attachment "${meta.fileName ?? property}" is too large (${Math.ceil(bytes.length / 1048576)} MB)`, `Chatwoot accepts attachments up to ${MAX_ATTACHMENT_BYTES / 1048576} MB by default.`);
+		}
+		attachments.push({ fileName: meta.fileName ?? `${property}.${meta.fileExtension ?? 'bin'}`, mimeType: meta.mimeType || 'application/octet-stream', bytes });
+	}
+	return attachments;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
+	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
+	if (!/^\d+$/.test(conversationId)) {
+		throw fieldError(this, itemIndex, 'Conversation ID must be a number', `Got "${conversationId}". Use the numeric ID shown in the conversation's URL.`);
+	}
+	const content = String(this.getNodeParameter('content', itemIndex, '') ?? '');
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const attachments = await readAttachments(this, itemIndex, String(this.getNodeParameter('attachments', itemIndex, '') ?? ''));
+	if (!content.trim() && !attachments.length && !options.templateParams) {
+		throw fieldError(this, itemIndex, 'Write a message or attach a file', 'Fill in "Content", or name binary fields in "Attachments".');
+	}
+	const fields: IDataObject = {
+		content,
+		message_type: this.getNodeParameter('messageType', itemIndex, 'outgoing'),
+		private: this.getNodeParameter('private', itemIndex, false),
+	};
+	if (options.contentType) fields.content_type = options.contentType;
+	const contentAttributes = parseJsonField(this, itemIndex, 'Content Attributes (JSON)', options.contentAttributes);
+	if (contentAttributes && Object.keys(contentAttributes).length) fields.content_attributes = contentAttributes as IDataObject;
+	const templateParams = parseJsonField(this, itemIndex, 'Template Params (JSON)', options.templateParams);
+	if (templateParams && Object.keys(templateParams).length) fields.template_params = templateParams as IDataObject;
+	const path = pathTo('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages', {
+		account_id: await accountOf(this, itemIndex, client),
+		conversation_id: conversationId,
+	});
+	if (!attachments.length) return toItems(await client.request({ method: 'POST', path, body: fields, itemIndex }));
+
+	const parts: MultipartPart[] = [];
+	for (const [name, value] of Object.entries(fields)) {
+		parts.push({ name, value: typeof value === 'object' ? JSON.stringify(value) : String(value) });
+	}
+	for (const file of attachments) parts.push({ name: 'attachments[]', value: file.bytes, fileName: file.fileName, contentType: file.mimeType });
+	const voiceNotes = attachments.filter((file) => file.mimeType.startsWith('audio/')).map((file) => file.fileName);
+	if (options.voiceMessage === true && voiceNotes.length) parts.push({ name: 'is_recorded_audio', value: JSON.stringify(voiceNotes) });
+	const multipart = encodeMultipart(parts);
+	return toItems(await client.request({ method: 'POST', path, body: multipart.body, headers: { 'Content-Type': multipart.contentType }, itemIndex }));
+}
+
+export const createMessage: HandMadeOperation = {
+	resource: 'messages',
+	api: 'application',
+	value: 'create',
+	name: 'Create',
+	action: 'Create a message, with attachments from binary data',
+	replaces: ['create-a-new-message-in-a-conversation'],
+	description,
+	execute,
+	orderKey(itemIndex) {
+		return `conversation:${String(this.getNodeParameter('conversationId', itemIndex, ''))}`;
+	},
+};
