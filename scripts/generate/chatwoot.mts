@@ -8,31 +8,43 @@ import { listOperations, type Json, type JsonObject, type OpenApiOperation, type
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /**
- * Official spec + supplement: supplement paths are added; an operation at the same path and method
- * replaces the official one; `x-patches` ("METHOD /path" → fields) merges extension fields into official
- * operations; `x-remove` ("METHOD /path") drops official operations the supplement republishes elsewhere.
+ * Official spec + supplement, by the rules in specs/chatwoot/SUPPLEMENT.md: `x-removals` drops official
+ * operations; `x-patches` copies extension fields onto official operations; a supplement operation at an
+ * official path and method replaces it whole; every other one is added. Path-level parameters of the
+ * supplement go into its own operations only, so they never attach to official operations of the same path.
  */
 export function mergeChatwootContract(official: JsonObject, supplement: JsonObject | undefined): JsonObject {
 	const merged = structuredClone(official);
 	if (!supplement) return merged;
 	const paths = merged.paths as JsonObject;
-	for (const entry of (supplement['x-remove'] as string[] | undefined) ?? []) {
-		const [method, path] = entry.split(' ');
-		const item = paths[path] as JsonObject | undefined;
-		if (item) {
-			delete item[method.toLowerCase()];
-			if (!METHODS.some((m) => item[m])) delete paths[path];
-		}
+	const operationAt = (key: string) => {
+		const [method, path] = key.split(' ');
+		return { item: paths[path] as JsonObject | undefined, method: method.toLowerCase(), path };
+	};
+	for (const key of Object.keys((supplement['x-removals'] as JsonObject | undefined) ?? {})) {
+		const { item, method, path } = operationAt(key);
+		if (!item?.[method]) throw new Error(`x-removals names an operation the official spec lacks: ${key}`);
+		delete item[method];
+		if (!METHODS.some((m) => item[m])) delete paths[path];
 	}
-	for (const [path, item] of Object.entries((supplement.paths as JsonObject) ?? {})) {
-		const target = (paths[path] ??= {}) as JsonObject;
-		for (const [key, value] of Object.entries(item as JsonObject)) target[key] = structuredClone(value);
-	}
-	for (const [entry, fields] of Object.entries((supplement['x-patches'] as JsonObject | undefined) ?? {})) {
-		const [method, path] = entry.split(' ');
-		const op = (paths[path] as JsonObject | undefined)?.[method.toLowerCase()] as JsonObject | undefined;
-		if (!op) throw new Error(`x-patches names an operation the contract lacks: ${entry}`);
+	for (const [key, fields] of Object.entries((supplement['x-patches'] as JsonObject | undefined) ?? {})) {
+		const { item, method } = operationAt(key);
+		const op = item?.[method] as JsonObject | undefined;
+		if (!op) throw new Error(`x-patches names an operation the official spec lacks: ${key}`);
 		Object.assign(op, structuredClone(fields as JsonObject));
+	}
+	for (const [path, rawItem] of Object.entries((supplement.paths as JsonObject) ?? {})) {
+		const item = rawItem as JsonObject;
+		const shared = (item.parameters as JsonObject[] | undefined) ?? [];
+		const target = (paths[path] ??= {}) as JsonObject;
+		for (const method of METHODS) {
+			const op = item[method] as JsonObject | undefined;
+			if (!op) continue;
+			const own = (op.parameters as JsonObject[] | undefined) ?? [];
+			const declared = new Set(own.map((p) => `${String(p.in)}:${String(p.name)}`));
+			const inherited = shared.filter((p) => !declared.has(`${String(p.in)}:${String(p.name)}`));
+			target[method] = { ...structuredClone(op), parameters: structuredClone([...inherited, ...own]) };
+		}
 	}
 	const components = (merged.components ??= {}) as JsonObject;
 	for (const [kind, entries] of Object.entries((supplement.components as JsonObject | undefined) ?? {})) {
@@ -57,14 +69,22 @@ function camel(text: string): string {
 function paginationOf(operation: OpenApiOperation): PaginationSpec | undefined {
 	const raw = operation.op['x-pagination'] as JsonObject | undefined;
 	if (!raw) return undefined;
-	const itemsPath = String(raw.itemsPath ?? '');
+	const itemsPath = raw.itemsPath === '$' ? '' : String(raw.itemsPath ?? '');
+	const keyed = raw.keyed === true ? { keyed: true } : {};
 	switch (raw.style) {
 		case 'page':
-			return { style: 'page', pageParam: String(raw.param ?? 'page'), pageSize: Number(raw.pageSize ?? 25), itemsPath };
+			return {
+				style: 'page',
+				pageParam: String(raw.param ?? 'page'),
+				itemsPath,
+				...(raw.pageSize ? { pageSize: Number(raw.pageSize) } : {}),
+				...(raw.totalPath ? { totalPath: String(raw.totalPath) } : {}),
+				...keyed,
+			};
 		case 'cursor-before':
-			return { style: 'cursorBefore', param: String(raw.param ?? 'before'), idField: String(raw.idField ?? 'id'), itemsPath };
+			return { style: 'cursorBefore', param: String(raw.param ?? 'before'), idField: String(raw.cursorField ?? 'id'), itemsPath };
 		case 'none':
-			return { style: 'none', itemsPath };
+			return { style: 'none', itemsPath, ...keyed };
 		default:
 			throw new Error(`Unknown x-pagination style ${String(raw.style)} on ${operation.method} ${operation.path}`);
 	}

@@ -46,12 +46,13 @@ export type PaginationSpec =
 			itemsPath: string;
 			hasMorePath?: string;
 	  }
-	/** Numbered pages that end with a short or empty page (Chatwoot). */
-	| { style: 'page'; pageParam: string; pageSize: number; itemsPath: string }
+	/** Numbered pages that end with a short page, an empty page, or once `totalPath` records are in (Chatwoot). */
+	| { style: 'page'; pageParam: string; pageSize?: number; itemsPath: string; totalPath?: string; keyed?: boolean }
 	/** Older records are fetched by passing the oldest id seen (Chatwoot messages). */
+	/* `keyed`: the items path holds an object of arrays (one per record type, as in combined search). */
 	| { style: 'cursorBefore'; param: string; idField: string; itemsPath: string }
 	/** One answer holds the whole list. */
-	| { style: 'none'; itemsPath: string };
+	| { style: 'none'; itemsPath: string; keyed?: boolean };
 
 export interface OperationSpec {
 	/** The contract's operationId, also the `operation` value in n8n. */

@@ -8,11 +8,18 @@ function at(value: unknown, path: string): unknown {
 	return path.split('.').reduce<unknown>((current, key) => (current as IDataObject | undefined)?.[key], value);
 }
 
-/** The records of one answer: the whole answer when it is a plain array, else the array at `itemsPath`. */
-export function recordsOf(body: unknown, itemsPath: string): IDataObject[] {
+/**
+ * The records of one answer: the whole answer when it is a plain array, else the array at `itemsPath`;
+ * with `keyed`, every array of the object found there, in order.
+ */
+export function recordsOf(body: unknown, itemsPath: string, keyed = false): IDataObject[] {
 	if (Array.isArray(body)) return body as IDataObject[];
 	const records = at(body, itemsPath);
-	return Array.isArray(records) ? (records as IDataObject[]) : [];
+	if (Array.isArray(records)) return records as IDataObject[];
+	if (keyed && records && typeof records === 'object') {
+		return Object.values(records).flatMap((group) => (Array.isArray(group) ? (group as IDataObject[]) : []));
+	}
+	return [];
 }
 
 /**
@@ -30,7 +37,7 @@ export async function collectRecords(
 	const full = () => out.length >= wanted;
 
 	if (spec.style === 'none') {
-		out.push(...recordsOf(await client.request(request), spec.itemsPath));
+		out.push(...recordsOf(await client.request(request), spec.itemsPath, spec.keyed));
 		return out.slice(0, wanted);
 	}
 
@@ -60,11 +67,12 @@ export async function collectRecords(
 				? { ...request, body: { ...((request.body as IDataObject) ?? {}), ...paging } }
 				: { ...request, qs: { ...request.qs, ...paging } };
 		const body = await client.request(next);
-		const records = recordsOf(body, spec.itemsPath);
+		const records = recordsOf(body, spec.itemsPath, spec.style === 'page' && spec.keyed);
 		out.push(...records);
 		if (full() || Array.isArray(body) || records.length === 0) break;
 		if (spec.style === 'page') {
-			if (records.length < spec.pageSize) break;
+			const total = spec.totalPath ? Number(at(body, spec.totalPath)) : NaN;
+			if ((spec.pageSize && records.length < spec.pageSize) || out.length >= total) break;
 			continue;
 		}
 		const hasMore = spec.hasMorePath ? at(body, spec.hasMorePath) : undefined;
