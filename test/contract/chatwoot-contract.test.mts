@@ -322,6 +322,21 @@ test('both documents are OpenAPI 3.1 and the supplement keeps its merge metadata
 	assert.deepEqual(patchedAndOverridden, [], 'an operation is either patched or overridden, not both');
 });
 
+test('on paths shared with the official document, path-level path parameters cover the official ones', () => {
+	// so a merge that replaces the path-level list instead of pushing it down loses no declaration
+	const pathParamsOf = (doc: OpenApiDocument, p: string) =>
+		(doc.paths[p].parameters ?? [])
+			.map((x) => deref(doc, x))
+			.filter((x) => x.in === 'path')
+			.map((x) => x.name)
+			.sort();
+	for (const p of Object.keys(supplement.paths)) {
+		if (!(p in official.paths)) continue;
+		const ours = pathParamsOf(supplement, p);
+		for (const name of pathParamsOf(official, p)) assert.ok(ours.includes(name), `path-level parameter ${name} of ${p}`);
+	}
+});
+
 test('the merged contract has at least 400 operations', (t) => {
 	t.diagnostic(
 		`official ${counts.official} | supplement new ${counts.supplementNew} | overrides ${counts.overrides} | ` +
@@ -386,6 +401,34 @@ test('security matches the API family of the path', () => {
 			}
 		}
 	}
+});
+
+test('supplement operations are documented and their request bodies are real object schemas', () => {
+	// A bare {type: object} gives a form generator nothing to render: objects must list their properties,
+	// or say explicitly (additionalProperties) that they are free-form maps such as custom_attributes.
+	const blobs: string[] = [];
+	const walk = (node: unknown, where: string): void => {
+		const schema = deref(supplement, node);
+		if (!isObject(schema)) return;
+		if (schemaTypes(schema).includes('object') && schema.properties === undefined && schema.additionalProperties === undefined) {
+			blobs.push(where);
+		}
+		for (const [name, child] of Object.entries((schema.properties as Record<string, unknown>) ?? {})) walk(child, `${where}.${name}`);
+		if (schema.items !== undefined) walk(schema.items, `${where}[]`);
+		if (isObject(schema.additionalProperties)) walk(schema.additionalProperties, `${where}{}`);
+		for (const key of ['oneOf', 'anyOf', 'allOf']) for (const branch of (schema[key] as unknown[]) ?? []) walk(branch, where);
+	};
+	for (const m of operations.filter((o) => o.origin === 'supplement')) {
+		const key = opKey(m.method, m.path);
+		assert.ok(typeof m.op.summary === 'string' && m.op.summary.length > 0, `${key}: summary`);
+		assert.ok(typeof m.op.description === 'string' && m.op.description.length > 0, `${key}: description`);
+		for (const [type, media] of Object.entries(m.op.requestBody?.content ?? {})) {
+			const schema = deref(supplement, media.schema);
+			assert.ok(isObject(schema) && isObject(schema.properties) && Object.keys(schema.properties).length > 0, `${key}: ${type} body has no properties`);
+			walk(schema, `${key} ${type} body`);
+		}
+	}
+	assert.deepEqual(blobs, [], 'object schemas without properties in request bodies');
 });
 
 test('every {param} of a path is declared as a required path parameter, and only those', () => {
