@@ -4,7 +4,6 @@
  */
 import type {
 	FieldSpec,
-	FieldType,
 	HttpMethod,
 	OperationSpec,
 	OperationTable,
