@@ -6,7 +6,8 @@ type Entry = unknown;
 
 export function parseFlatted(text: string): unknown {
 	const table = JSON.parse(text) as Entry[];
-	if (!Array.isArray(table) || table.length === 0) throw new Error('not flatted data: expected a non-empty array');
+	if (!Array.isArray(table) || table.length === 0)
+		throw new Error('not flatted data: expected a non-empty array');
 	const revived = new Map<number, unknown>();
 
 	const revive = (index: number): unknown => {
@@ -29,7 +30,8 @@ export function parseFlatted(text: string): unknown {
 		return object;
 	};
 
-	const reviveValue = (value: unknown): unknown => (typeof value === 'string' ? revive(Number(value)) : value);
+	const reviveValue = (value: unknown): unknown =>
+		typeof value === 'string' ? revive(Number(value)) : value;
 
 	return revive(0);
 }

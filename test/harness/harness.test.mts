@@ -81,7 +81,10 @@ describe('n8n harness', { timeout: 180_000 }, () => {
 		nodes: [
 			manualTrigger(),
 			codeNode('Three items', 'return [1, 2, 3].map((i) => ({ json: { i } }));'),
-			setNode('Fields', { double: { value: '={{ $json.i * 2 }}', type: 'number' }, label: 'fixed' }),
+			setNode('Fields', {
+				double: { value: '={{ $json.i * 2 }}', type: 'number' },
+				label: 'fixed',
+			}),
 		],
 	});
 	const failing = workflow({
@@ -154,7 +157,9 @@ describe('n8n harness', { timeout: 180_000 }, () => {
 	test('executeMany: custom nodes from two extension folders, and a failure, in one process', async (t) => {
 		const startedAt = performance.now();
 		const results = await n8n.executeMany([custom.id, failing.id]);
-		t.diagnostic(`n8n execute-batch of 2 workflows took ${Math.round(performance.now() - startedAt)} ms`);
+		t.diagnostic(
+			`n8n execute-batch of 2 workflows took ${Math.round(performance.now() - startedAt)} ms`,
+		);
 		const customRun = results.get(custom.id);
 		assert.ok(customRun !== undefined);
 		assert.equal(customRun.failed, false, n8n.logs());

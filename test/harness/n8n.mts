@@ -2,15 +2,38 @@
 // execute-batch) and a server (webhooks, activation, executions over the REST API) on a private user folder
 // and private ports, so several instances can run side by side.
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { parseFlatted } from './flatted.mts';
-import { getFreePort, onProcessExit, runCommand, spawnTracked, stopTracked, tail, type CommandResult } from './processes.mts';
+import {
+	getFreePort,
+	onProcessExit,
+	runCommand,
+	spawnTracked,
+	stopTracked,
+	tail,
+	type CommandResult,
+} from './processes.mts';
 import { parseExecuteOutput, toExecutionResult, type ExecutionResult } from './run-data.mts';
-import { ensureRuntime, N8N_VERSION, type CommunityPackage, type RuntimePaths } from './runtime.mts';
+import {
+	ensureRuntime,
+	N8N_VERSION,
+	type CommunityPackage,
+	type RuntimePaths,
+} from './runtime.mts';
 import type { Workflow } from './workflow.mts';
 
 export type { CommandResult } from './processes.mts';
@@ -64,8 +87,8 @@ export const DEFAULT_OWNER = {
 	password: 'Harness-Passw0rd',
 } as const;
 
-/** Environment that keeps n8n offline and quiet. n8n 2.x always uses task runners: N8N_RUNNERS_ENABLED is
- *  deprecated there ("safe to remove") and only adds a warning, so it is not set. */
+// Environment that keeps n8n offline and quiet. n8n 2.x always uses task runners: N8N_RUNNERS_ENABLED is
+// deprecated there ("safe to remove") and would only add a warning, so it is not set.
 const HARNESS_ENV: Record<string, string> = {
 	N8N_DIAGNOSTICS_ENABLED: 'false',
 	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -79,12 +102,13 @@ const HARNESS_ENV: Record<string, string> = {
 	N8N_DISABLED_MODULES: 'mcp-registry',
 	N8N_LISTEN_ADDRESS: '127.0.0.1',
 	N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-	// The editor is plain http on loopback; a secure cookie would keep a browser from logging in (demo).
+	// The editor is served over plain http: a Secure auth cookie would only work in a browser on localhost.
 	N8N_SECURE_COOKIE: 'false',
 };
 
 /** Settings inherited from the caller's shell that would leak into the isolated instance. */
-const FOREIGN_SETTING = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$)/;
+const FOREIGN_SETTING =
+	/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$)/;
 
 function n8nEnv(runtime: RuntimePaths, settings: Record<string, string>): NodeJS.ProcessEnv {
 	const inherited = Object.entries(process.env).filter(([name]) => !FOREIGN_SETTING.test(name));
@@ -145,7 +169,9 @@ async function migratedUserFolder(runtime: RuntimePaths): Promise<string> {
 					timeoutMs: 5 * 60_000,
 				});
 				if (result.exitCode !== 0) {
-					throw new Error(`migrating a new n8n database failed:\n${tail(result.stdout + result.stderr)}`);
+					throw new Error(
+						`migrating a new n8n database failed:\n${tail(result.stdout + result.stderr)}`,
+					);
 				}
 				writeFileSync(join(staging, '.ready'), '');
 				try {
@@ -159,7 +185,10 @@ async function migratedUserFolder(runtime: RuntimePaths): Promise<string> {
 			}
 		}
 		return join(folder, '.n8n');
-	})();
+	})().catch((error: unknown) => {
+		userFolderTemplate = undefined; // let a later instance try again
+		throw error;
+	});
 	return await userFolderTemplate;
 }
 
@@ -189,7 +218,9 @@ export class N8nInstance {
 		const runtime = await ensureRuntime();
 		const template = await migratedUserFolder(runtime);
 		const userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
-		const cancelExitCleanup = onProcessExit(() => rmSync(userFolder, { recursive: true, force: true }));
+		const cancelExitCleanup = onProcessExit(() =>
+			rmSync(userFolder, { recursive: true, force: true }),
+		);
 		cpSync(template, join(userFolder, '.n8n'), { recursive: true });
 		for (const pkg of options.communityPackages ?? []) {
 			// n8n loads n8n-nodes-* packages found in <user folder>/.n8n/nodes/node_modules at start.
@@ -207,7 +238,13 @@ export class N8nInstance {
 		};
 		const extensions = combineExtensions(userFolder, options.extensions ?? []);
 		if (extensions !== undefined) env.N8N_CUSTOM_EXTENSIONS = extensions;
-		return new N8nInstance(runtime, userFolder, port, { ...env, ...options.env }, cancelExitCleanup);
+		return new N8nInstance(
+			runtime,
+			userFolder,
+			port,
+			{ ...env, ...options.env },
+			cancelExitCleanup,
+		);
 	}
 
 	/** http://127.0.0.1:<port> */
@@ -246,7 +283,9 @@ export class N8nInstance {
 		writeFileSync(file, JSON.stringify(entities));
 		const result = await this.cli([command, `--input=${file}`]);
 		if (result.exitCode !== 0 || !/Successfully imported/.test(result.stdout + result.stderr)) {
-			throw new Error(`n8n ${command} failed (exit ${String(result.exitCode)}):\n${tail(result.stdout + result.stderr)}`);
+			throw new Error(
+				`n8n ${command} failed (exit ${String(result.exitCode)}):\n${tail(result.stdout + result.stderr)}`,
+			);
 		}
 	}
 
@@ -255,7 +294,10 @@ export class N8nInstance {
 	 * cost). A failed run is returned with `failed: true`; problems before the run (unknown workflow or node
 	 * type) throw with n8n's output.
 	 */
-	async execute(workflowId: string, { timeoutMs = 10 * 60_000 }: { timeoutMs?: number } = {}): Promise<CliExecution> {
+	async execute(
+		workflowId: string,
+		{ timeoutMs = 10 * 60_000 }: { timeoutMs?: number } = {},
+	): Promise<CliExecution> {
 		const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], timeoutMs);
 		const result = parseExecuteOutput(cli.stdout);
 		if (result === undefined) {
@@ -276,7 +318,9 @@ export class N8nInstance {
 	): Promise<Map<string, ExecutionResult>> {
 		const withoutDigit = workflowIds.filter((id) => !/\d/.test(id));
 		if (withoutDigit.length > 0) {
-			throw new Error(`n8n execute-batch ignores workflow ids without a digit: ${withoutDigit.join(', ')}`);
+			throw new Error(
+				`n8n execute-batch ignores workflow ids without a digit: ${withoutDigit.join(', ')}`,
+			);
 		}
 		const lastIdBefore = await this.lastExecutionId();
 		const summary = join(this.userFolder, `execute-batch-${++this.batchCount}.json`);
@@ -288,7 +332,9 @@ export class N8nInstance {
 		// The exit code says nothing useful: 1 when any workflow failed, and the process sometimes crashes
 		// (SIGSEGV) while exiting after it wrote the summary.
 		if (!existsSync(summary)) {
-			throw new Error(`n8n execute-batch wrote no summary (exit ${String(cli.exitCode)}):\n${tail(cli.stdout + cli.stderr)}`);
+			throw new Error(
+				`n8n execute-batch wrote no summary (exit ${String(cli.exitCode)}):\n${tail(cli.stdout + cli.stderr)}`,
+			);
 		}
 		const results = new Map<string, ExecutionResult>();
 		for (const row of await this.readExecutions(lastIdBefore)) {
@@ -329,14 +375,18 @@ export class N8nInstance {
 			['--no-warnings', '-e', READ_EXECUTIONS_SCRIPT, database, ...args],
 			{ env: process.env, timeoutMs: 60_000 },
 		);
-		if (result.exitCode !== 0) throw new Error(`reading ${database} failed:\n${tail(result.stderr)}`);
+		if (result.exitCode !== 0)
+			throw new Error(`reading ${database} failed:\n${tail(result.stderr)}`);
 		return result.stdout;
 	}
 
 	/** Runs `n8n start` and waits until the editor and webhooks are served. */
 	async start({ timeoutMs = 90_000 }: { timeoutMs?: number } = {}): Promise<void> {
 		if (this.server !== undefined) throw new Error('n8n is already running');
-		const env = n8nEnv(this.runtime, { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await getFreePort()) });
+		const env = n8nEnv(this.runtime, {
+			...this.env,
+			N8N_RUNNERS_BROKER_PORT: String(await getFreePort()),
+		});
 		const server = spawnTracked(this.runtime.nodeBinary, [this.runtime.n8nEntry, 'start'], {
 			env,
 			cwd: this.userFolder,
@@ -352,14 +402,25 @@ export class N8nInstance {
 		try {
 			await new Promise<void>((resolve, reject) => {
 				const timer = setTimeout(
-					() => reject(new Error(`n8n start was not ready after ${timeoutMs} ms:\n${tail(log.stdout + log.stderr)}`)),
+					() =>
+						reject(
+							new Error(
+								`n8n start was not ready after ${timeoutMs} ms:\n${tail(log.stdout + log.stderr)}`,
+							),
+						),
 					timeoutMs,
 				);
 				const onOutput = (): void => {
 					if (log.stdout.includes(READY_LINE)) done(resolve);
 				};
 				const onExit = (code: number | null): void =>
-					done(() => reject(new Error(`n8n start exited (${String(code)}) before it was ready:\n${tail(log.stdout + log.stderr)}`)));
+					done(() =>
+						reject(
+							new Error(
+								`n8n start exited (${String(code)}) before it was ready:\n${tail(log.stdout + log.stderr)}`,
+							),
+						),
+					);
 				const done = (settle: () => void): void => {
 					clearTimeout(timer);
 					server.stdout?.off('data', onOutput);
@@ -384,7 +445,9 @@ export class N8nInstance {
 	}
 
 	/** Creates the owner account on the running server and keeps its session for the REST calls below. */
-	async setupOwner(owner: { email: string; firstName: string; lastName: string; password: string } = DEFAULT_OWNER): Promise<void> {
+	async setupOwner(
+		owner: { email: string; firstName: string; lastName: string; password: string } = DEFAULT_OWNER,
+	): Promise<void> {
 		const response = await this.fetchRest('POST', '/owner/setup', owner);
 		const cookie = response.headers.getSetCookie().find((header) => header.startsWith('n8n-auth='));
 		if (cookie === undefined) throw new Error('owner setup returned no n8n-auth cookie');
@@ -396,7 +459,10 @@ export class N8nInstance {
 	 * and any webhook a trigger node creates on a remote service. Throws with n8n's message when a trigger
 	 * fails to activate.
 	 */
-	async activateWorkflow(workflowId: string, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+	async activateWorkflow(
+		workflowId: string,
+		{ timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+	): Promise<void> {
 		const { versionId } = await this.rest<{ versionId: string }>('GET', `/workflows/${workflowId}`);
 		await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId });
 		const status = await this.settledPublication(workflowId, timeoutMs);
@@ -406,7 +472,10 @@ export class N8nInstance {
 	}
 
 	/** Unpublishes (deactivates) a workflow and waits until its triggers are removed (webhook delete ran). */
-	async deactivateWorkflow(workflowId: string, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+	async deactivateWorkflow(
+		workflowId: string,
+		{ timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+	): Promise<void> {
 		await this.rest('POST', `/workflows/${workflowId}/deactivate`, {});
 		const status = await this.settledPublication(workflowId, timeoutMs);
 		if (status.status !== 'not_published') {
@@ -418,12 +487,19 @@ export class N8nInstance {
 	 * n8n 2.x applies (de)activation asynchronously: the REST call queues it (publication outbox) and a
 	 * worker registers or removes the triggers a moment later. Poll until that is done.
 	 */
-	private async settledPublication(workflowId: string, timeoutMs: number): Promise<PublicationStatus> {
+	private async settledPublication(
+		workflowId: string,
+		timeoutMs: number,
+	): Promise<PublicationStatus> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const status = await this.rest<PublicationStatus>('GET', `/workflows/${workflowId}/publication-status`);
+			const status = await this.rest<PublicationStatus>(
+				'GET',
+				`/workflows/${workflowId}/publication-status`,
+			);
 			if (status.status !== 'in_progress') return status;
-			if (Date.now() > deadline) throw new Error(`workflow ${workflowId} still publishing after ${timeoutMs} ms`);
+			if (Date.now() > deadline)
+				throw new Error(`workflow ${workflowId} still publishing after ${timeoutMs} ms`);
 			await sleep(50);
 		}
 	}
@@ -434,11 +510,24 @@ export class N8nInstance {
 		const found = new Map<string, ExecutionSummary>();
 		let lastId: string | undefined;
 		for (;;) {
-			const query = new URLSearchParams({ filter: JSON.stringify({ workflowId }), limit: String(pageSize) });
+			const query = new URLSearchParams({
+				filter: JSON.stringify({ workflowId }),
+				limit: String(pageSize),
+			});
 			if (lastId !== undefined) query.set('lastId', lastId);
-			const page = await this.rest<{ results: ExecutionSummary[] }>('GET', `/executions?${query.toString()}`);
+			const page = await this.rest<{ results: ExecutionSummary[] }>(
+				'GET',
+				`/executions?${query.toString()}`,
+			);
 			for (const { id, mode, status, startedAt, stoppedAt } of page.results) {
-				found.set(id, { id, workflowId, mode, status, startedAt: startedAt ?? undefined, stoppedAt: stoppedAt ?? undefined });
+				found.set(id, {
+					id,
+					workflowId,
+					mode,
+					status,
+					startedAt: startedAt ?? undefined,
+					stoppedAt: stoppedAt ?? undefined,
+				});
 			}
 			if (page.results.length < pageSize) break;
 			lastId = String(Math.min(...page.results.map(({ id }) => Number(id))));
@@ -448,18 +537,32 @@ export class N8nInstance {
 
 	/** One execution with its full run data. */
 	async getExecution(executionId: string): Promise<ExecutionResult> {
-		const execution = await this.rest<ExecutionSummary & { data?: string }>('GET', `/executions/${executionId}`);
+		const execution = await this.rest<ExecutionSummary & { data?: string }>(
+			'GET',
+			`/executions/${executionId}`,
+		);
 		if (execution?.data === undefined) throw new Error(`execution ${executionId} has no data`);
 		const { id, workflowId, mode, status, startedAt, stoppedAt } = execution;
 		// The API serves run data in n8n's flatted format (as stored).
-		return toExecutionResult(parseFlatted(execution.data), { id, workflowId, mode, status, startedAt, stoppedAt });
+		return toExecutionResult(parseFlatted(execution.data), {
+			id,
+			workflowId,
+			mode,
+			status,
+			startedAt,
+			stoppedAt,
+		});
 	}
 
 	/**
 	 * Waits until a workflow has at least `count` finished executions and returns all finished ones with
 	 * their run data, oldest first.
 	 */
-	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000): Promise<ExecutionResult[]> {
+	async waitForExecutions(
+		workflowId: string,
+		count: number,
+		timeoutMs = 30_000,
+	): Promise<ExecutionResult[]> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const executions = await this.listExecutions(workflowId);
@@ -470,7 +573,9 @@ export class N8nInstance {
 			}
 			if (Date.now() > deadline) {
 				const seen = executions.map(({ id, status }) => `${id}:${status}`).join(', ') || 'none';
-				throw new Error(`expected ${count} finished executions of ${workflowId} within ${timeoutMs} ms; seen: ${seen}`);
+				throw new Error(
+					`expected ${count} finished executions of ${workflowId} within ${timeoutMs} ms; seen: ${seen}`,
+				);
 			}
 			await sleep(200);
 		}
@@ -485,18 +590,26 @@ export class N8nInstance {
 
 	private async cli(args: string[], timeoutMs = 10 * 60_000): Promise<CommandResult> {
 		// A broker port of its own: a CLI run must not collide with this instance's server (or another run).
-		const env = n8nEnv(this.runtime, { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await getFreePort()) });
+		const env = n8nEnv(this.runtime, {
+			...this.env,
+			N8N_RUNNERS_BROKER_PORT: String(await getFreePort()),
+		});
 		const result = await runCommand(this.runtime.nodeBinary, [this.runtime.n8nEntry, ...args], {
 			env,
 			cwd: this.userFolder,
 			timeoutMs,
 		});
-		this.logEntries.push({ source: `n8n ${args.join(' ')}`, stdout: result.stdout, stderr: result.stderr });
+		this.logEntries.push({
+			source: `n8n ${args.join(' ')}`,
+			stdout: result.stdout,
+			stderr: result.stderr,
+		});
 		return result;
 	}
 
 	private async fetchRest(method: string, path: string, body?: unknown): Promise<Response> {
-		if (this.server === undefined) throw new Error(`${method} /rest${path}: n8n is not running (call start())`);
+		if (this.server === undefined)
+			throw new Error(`${method} /rest${path}: n8n is not running (call start())`);
 		const headers: Record<string, string> = {};
 		if (this.authCookie !== undefined) headers.cookie = this.authCookie;
 		if (body !== undefined) headers['content-type'] = 'application/json';
@@ -506,7 +619,9 @@ export class N8nInstance {
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		if (!response.ok) {
-			throw new Error(`${method} /rest${path} -> HTTP ${response.status}: ${(await response.text()).slice(0, 2000)}`);
+			throw new Error(
+				`${method} /rest${path} -> HTTP ${response.status}: ${(await response.text()).slice(0, 2000)}`,
+			);
 		}
 		return response;
 	}

@@ -130,7 +130,9 @@ export async function runCommand(
 		(resolve, reject) => {
 			child.once('error', reject);
 			// 'close' (not 'exit') so that all output has been read.
-			child.once('close', (code: number | null, sig: NodeJS.Signals | null) => resolve([code, sig]));
+			child.once('close', (code: number | null, sig: NodeJS.Signals | null) =>
+				resolve([code, sig]),
+			);
 		},
 	).finally(() => clearTimeout(timer));
 	const result: CommandResult = {

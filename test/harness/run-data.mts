@@ -72,9 +72,13 @@ export interface ExecutionMeta {
 type Json = Record<string, unknown>;
 
 const asRecord = (value: unknown): Json | undefined =>
-	typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const asNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+	typeof value === 'object' && value !== null && !Array.isArray(value)
+		? (value as Json)
+		: undefined;
+const asString = (value: unknown): string | undefined =>
+	typeof value === 'string' ? value : undefined;
+const asNumber = (value: unknown): number | undefined =>
+	typeof value === 'number' ? value : undefined;
 
 /** Drops keys whose value is undefined, so results compare cleanly with assert.deepStrictEqual. */
 function defined<T extends object>(object: T): T {
@@ -148,7 +152,10 @@ function toNodeRun(value: unknown): NodeRun {
 }
 
 /** Reduces n8n's IRunExecutionData (`executionData`) plus the execution's own fields to an ExecutionResult. */
-export function toExecutionResult(executionData: unknown, meta: ExecutionMeta = {}): ExecutionResult {
+export function toExecutionResult(
+	executionData: unknown,
+	meta: ExecutionMeta = {},
+): ExecutionResult {
 	const resultData = asRecord(asRecord(executionData)?.resultData) ?? {};
 	const nodes: Record<string, NodeRun[]> = {};
 	for (const [name, runs] of Object.entries(asRecord(resultData.runData) ?? {})) {

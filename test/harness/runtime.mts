@@ -1,6 +1,16 @@
 // The pinned n8n runtime (.n8n-runtime/, installed by scripts/install-n8n-runtime.sh) and the folders that
 // make packages loadable into it: our own build as a custom extension, npm packages as community packages.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +36,10 @@ let runtime: Promise<RuntimePaths> | undefined;
 
 /** Installs the runtime on first use (several minutes, once per machine); afterwards it only checks a stamp. */
 export async function ensureRuntime(): Promise<RuntimePaths> {
-	runtime ??= installRuntime();
+	runtime ??= installRuntime().catch((error: unknown) => {
+		runtime = undefined; // let a later call try again
+		throw error;
+	});
 	return await runtime;
 }
 
@@ -57,8 +70,14 @@ interface PackageManifest {
 }
 
 function readManifest(packageRoot: string): PackageManifest {
-	const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as Partial<PackageManifest>;
-	if (typeof manifest.name !== 'string' || typeof manifest.version !== 'string' || manifest.n8n === undefined) {
+	const manifest = JSON.parse(
+		readFileSync(join(packageRoot, 'package.json'), 'utf8'),
+	) as Partial<PackageManifest>;
+	if (
+		typeof manifest.name !== 'string' ||
+		typeof manifest.version !== 'string' ||
+		manifest.n8n === undefined
+	) {
 		throw new Error(`${packageRoot}/package.json needs "name", "version" and an "n8n" field`);
 	}
 	return { name: manifest.name, version: manifest.version, n8n: manifest.n8n };
@@ -100,7 +119,10 @@ export interface CommunityPackage {
  * `N8nInstance.create({ communityPackages })`: it is loaded the way n8n loads packages installed from its
  * UI, with node types named `<package name>.<node name>`.
  */
-export async function installCommunityPackage(name: string, version: string): Promise<CommunityPackage> {
+export async function installCommunityPackage(
+	name: string,
+	version: string,
+): Promise<CommunityPackage> {
 	const { root, n8nWorkflowDir } = await ensureRuntime();
 	const folder = join(root, 'community', `${name.replace('/', '+')}@${version}`);
 	const directory = join(folder, 'node_modules', name);
@@ -112,7 +134,15 @@ export async function installCommunityPackage(name: string, version: string): Pr
 			writeFileSync(join(staging, 'package.json'), '{ "private": true }\n');
 			const result = await runCommand(
 				'npm',
-				['install', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts', '--legacy-peer-deps', `${name}@${version}`],
+				[
+					'install',
+					'--no-audit',
+					'--no-fund',
+					'--loglevel=error',
+					'--ignore-scripts',
+					'--legacy-peer-deps',
+					`${name}@${version}`,
+				],
 				{ cwd: staging, env: process.env, timeoutMs: 10 * 60_000 },
 			);
 			if (result.exitCode !== 0) {

@@ -83,7 +83,12 @@ export function communityNodeType(packageName: string, nodeName: string): string
 export function connect(...edges: Array<Edge | [string, string]>): Connections {
 	const connections: Connections = {};
 	for (const edge of edges) {
-		const { from, to, output = 0, input = 0 } = Array.isArray(edge) ? { from: edge[0], to: edge[1] } : edge;
+		const {
+			from,
+			to,
+			output = 0,
+			input = 0,
+		} = Array.isArray(edge) ? { from: edge[0], to: edge[1] } : edge;
 		const outputs = (connections[from] ??= { main: [] }).main;
 		while (outputs.length <= output) outputs.push([]);
 		outputs[output].push({ node: to, type: 'main', index: input });
@@ -118,7 +123,8 @@ export function workflow(definition: {
 	);
 	const names = new Set<string>();
 	for (const { name } of nodes) {
-		if (names.has(name)) throw new Error(`workflow "${definition.name}" has two nodes named "${name}"`);
+		if (names.has(name))
+			throw new Error(`workflow "${definition.name}" has two nodes named "${name}"`);
 		names.add(name);
 	}
 	return {
