@@ -43,7 +43,7 @@ export function mergeChatwootContract(official: JsonObject, supplement: JsonObje
 			const own = (op.parameters as JsonObject[] | undefined) ?? [];
 			const declared = new Set(own.map((p) => `${String(p.in)}:${String(p.name)}`));
 			const inherited = shared.filter((p) => !declared.has(`${String(p.in)}:${String(p.name)}`));
-			target[method] = { ...structuredClone(op), parameters: structuredClone([...inherited, ...own]) };
+			target[method] = inherited.length ? { ...structuredClone(op), parameters: structuredClone([...inherited, ...own]) } : structuredClone(op);
 		}
 	}
 	const components = (merged.components ??= {}) as JsonObject;

@@ -586,3 +586,12 @@ test('every request, response and parameter schema compiles with ajv', () => {
 	}
 	assert.ok(compiled > 1000, `only ${compiled} schemas compiled`);
 });
+
+test('the build-time generator merges the two documents into the same contract', async () => {
+	const { mergeChatwootContract } = await import('../../scripts/generate/chatwoot.mts');
+	const built = mergeChatwootContract(
+		official as unknown as Parameters<typeof mergeChatwootContract>[0],
+		supplement as unknown as Parameters<typeof mergeChatwootContract>[1],
+	);
+	assert.deepEqual(built.paths, merged.paths);
+});

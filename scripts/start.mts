@@ -1,0 +1,51 @@
+/**
+ * `npm start`: the sandbox APIs, a real n8n with this package loaded, demo credentials and workflows,
+ * executed and summarised; then the editor stays up on http://localhost:5678 until Ctrl-C.
+ */
+import { wtsCredential, wtsDemoWorkflows, type DemoWorkflow } from '../demo/wtsDemo.mts';
+import { startWtsSandbox } from '../sandbox/wts/server.mts';
+import { DEFAULT_OWNER, N8nInstance, prepareExtensions, repoRoot, type ExecutionResult } from '../test/harness/n8n.mts';
+
+const EDITOR_PORT = Number(process.env.N8N_PORT ?? 5678);
+const WTS_PORT = Number(process.env.WTS_SANDBOX_PORT ?? 3100);
+
+function summarise(demo: DemoWorkflow, result: ExecutionResult | undefined): string {
+	if (!result) return `  ✗ ${demo.title}: did not run`;
+	const runs = result.nodes[demo.resultNode] ?? [];
+	const items = runs.flatMap((run) => run.outputs[0] ?? []);
+	if (result.failed || !items.length) {
+		return `  ✗ ${demo.title}: ${result.error?.message ?? runs[0]?.error?.message ?? 'no output'}`;
+	}
+	const first = items[0].json;
+	const keys = ['id', 'status', 'name', 'email', 'number'].filter((key) => first[key] !== undefined);
+	const detail = keys.map((key) => `${key}=${String(first[key])}`).join(' ');
+	return `  ✓ ${demo.title}: ${items.length} item${items.length === 1 ? '' : 's'}${detail ? ` (${detail})` : ''}`;
+}
+
+const wts = await startWtsSandbox({ port: WTS_PORT });
+console.log(`WTS Chat sandbox on ${wts.url} (API key ${wts.apiKey})`);
+
+const extension = await prepareExtensions(repoRoot);
+const n8n = await N8nInstance.create({ extensions: [extension], port: EDITOR_PORT });
+const shutdown = async () => {
+	await n8n.dispose();
+	await wts.close();
+	process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
+
+await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey)]);
+const demos = wtsDemoWorkflows(wts.seed);
+await n8n.importWorkflows(demos.map((demo) => demo.workflow));
+console.log(`\nRunning ${demos.length} demo workflows in n8n...`);
+const results = await n8n.executeMany(demos.map((demo) => demo.workflow.id));
+console.log('WTS Chat');
+for (const demo of demos) console.log(summarise(demo, results.get(demo.workflow.id)));
+const received = wts.recorder.requests();
+console.log(`  The sandbox received ${received.length} requests, ${wts.recorder.invalidRequests().length} outside the contract.`);
+
+await n8n.start();
+await n8n.setupOwner();
+console.log(`\nn8n editor: http://localhost:${EDITOR_PORT}  (login ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password})`);
+console.log('The demo workflows and credentials are in the editor. Press Ctrl-C to stop.');
