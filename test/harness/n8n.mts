@@ -48,6 +48,8 @@ export interface N8nInstanceOptions {
 	communityPackages?: CommunityPackage[];
 	/** Extra environment for every n8n process of this instance; overrides the harness defaults. */
 	env?: Record<string, string>;
+	/** The server's port; a free one when absent (the demo pins the editor to 5678). */
+	port?: number;
 }
 
 export interface Credential {
@@ -228,7 +230,7 @@ export class N8nInstance {
 			mkdirSync(dirname(link), { recursive: true });
 			symlinkSync(pkg.directory, link);
 		}
-		const port = await getFreePort();
+		const port = options.port ?? (await getFreePort());
 		const env: Record<string, string> = {
 			N8N_USER_FOLDER: userFolder,
 			N8N_PORT: String(port),
