@@ -129,6 +129,7 @@ function fieldFromSchema(
 	if (type === 'integer' || type === 'number') field.type = 'number';
 	else if (type === 'boolean') field.type = 'boolean';
 	else if (type === 'string' && schema.format === 'date-time') field.type = 'dateTime';
+	else if (type === 'string' && (schema.format === 'uuid' || schema.format === 'email')) field.format = schema.format;
 	else if (type === 'array') {
 		const items = resolve(schema.items);
 		const itemType = typeOf(items);

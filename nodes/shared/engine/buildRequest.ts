@@ -5,6 +5,8 @@ import { fieldLabel, isTopLevel, optionalCollectionOf } from './fieldLabels';
 import { checkEmail, fieldError, parseJsonField } from './inputErrors';
 import type { FieldSpec, OperationSpec } from './operationTable';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const isBlank = (value: unknown) =>
 	value === undefined ||
 	value === null ||
@@ -61,7 +63,10 @@ function wireValue(reader: Reader, field: FieldSpec, value: unknown, label: stri
 		}
 		default:
 			if (typeof value === 'object') return value;
-			if (/^e-?mail$/i.test(field.key)) return checkEmail(ctx, itemIndex, label, String(value));
+			if (field.format === 'email' || /^e-?mail$/i.test(field.key)) return checkEmail(ctx, itemIndex, label, String(value));
+			if (field.format === 'uuid' && !UUID.test(String(value))) {
+				throw fieldError(ctx, itemIndex, `"${label}" is not a valid ID`, `Got "${String(value)}". This ID is a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6: pick the record from a list or copy its ID.`);
+			}
 			return String(value);
 	}
 }

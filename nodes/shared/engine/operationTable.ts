@@ -31,6 +31,8 @@ export interface FieldSpec {
 	options?: string[];
 	/** For type `list`: what each entry is. */
 	itemType?: 'string' | 'number';
+	/** The contract's string format (`uuid`, `email`...): checked before sending. */
+	format?: string;
 	description?: string;
 	fields?: FieldSpec[];
 }
