@@ -64,9 +64,9 @@ export function dateFilter<T>(request: OperationRequest, fields: Record<string, 
 	return (item) => checks.every((check) => check(item));
 }
 
-export const CREATED_UPDATED = {
-	CreatedAt: (item: { createdAt: string }) => item.createdAt,
-	UpdatedAt: (item: { updatedAt: string }) => item.updatedAt,
+export const CREATED_UPDATED: Record<string, (item: { createdAt: string; updatedAt: string }) => string> = {
+	CreatedAt: (item) => item.createdAt,
+	UpdatedAt: (item) => item.updatedAt,
 };
 
 function propertyOf(item: object, name: string): unknown {

@@ -359,4 +359,6 @@ export interface UploadSlot {
 	/** Raw bytes once the PUT arrived. */
 	bytes: Buffer | null;
 	contentType: string | null;
+	/** File created from this slot; saving again returns it. */
+	savedFileId: string | null;
 }
