@@ -1,0 +1,267 @@
+/**
+ * WTS Chat node in a real n8n 2.x against the contract-validating WTS sandbox: the demo workflows, a
+ * 200-item run with bad items under Continue On Fail, the first node's validation messages, id encoding,
+ * and every generated operation called once. All workflows run in one `n8n execute-batch`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { wtsCredential, wtsDemoWorkflows, wtsNode } from '../../demo/wtsDemo.mts';
+import { operationTable } from '../../nodes/WtsChat/generated/operationTable.ts';
+import type { FieldSpec, OperationSpec } from '../../nodes/shared/engine/operationTable.ts';
+import { startWtsSandbox } from '../../sandbox/wts/server.mts';
+import {
+	codeNode,
+	connect,
+	manualTrigger,
+	N8nInstance,
+	prepareExtensions,
+	repoRoot,
+	workflow,
+	type ExecutionResult,
+	type RunItem,
+	type Workflow,
+} from '../harness/n8n.mts';
+import { walkParameters } from './operationWalk.mts';
+
+type Sandbox = Awaited<ReturnType<typeof startWtsSandbox>>;
+
+let sandbox: Sandbox;
+let n8n: N8nInstance;
+const results = new Map<string, ExecutionResult>();
+
+const BULK = 200;
+const BAD_ITEMS: Record<number, { text?: string; to?: string; expected: string }> = {
+	17: { text: '   ', expected: 'Write a text to send' },
+	99: { to: '', expected: 'Set an Instagram number or username for sending' },
+	150: { text: '', expected: 'Write a text to send' },
+};
+
+function outputOf(workflowId: string, node: string): RunItem[] {
+	const result = results.get(workflowId);
+	assert.ok(result, `workflow ${workflowId} did not run`);
+	const runs = result.nodes[node];
+	assert.ok(runs?.length, `node "${node}" did not run: ${result.error?.message ?? ''}`);
+	return runs.flatMap((run) => run.outputs[0] ?? []);
+}
+
+function bulkWorkflow(): Workflow {
+	const make = codeNode(
+		'Make Items',
+		`const bad = ${JSON.stringify(BAD_ITEMS)};
+return Array.from({ length: ${BULK} }, (_, i) => ({ json: {
+	to: bad[i]?.to ?? '+55|1198800' + String(i).padStart(4, '0'),
+	text: bad[i]?.text ?? 'Pedido #' + i + ' confirmado',
+} }));`,
+	);
+	return workflow({
+		name: 'WTS e2e: bulk with bad items',
+		nodes: [
+			manualTrigger(),
+			make,
+			{
+				...wtsNode('Send Bulk', { resource: 'message', operation: 'sendText', from: '', to: '={{ $json.to }}', text: '={{ $json.text }}', options: {} }),
+				onError: 'continueRegularOutput',
+			},
+		],
+	});
+}
+
+interface Refusal {
+	node: string;
+	parameters: Record<string, unknown>;
+	expected: RegExp;
+}
+
+function refusals(seed: Sandbox['seed']): Refusal[] {
+	const channel = seed.channels[0].id;
+	const contact = seed.contacts[0];
+	return [
+		{ node: 'No Channel', parameters: { resource: 'message', operation: 'sendText', from: '', to: contact.phoneNumber, text: 'oi', options: {} }, expected: /^Choose channel$/ },
+		{ node: 'Empty To', parameters: { resource: 'message', operation: 'sendText', from: channel, to: ' ', text: 'oi', options: {} }, expected: /^Set an Instagram number or username for sending$/ },
+		{ node: 'Blank Text', parameters: { resource: 'message', operation: 'sendText', from: channel, to: contact.phoneNumber, text: '  ', options: {} }, expected: /^Write a text to send$/ },
+		{ node: 'Empty Contact ID', parameters: { resource: 'contact', operation: 'update', contactId: '', updateFields: { name: 'x' } }, expected: /^Contact ID is empty$/ },
+		{ node: 'Invalid Email', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { email: 'maria@empresa' } }, expected: /Invalid email "maria@empresa"/ },
+		{ node: 'Invalid JSON', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { metadata: '{"a": }' } }, expected: /Invalid JSON in "Metadata \(JSON\)"/ },
+		{ node: 'Invalid ID', parameters: { resource: 'contact', operation: 'getContact', id: '../x' }, expected: /"ID" is not a valid ID/ },
+		{ node: 'Missing Binary', parameters: { resource: 'message', operation: 'sendFile', from: channel, to: contact.phoneNumber, fileSource: 'binary', binaryPropertyName: 'nope', options: {} }, expected: /No binary property "nope" on item 0/ },
+	];
+}
+
+function refusalWorkflow(seed: Sandbox['seed']): Workflow {
+	const cases = refusals(seed);
+	return workflow({
+		name: 'WTS e2e: refused input',
+		nodes: [manualTrigger(), ...cases.map((c) => ({ ...wtsNode(c.node, c.parameters), onError: 'continueRegularOutput' as const }))],
+		connections: connect(...cases.map((c): [string, string] => ['Start', c.node])),
+	});
+}
+
+/** Real ids for path and body fields, so the walk reaches records that exist. */
+function seededValue(seed: Sandbox['seed']) {
+	const byResource: Record<string, string | undefined> = {
+		agent: seed.agents[0]?.id,
+		card: seed.cards[0]?.id,
+		contact: seed.contacts[1]?.id,
+		department: seed.departments[0]?.id,
+		message: seed.messages[0],
+		panel: seed.panels[0]?.id,
+		portfolio: seed.portfolios[0]?.id,
+		scheduledMessage: seed.scheduledMessages[0],
+		sequence: seed.sequences[0]?.id,
+		session: seed.sessions[1]?.id,
+		tag: seed.tags[1]?.id,
+	};
+	return (op: OperationSpec, field: FieldSpec): unknown => {
+		if (field.in === 'path') {
+			if (field.key === 'phone') return seed.contacts[1].phoneNumber;
+			if (field.key === 'subscriptionId') return seed.webhookSubscriptions[0];
+			if (field.key === 'cardId') return seed.cards[0].id;
+			if (field.key === 'noteId') return seed.cardNotes[0].id;
+			if (op.path.startsWith('/chat/v1/session/note/')) return seed.sessionNotes[0];
+			return byResource[op.resource];
+		}
+		if (field.key === 'from') return seed.channels[0].id;
+		if (field.key === 'to') return seed.contacts[1].phoneNumber;
+		if (field.key === 'templateId') return seed.templates[4].id;
+		if (field.key === 'botKey') return seed.chatbots[0].key;
+		return undefined;
+	};
+}
+
+function walkWorkflows(seed: Sandbox['seed']): Workflow[] {
+	const lookup = seededValue(seed);
+	const ops = operationTable.operations;
+	// Deletions run last, in a workflow of their own, so they do not remove what other calls read.
+	const [reads, deletes] = [ops.filter((op) => op.method !== 'DELETE'), ops.filter((op) => op.method === 'DELETE')];
+	return [reads, deletes].map((group, n) =>
+		workflow({
+			name: `WTS e2e: every operation (${n === 0 ? 'all but deletions' : 'deletions'})`,
+			nodes: [manualTrigger(), ...group.map((op) => ({ ...wtsNode(op.id, walkParameters(op, lookup)), onError: 'continueRegularOutput' as const }))],
+			connections: connect(...group.map((op): [string, string] => ['Start', op.id])),
+		}),
+	);
+}
+
+const demos: ReturnType<typeof wtsDemoWorkflows> = [];
+let bulk: Workflow;
+let refused: Workflow;
+let walks: Workflow[] = [];
+let byPhone: Workflow;
+
+before(async () => {
+	sandbox = await startWtsSandbox({});
+	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
+	await n8n.importCredentials([wtsCredential(sandbox.url, sandbox.apiKey)]);
+	demos.push(...wtsDemoWorkflows(sandbox.seed));
+	bulk = bulkWorkflow();
+	bulk.nodes.find((node) => node.name === 'Send Bulk')!.parameters.from = sandbox.seed.channels[0].id;
+	refused = refusalWorkflow(sandbox.seed);
+	walks = walkWorkflows(sandbox.seed);
+	byPhone = workflow({
+		name: 'WTS e2e: contact by phone',
+		nodes: [manualTrigger(), wtsNode('By Phone', { resource: 'contact', operation: 'getContactByPhone', phone: sandbox.seed.contacts[2].phoneNumber })],
+	});
+	const all = [...demos.map((d) => d.workflow), bulk, refused, byPhone, ...walks];
+	await n8n.importWorkflows(all);
+	for (const [id, result] of await n8n.executeMany(all.map((wf) => wf.id))) results.set(id, result);
+});
+
+after(async () => {
+	await n8n?.dispose();
+	await sandbox?.close();
+});
+
+describe('WTS Chat in real n8n', () => {
+	test('demo: send text posts the classic send and returns the queued message', () => {
+		const [text] = demos;
+		const [item] = outputOf(text.workflow.id, text.resultNode);
+		assert.equal(typeof item.json.id, 'string');
+		const sent = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/chat/v1/message/send' && (r.body as { body?: { text?: string } })?.body?.text === 'Olá! Seu pedido foi confirmado.');
+		assert.equal(sent.length, 1);
+		assert.deepEqual((sent[0].body as Record<string, unknown>).from, sandbox.seed.channels[0].id);
+	});
+
+	test('demo: send file uploads the binary through the three-step flow and sends its file id', () => {
+		const file = demos[1];
+		const [item] = outputOf(file.workflow.id, file.resultNode);
+		assert.equal(typeof item.json.id, 'string');
+		const upload = sandbox.recorder.requests().find((r) => r.method === 'PUT' && r.path.startsWith('/__upload/'));
+		assert.ok(upload, 'no presigned upload');
+		assert.equal(upload.headers.authorization, undefined, 'the presigned PUT must not carry the API key');
+		const saved = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/core/v2/file');
+		assert.equal(saved.length, 1);
+		const send = sandbox.recorder.requests().find((r) => r.method === 'POST' && r.path === '/chat/v1/message/send' && (r.body as { body?: { fileId?: string } })?.body?.fileId);
+		assert.ok(send, 'no send with a file id');
+	});
+
+	test('demo: contact update sends only the picked fields and their mask', () => {
+		const update = demos[2];
+		const [item] = outputOf(update.workflow.id, update.resultNode);
+		assert.match(String(item.json.name), /\(VIP\)$/);
+		const put = sandbox.recorder.requests().find((r) => r.method === 'PUT' && r.path === `/core/v2/contact/${sandbox.seed.contacts[0].id}`);
+		assert.ok(put);
+		const body = put.body as Record<string, unknown>;
+		assert.deepEqual([...(body.fields as string[])].sort(), ['Email', 'Name', 'Tags']);
+		assert.deepEqual(Object.keys(body).sort(), ['email', 'fields', 'name', 'tagIds']);
+	});
+
+	test('demo: list sessions with Return All returns every session, one item each', () => {
+		const list = demos[3];
+		const items = outputOf(list.workflow.id, list.resultNode);
+		assert.equal(items.length, sandbox.seed.sessions.length);
+		assert.equal(new Set(items.map((i) => i.json.id)).size, items.length);
+	});
+
+	test('200 items with bad ones under Continue On Fail: every good item sent exactly once, bad ones carry their error', () => {
+		const items = outputOf(bulk.id, 'Send Bulk');
+		assert.equal(items.length, BULK);
+		items.forEach((item, index) => {
+			assert.deepEqual(item.pairedItem?.[0]?.item, index, `item ${index} out of order`);
+			const bad = BAD_ITEMS[index];
+			if (bad) assert.equal(item.json.error ?? item.error?.message, bad.expected, `item ${index}`);
+			else assert.equal(typeof item.json.id, 'string', `item ${index}: ${JSON.stringify(item.json)}`);
+		});
+		const sends = sandbox.recorder.requests().filter((r) => r.method === 'POST' && String((r.body as { to?: string })?.to ?? '').startsWith('+55|1198800'));
+		assert.equal(sends.length, BULK - Object.keys(BAD_ITEMS).length);
+		assert.equal(new Set(sends.map((r) => (r.body as { to: string }).to)).size, sends.length, 'an item was sent twice');
+	});
+
+	test('bad input is refused before any request, with the message users know, naming the item', () => {
+		for (const refusal of refusals(sandbox.seed)) {
+			const [item] = outputOf(refused.id, refusal.node);
+			assert.match(String(item.json.error ?? item.error?.message), refusal.expected, refusal.node);
+		}
+	});
+
+	test('a phone with + and | in the path stays one encoded segment', () => {
+		const [item] = outputOf(byPhone.id, 'By Phone');
+		assert.equal(item.json.id, sandbox.seed.contacts[2].id);
+		const request = sandbox.recorder.requests().find((r) => r.operationId === 'getContactByPhone');
+		assert.ok(request?.rawPath?.includes('%2B55%7C'), request?.rawPath);
+	});
+
+	test('every generated operation reaches the sandbox with a request the contract accepts', () => {
+		const invalid = sandbox.recorder.invalidRequests();
+		assert.deepEqual(invalid.map((r) => `${r.method} ${r.path}: ${JSON.stringify(r.validationErrors)}`), []);
+		const called = new Set(sandbox.recorder.requests().map((r) => r.operationId));
+		const missing = operationTable.operations.filter((op) => !called.has(op.id)).map((op) => op.id);
+		assert.deepEqual(missing, []);
+		const failures: string[] = [];
+		for (const wf of walks) {
+			for (const node of wf.nodes.filter((n) => n.name !== 'Start')) {
+				const [item] = outputOf(wf.id, node.name);
+				const message = String(item?.json.error ?? '');
+				// The sandbox answers 404 for records another call deleted or never had; anything else is a failure.
+				if (message && !/answered 404/.test(message)) failures.push(`${node.name}: ${message}`);
+			}
+		}
+		assert.deepEqual(failures, []);
+	});
+
+	test('the API key appears in no output and no n8n log line', () => {
+		const outputs = JSON.stringify([...results.values()].map((r) => r.raw));
+		assert.ok(!outputs.includes(sandbox.apiKey), 'API key in execution data');
+		assert.ok(!n8n.logs().includes(sandbox.apiKey), 'API key in n8n logs');
+	});
+});
