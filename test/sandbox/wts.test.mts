@@ -680,7 +680,7 @@ describe('contract coverage', () => {
 				sendVideo: { to },
 				sendDocument: { to },
 				sendChatbot: { botKey: seed.chatbots[0].key, to },
-				sendChatbotQueued: { to },
+				sendChatbotQueued: { botKey: seed.chatbots[0].key, to },
 				transferSession: { newDepartmentId: seed.departments[1].id },
 				createDepartment: { name: 'Suporte N2' },
 				updateDepartment: { name: 'Vendas B2B' },
