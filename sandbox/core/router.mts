@@ -29,11 +29,10 @@ function compile(template: string): Segment[] {
 		});
 }
 
-/** Splits a raw (still percent-encoded) pathname into decoded segments; a single trailing slash is ignored. */
+/** Splits a raw (still percent-encoded) pathname into decoded segments. */
 function splitPath(rawPath: string): { segments: string[] } | { badSegment: string } {
-	const trimmed = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
 	const segments: string[] = [];
-	for (const raw of trimmed.split('/').slice(1)) {
+	for (const raw of rawPath.split('/').slice(1)) {
 		try {
 			segments.push(decodeURIComponent(raw));
 		} catch {
@@ -68,14 +67,26 @@ export class OpenApiRouter {
 		}
 	}
 
+	/**
+	 * A trailing slash matches a template that has one (some contracts list both spellings as
+	 * different operations), otherwise it is ignored.
+	 */
 	match(method: string, rawPath: string): RouteMatch {
 		const split = splitPath(rawPath);
 		if ('badSegment' in split) return { kind: 'bad-path', segment: split.badSegment };
-		const candidates = this.bySegmentCount.get(split.segments.length) ?? [];
+		const exact = this.matchSegments(method, split.segments);
+		if (exact.kind === 'not-found' && split.segments.length > 1 && split.segments.at(-1) === '') {
+			return this.matchSegments(method, split.segments.slice(0, -1));
+		}
+		return exact;
+	}
+
+	private matchSegments(method: string, segments: string[]): RouteMatch {
+		const candidates = this.bySegmentCount.get(segments.length) ?? [];
 		const allowed: string[] = [];
 		// Candidates are sorted most-specific first, so the first full match with the method wins.
 		for (const route of candidates) {
-			const pathParams = matchSegments(route.segments, split.segments);
+			const pathParams = bindParams(route.segments, segments);
 			if (pathParams === null) continue;
 			if (route.operation.method === method.toUpperCase()) {
 				return { kind: 'matched', operation: route.operation, pathParams };
@@ -86,7 +97,8 @@ export class OpenApiRouter {
 	}
 }
 
-function matchSegments(template: Segment[], actual: string[]): Record<string, string> | null {
+/** Path parameters when `actual` fits the template, else null. */
+function bindParams(template: Segment[], actual: string[]): Record<string, string> | null {
 	const params: Record<string, string> = {};
 	for (let i = 0; i < template.length; i++) {
 		const segment = template[i];
