@@ -43,7 +43,9 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
 			if (size > limit) tooLarge = true;
 			if (!tooLarge) chunks.push(chunk);
 		});
-		request.once('end', () => (tooLarge ? reject(new BodyTooLargeError(limit)) : resolve(Buffer.concat(chunks))));
+		request.once('end', () =>
+			tooLarge ? reject(new BodyTooLargeError(limit)) : resolve(Buffer.concat(chunks)),
+		);
 		request.once('error', reject);
 	});
 }
@@ -55,14 +57,21 @@ export function mediaType(contentType: string | undefined | null): string | null
 }
 
 export function isJsonMediaType(type: string | null): boolean {
-	return type !== null && (type === 'application/json' || type === 'text/json' || type.endsWith('+json'));
+	return (
+		type !== null && (type === 'application/json' || type === 'text/json' || type.endsWith('+json'))
+	);
 }
 
 function headerParameter(header: string, name: string): string | null {
 	// Handles `name="quoted; value"`, `name=token` and RFC 5987 `name*=UTF-8''percent%20encoded`.
-	const extended = new RegExp(`(?:^|;)\\s*${name}\\*\\s*=\\s*([^']*)'[^']*'([^;]*)`, 'i').exec(header);
+	const extended = new RegExp(`(?:^|;)\\s*${name}\\*\\s*=\\s*([^']*)'[^']*'([^;]*)`, 'i').exec(
+		header,
+	);
 	if (extended) return decodeURIComponent(extended[2].trim());
-	const plain = new RegExp(`(?:^|;)\\s*${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i').exec(header);
+	const plain = new RegExp(
+		`(?:^|;)\\s*${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`,
+		'i',
+	).exec(header);
 	if (!plain) return null;
 	return plain[1] !== undefined ? plain[1].replace(/\\(.)/g, '$1') : plain[2];
 }
@@ -87,7 +96,8 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartPart
 		const headers = new Map<string, string>();
 		for (const line of body.subarray(position, headerEnd).toString('utf8').split('\r\n')) {
 			const colon = line.indexOf(':');
-			if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+			if (colon > 0)
+				headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
 		}
 		const disposition = headers.get('content-disposition') ?? '';
 		const name = headerParameter(disposition, 'name');
@@ -113,6 +123,7 @@ export function parseBody(bytes: Buffer, contentType: string | undefined): Parse
 			throw new BodySyntaxError(`body is not valid JSON: ${(error as Error).message}`);
 		}
 	}
-	if (type === 'multipart/form-data') return { kind: 'multipart', parts: parseMultipart(bytes, contentType ?? '') };
+	if (type === 'multipart/form-data')
+		return { kind: 'multipart', parts: parseMultipart(bytes, contentType ?? '') };
 	return { kind: 'raw', contentType: type, bytes };
 }

@@ -4,7 +4,13 @@ import { seededRandom } from './random.mts';
 
 export type FaultAction =
 	/** Answer `status` without processing (a gateway refused it). Body defaults to the platform error body. */
-	| { kind: 'status'; status: number; retryAfter?: number | string; body?: string; contentType?: string }
+	| {
+			kind: 'status';
+			status: number;
+			retryAfter?: number | string;
+			body?: string;
+			contentType?: string;
+	  }
 	/** Destroy the socket before reading the request: the server never took it. */
 	| { kind: 'reset-before' }
 	/** Process the request, send headers and part of the body, then destroy the socket. */
@@ -36,7 +42,15 @@ export interface FaultRule extends FaultRuleInput {
 	hits: number;
 }
 
-const FAULT_KINDS = new Set(['status', 'reset-before', 'reset-mid-body', 'delay', 'timeout', 'malformed-json', 'html']);
+const FAULT_KINDS = new Set([
+	'status',
+	'reset-before',
+	'reset-mid-body',
+	'delay',
+	'timeout',
+	'malformed-json',
+	'html',
+]);
 
 /** Parses a rule sent as JSON to the admin API (`pathRegex` carries a RegExp source). */
 export function faultRuleFromJson(json: unknown): FaultRuleInput {
@@ -46,11 +60,18 @@ export function faultRuleFromJson(json: unknown): FaultRuleInput {
 	if (!fault || typeof fault.kind !== 'string' || !FAULT_KINDS.has(fault.kind)) {
 		throw new Error(`fault.kind must be one of ${[...FAULT_KINDS].join(', ')}`);
 	}
-	if (fault.kind === 'status' && typeof fault.status !== 'number') throw new Error('fault.status must be a number');
-	if (fault.kind === 'delay' && typeof fault.ms !== 'number') throw new Error('fault.ms must be a number');
+	if (fault.kind === 'status' && typeof fault.status !== 'number')
+		throw new Error('fault.status must be a number');
+	if (fault.kind === 'delay' && typeof fault.ms !== 'number')
+		throw new Error('fault.ms must be a number');
 	return {
 		method: typeof input.method === 'string' ? input.method : undefined,
-		path: typeof input.pathRegex === 'string' ? new RegExp(input.pathRegex) : typeof input.path === 'string' ? input.path : undefined,
+		path:
+			typeof input.pathRegex === 'string'
+				? new RegExp(input.pathRegex)
+				: typeof input.path === 'string'
+					? input.path
+					: undefined,
 		times: typeof input.times === 'number' ? input.times : undefined,
 		probability: typeof input.probability === 'number' ? input.probability : undefined,
 		fault: fault as FaultAction,
@@ -94,7 +115,11 @@ export class FaultInjector {
 		for (const rule of this.rules) {
 			if (rule.times !== undefined && rule.hits >= rule.times) continue;
 			if (rule.method !== undefined && rule.method.toUpperCase() !== method.toUpperCase()) continue;
-			if (rule.path !== undefined && !(rule.path instanceof RegExp ? rule.path.test(path) : path.startsWith(rule.path))) continue;
+			if (
+				rule.path !== undefined &&
+				!(rule.path instanceof RegExp ? rule.path.test(path) : path.startsWith(rule.path))
+			)
+				continue;
 			if (rule.probability !== undefined && this.random() >= rule.probability) continue;
 			rule.hits++;
 			return rule;

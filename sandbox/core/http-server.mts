@@ -2,12 +2,29 @@
 //   record -> fault rule? -> raw route (e.g. presigned upload) | gate -> auth -> rate limit -> route
 //   -> body -> validate -> handler -> (response validation) -> answer (possibly through a fault).
 // Platform specifics (auth, error bodies, gate rules, handlers, rate-limit buckets) come in via config.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+	createServer,
+	type IncomingHttpHeaders,
+	type IncomingMessage,
+	type Server,
+	type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BodySyntaxError, BodyTooLargeError, parseBody, readBody, type ParsedBody } from './body.mts';
+import {
+	BodySyntaxError,
+	BodyTooLargeError,
+	parseBody,
+	readBody,
+	type ParsedBody,
+} from './body.mts';
 import { HttpError } from './errors.mts';
 import { FaultInjector, faultRuleFromJson, type FaultRule } from './faults.mts';
-import { listOperations, responseFor, type ContractOperation, type OpenApiDocument } from './openapi.mts';
+import {
+	listOperations,
+	responseFor,
+	type ContractOperation,
+	type OpenApiDocument,
+} from './openapi.mts';
 import type { QueryParseOptions } from './query.mts';
 import type { SlidingWindowRateLimiter } from './rate-limiter.mts';
 import { RequestRecorder, type RecordedRequest, type RequestFilter } from './recorder.mts';
@@ -41,7 +58,9 @@ export interface HandlerResponse {
 	headers?: Record<string, string>;
 }
 
-export type OperationHandler = (request: OperationRequest) => HandlerResponse | Promise<HandlerResponse>;
+export type OperationHandler = (
+	request: OperationRequest,
+) => HandlerResponse | Promise<HandlerResponse>;
 
 export interface RawRouteRequest {
 	method: string;
@@ -126,9 +145,17 @@ interface Outgoing {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-function jsonOutgoing(status: number, body: unknown, headers: Record<string, string> = {}): Outgoing {
+function jsonOutgoing(
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Outgoing {
 	if (body === undefined) return { status, headers, payload: Buffer.alloc(0) };
-	return { status, headers: { 'content-type': JSON_TYPE, ...headers }, payload: Buffer.from(JSON.stringify(body)) };
+	return {
+		status,
+		headers: { 'content-type': JSON_TYPE, ...headers },
+		payload: Buffer.from(JSON.stringify(body)),
+	};
 }
 
 function sleep(ms: number): Promise<void> {
@@ -140,13 +167,29 @@ export function serializeRecord(record: RecordedRequest): Record<string, unknown
 	const body = record.body;
 	const serializedBody =
 		body.kind === 'raw'
-			? { kind: 'raw', contentType: body.contentType, size: body.bytes.length, base64: body.bytes.toString('base64') }
+			? {
+					kind: 'raw',
+					contentType: body.contentType,
+					size: body.bytes.length,
+					base64: body.bytes.toString('base64'),
+				}
 			: body.kind === 'unparsable'
-				? { kind: 'unparsable', error: body.error, size: body.bytes.length, base64: body.bytes.toString('base64') }
+				? {
+						kind: 'unparsable',
+						error: body.error,
+						size: body.bytes.length,
+						base64: body.bytes.toString('base64'),
+					}
 				: body.kind === 'multipart'
 					? {
 							kind: 'multipart',
-							parts: body.parts.map((p) => ({ name: p.name, filename: p.filename, contentType: p.contentType, size: p.data.length, base64: p.data.toString('base64') })),
+							parts: body.parts.map((p) => ({
+								name: p.name,
+								filename: p.filename,
+								contentType: p.contentType,
+								size: p.data.length,
+								base64: p.data.toString('base64'),
+							})),
 						}
 					: body;
 	return { ...record, body: serializedBody };
@@ -180,7 +223,8 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 	const maxBodyBytes = config.maxBodyBytes ?? 10 * 1024 * 1024;
 	const host = config.host ?? '127.0.0.1';
 
-	const errorOutgoing = (error: HttpError): Outgoing => jsonOutgoing(error.status, config.renderError(error), error.headers);
+	const errorOutgoing = (error: HttpError): Outgoing =>
+		jsonOutgoing(error.status, config.renderError(error), error.headers);
 
 	const adminRoutes: AdminRoute[] = [
 		{
@@ -205,8 +249,19 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 				return { ok: true };
 			},
 		},
-		{ method: 'GET', path: 'faults', handle: () => faults.list().map((r) => ({ ...r, path: r.path instanceof RegExp ? String(r.path) : r.path })) },
-		{ method: 'POST', path: 'faults', handle: (body) => ({ id: faults.add(faultRuleFromJson(body)).id }) },
+		{
+			method: 'GET',
+			path: 'faults',
+			handle: () =>
+				faults
+					.list()
+					.map((r) => ({ ...r, path: r.path instanceof RegExp ? String(r.path) : r.path })),
+		},
+		{
+			method: 'POST',
+			path: 'faults',
+			handle: (body) => ({ id: faults.add(faultRuleFromJson(body)).id }),
+		},
 		{
 			method: 'DELETE',
 			path: 'faults',
@@ -219,7 +274,11 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 		...(config.adminRoutes ?? []),
 	];
 
-	async function handleAdmin(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+	async function handleAdmin(
+		request: IncomingMessage,
+		response: ServerResponse,
+		url: URL,
+	): Promise<void> {
 		const path = url.pathname.slice(ADMIN_PREFIX.length);
 		const route = adminRoutes.find((r) => r.method === request.method && r.path === path);
 		let outgoing: Outgoing;
@@ -238,12 +297,20 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 	}
 
 	function write(response: ServerResponse, outgoing: Outgoing): void {
-		response.writeHead(outgoing.status, { ...outgoing.headers, 'content-length': String(outgoing.payload.length) });
+		response.writeHead(outgoing.status, {
+			...outgoing.headers,
+			'content-length': String(outgoing.payload.length),
+		});
 		response.end(outgoing.payload);
 	}
 
 	/** Contract pipeline; fills `record` as it goes and returns the answer. */
-	async function processContractRequest(request: IncomingMessage, url: URL, record: RecordedRequest, baseUrl: string): Promise<Outgoing> {
+	async function processContractRequest(
+		request: IncomingMessage,
+		url: URL,
+		record: RecordedRequest,
+		baseUrl: string,
+	): Promise<Outgoing> {
 		const method = request.method ?? 'GET';
 		const path = url.pathname;
 		const rawQuery = url.search.slice(1);
@@ -266,9 +333,15 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 			const decision = config.rateLimiter.check(auth.credential, { method, path });
 			if (!decision.allowed) {
 				return errorOutgoing(
-					new HttpError(429, 'TOO_MANY_REQUESTS', `Rate limit exceeded (${decision.bucket}); retry in ${decision.retryAfterSeconds} s`, [], {
-						'retry-after': String(decision.retryAfterSeconds),
-					}),
+					new HttpError(
+						429,
+						'TOO_MANY_REQUESTS',
+						`Rate limit exceeded (${decision.bucket}); retry in ${decision.retryAfterSeconds} s`,
+						[],
+						{
+							'retry-after': String(decision.retryAfterSeconds),
+						},
+					),
 				);
 			}
 		}
@@ -278,9 +351,15 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 			record.invalid = true;
 			const error =
 				match.kind === 'method-not-allowed'
-					? new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`, [], { allow: match.allowed.join(', ') })
+					? new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`, [], {
+							allow: match.allowed.join(', '),
+						})
 					: match.kind === 'bad-path'
-						? new HttpError(400, 'BAD_PATH', `Malformed percent-encoding in path segment ${match.segment}`)
+						? new HttpError(
+								400,
+								'BAD_PATH',
+								`Malformed percent-encoding in path segment ${match.segment}`,
+							)
 						: new HttpError(404, 'ROUTE_NOT_FOUND', `No operation ${method} ${path}`);
 			return errorOutgoing(error);
 		}
@@ -294,7 +373,8 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 			parsedBody = parseBody(bytes, request.headers['content-type']);
 			record.body = parsedBody;
 		} catch (error) {
-			if (error instanceof BodyTooLargeError) return errorOutgoing(new HttpError(413, 'PAYLOAD_TOO_LARGE', error.message));
+			if (error instanceof BodyTooLargeError)
+				return errorOutgoing(new HttpError(413, 'PAYLOAD_TOO_LARGE', error.message));
 			if (error instanceof BodySyntaxError) {
 				record.invalid = true;
 				record.body = { kind: 'unparsable', bytes, error: error.message };
@@ -310,7 +390,11 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 		const issues = [...validated.issues];
 		if (!config.lenientQuery) {
 			for (const key of validated.unknownQueryKeys) {
-				issues.push({ location: 'query', field: key, message: `${key} is not a query parameter of ${operation.operationId}` });
+				issues.push({
+					location: 'query',
+					field: key,
+					message: `${key} is not a query parameter of ${operation.operationId}`,
+				});
 			}
 		}
 		if (issues.length > 0) {
@@ -319,13 +403,22 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 			const message = issues.map((i) => i.message).join('; ');
 			const error = validated.unsupportedMediaType
 				? new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', message, issues)
-				: new HttpError(400, validated.unknownQueryKeys.length > 0 && validated.issues.length === 0 ? 'UNKNOWN_QUERY_PARAMETER' : 'VALIDATION', message, issues);
+				: new HttpError(
+						400,
+						validated.unknownQueryKeys.length > 0 && validated.issues.length === 0
+							? 'UNKNOWN_QUERY_PARAMETER'
+							: 'VALIDATION',
+						message,
+						issues,
+					);
 			return checkResponse(operation, record, errorOutgoing(error));
 		}
 
 		const handler = config.handlers[operation.operationId];
 		if (handler === undefined) {
-			return errorOutgoing(new HttpError(501, 'NOT_IMPLEMENTED', `No sandbox handler for ${operation.operationId}`));
+			return errorOutgoing(
+				new HttpError(501, 'NOT_IMPLEMENTED', `No sandbox handler for ${operation.operationId}`),
+			);
 		}
 		let result: HandlerResponse;
 		try {
@@ -349,18 +442,32 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 	}
 
 	/** Validates a JSON answer against the operation's response schema when enabled. */
-	function checkResponse(operation: ContractOperation, record: RecordedRequest, outgoing: Outgoing): Outgoing {
+	function checkResponse(
+		operation: ContractOperation,
+		record: RecordedRequest,
+		outgoing: Outgoing,
+	): Outgoing {
 		if (!config.validateResponses || outgoing.payload.length === 0) return outgoing;
 		const schema = responseFor(operation, outgoing.status)?.content['application/json'];
 		if (schema === undefined) return outgoing;
-		const issues = schemas.validate(schema, JSON.parse(outgoing.payload.toString('utf8')), 'response');
+		const issues = schemas.validate(
+			schema,
+			JSON.parse(outgoing.payload.toString('utf8')),
+			'response',
+		);
 		if (issues.length === 0) return outgoing;
 		record.responseErrors = issues;
 		const message = `Sandbox answer for ${operation.operationId} (${outgoing.status}) breaks the contract: ${issues.map((i) => i.message).join('; ')}`;
 		return errorOutgoing(new HttpError(500, 'RESPONSE_INVALID', message, issues));
 	}
 
-	async function processRawRoute(route: RawRoute, request: IncomingMessage, url: URL, record: RecordedRequest, baseUrl: string): Promise<Outgoing> {
+	async function processRawRoute(
+		route: RawRoute,
+		request: IncomingMessage,
+		url: URL,
+		record: RecordedRequest,
+		baseUrl: string,
+	): Promise<Outgoing> {
 		record.rawRoute = route.name;
 		let body: Buffer;
 		try {
@@ -368,16 +475,43 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 		} catch (error) {
 			if (!(error instanceof BodyTooLargeError)) throw error;
 			const answer = route.tooLarge(error.limit);
-			return { status: answer.status, headers: answer.headers ?? {}, payload: Buffer.from(answer.body ?? '') };
+			return {
+				status: answer.status,
+				headers: answer.headers ?? {},
+				payload: Buffer.from(answer.body ?? ''),
+			};
 		}
-		record.body = { kind: 'raw', contentType: request.headers['content-type'] ?? null, bytes: body };
-		const answer = await route.handle({ method: request.method ?? 'GET', path: url.pathname, rawQuery: url.search.slice(1), headers: request.headers, body, baseUrl });
+		record.body = {
+			kind: 'raw',
+			contentType: request.headers['content-type'] ?? null,
+			bytes: body,
+		};
+		const answer = await route.handle({
+			method: request.method ?? 'GET',
+			path: url.pathname,
+			rawQuery: url.search.slice(1),
+			headers: request.headers,
+			body,
+			baseUrl,
+		});
 		record.processed = answer.processed;
-		return { status: answer.status, headers: answer.headers ?? {}, payload: typeof answer.body === 'string' ? Buffer.from(answer.body) : (answer.body ?? Buffer.alloc(0)) };
+		return {
+			status: answer.status,
+			headers: answer.headers ?? {},
+			payload:
+				typeof answer.body === 'string'
+					? Buffer.from(answer.body)
+					: (answer.body ?? Buffer.alloc(0)),
+		};
 	}
 
 	/** Answers that replace processing: reset-before, status, html. Returns true when handled. */
-	function applyFaultInsteadOfProcessing(rule: FaultRule, request: IncomingMessage, response: ServerResponse, record: RecordedRequest): boolean {
+	function applyFaultInsteadOfProcessing(
+		rule: FaultRule,
+		request: IncomingMessage,
+		response: ServerResponse,
+		record: RecordedRequest,
+	): boolean {
 		const fault = rule.fault;
 		if (fault.kind === 'reset-before') {
 			request.socket.destroy();
@@ -388,8 +522,23 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 			if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
 			const outgoing =
 				fault.body !== undefined
-					? { status: fault.status, headers: { ...headers, 'content-type': fault.contentType ?? 'text/plain; charset=utf-8' }, payload: Buffer.from(fault.body) }
-					: errorOutgoing(new HttpError(fault.status, 'FAULT_INJECTED', `Injected fault (rule ${rule.id})`, [], headers));
+					? {
+							status: fault.status,
+							headers: {
+								...headers,
+								'content-type': fault.contentType ?? 'text/plain; charset=utf-8',
+							},
+							payload: Buffer.from(fault.body),
+						}
+					: errorOutgoing(
+							new HttpError(
+								fault.status,
+								'FAULT_INJECTED',
+								`Injected fault (rule ${rule.id})`,
+								[],
+								headers,
+							),
+						);
 			record.status = outgoing.status;
 			write(response, outgoing);
 			return true;
@@ -401,7 +550,9 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 			write(response, {
 				status,
 				headers: { 'content-type': 'text/html; charset=utf-8' },
-				payload: Buffer.from(`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`),
+				payload: Buffer.from(
+					`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+				),
 			});
 			return true;
 		}
@@ -409,19 +560,37 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 	}
 
 	/** Sends a processed answer, through reset-mid-body / delay / timeout / malformed-json when a rule says so. */
-	async function deliver(response: ServerResponse, outgoing: Outgoing, rule: FaultRule | undefined, record: RecordedRequest): Promise<void> {
+	async function deliver(
+		response: ServerResponse,
+		outgoing: Outgoing,
+		rule: FaultRule | undefined,
+		record: RecordedRequest,
+	): Promise<void> {
 		const fault = rule?.fault;
 		if (fault?.kind === 'timeout') return; // never answer; closeAllConnections() ends it on close()
 		if (fault?.kind === 'delay') await sleep(fault.ms);
 		if (fault?.kind === 'malformed-json') {
-			const json = outgoing.payload.length > 1 ? outgoing.payload : Buffer.from('{"items":[{"id":1}]}');
-			outgoing = { status: 200, headers: { 'content-type': JSON_TYPE }, payload: json.subarray(0, Math.max(1, Math.floor(json.length / 2))) };
+			const json =
+				outgoing.payload.length > 1 ? outgoing.payload : Buffer.from('{"items":[{"id":1}]}');
+			outgoing = {
+				status: 200,
+				headers: { 'content-type': JSON_TYPE },
+				payload: json.subarray(0, Math.max(1, Math.floor(json.length / 2))),
+			};
 		}
 		record.status = outgoing.status;
 		if (fault?.kind === 'reset-mid-body') {
-			const full = outgoing.payload.length > 1 ? outgoing.payload : Buffer.from('{"padding":"................"}');
-			response.writeHead(outgoing.status, { ...outgoing.headers, 'content-length': String(full.length) });
-			response.write(full.subarray(0, Math.floor(full.length / 2)), () => response.socket?.destroy());
+			const full =
+				outgoing.payload.length > 1
+					? outgoing.payload
+					: Buffer.from('{"padding":"................"}');
+			response.writeHead(outgoing.status, {
+				...outgoing.headers,
+				'content-length': String(full.length),
+			});
+			response.write(full.subarray(0, Math.floor(full.length / 2)), () =>
+				response.socket?.destroy(),
+			);
 			return;
 		}
 		write(response, outgoing);
@@ -431,7 +600,12 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 		const url = new URL(request.url ?? '/', 'http://sandbox.invalid');
 		if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(request, response, url);
 
-		const record = recorder.start({ method: request.method ?? 'GET', path: url.pathname, rawQuery: url.search.slice(1), headers: request.headers });
+		const record = recorder.start({
+			method: request.method ?? 'GET',
+			path: url.pathname,
+			rawQuery: url.search.slice(1),
+			headers: request.headers,
+		});
 		const rule = faults.take(record.method, url.pathname);
 		if (rule) record.fault = `${rule.fault.kind}#${rule.id}`;
 		if (rule && applyFaultInsteadOfProcessing(rule, request, response, record)) return;
@@ -440,9 +614,13 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 		let outgoing: Outgoing;
 		try {
 			const rawRoute = config.rawRoutes?.find((r) => url.pathname.startsWith(r.pathPrefix));
-			outgoing = rawRoute ? await processRawRoute(rawRoute, request, url, record, baseUrl) : await processContractRequest(request, url, record, baseUrl);
+			outgoing = rawRoute
+				? await processRawRoute(rawRoute, request, url, record, baseUrl)
+				: await processContractRequest(request, url, record, baseUrl);
 		} catch (error) {
-			outgoing = errorOutgoing(new HttpError(500, 'INTERNAL', `Sandbox error: ${(error as Error).stack ?? String(error)}`));
+			outgoing = errorOutgoing(
+				new HttpError(500, 'INTERNAL', `Sandbox error: ${(error as Error).stack ?? String(error)}`),
+			);
 		}
 		await deliver(response, outgoing, rule, record);
 	}

@@ -1,7 +1,12 @@
 // Builds the smallest request the contract accepts for an operation: required path and query
 // parameters and a body with only required properties. A hook can supply real values (existing ids,
 // approved template ids...) so the request also makes sense to a stateful server.
-import { derefSchema, type ContractOperation, type OpenApiDocument, type SchemaObject } from './openapi.mts';
+import {
+	derefSchema,
+	type ContractOperation,
+	type OpenApiDocument,
+	type SchemaObject,
+} from './openapi.mts';
 import { primaryType } from './query.mts';
 
 export interface MinimalRequest {
@@ -61,7 +66,10 @@ function effectiveSchema(document: OpenApiDocument, input: SchemaObject): Schema
 	if (alternatives) {
 		delete merged.anyOf;
 		delete merged.oneOf;
-		const chosen = alternatives.map((a) => derefSchema(document, a)).find((a) => primaryType(a) !== undefined || a.properties || a.required || a.allOf) ?? {};
+		const chosen =
+			alternatives
+				.map((a) => derefSchema(document, a))
+				.find((a) => primaryType(a) !== undefined || a.properties || a.required || a.allOf) ?? {};
 		const branch = effectiveSchema(document, chosen);
 		merged = {
 			...branch,
@@ -89,12 +97,15 @@ export function minimalInstance(
 			for (const name of new Set(schema.required ?? [])) {
 				const propertySchema = schema.properties?.[name] ?? {};
 				const supplied = field(name, propertySchema);
-				object[name] = supplied !== undefined ? supplied : minimalInstance(document, propertySchema, field);
+				object[name] =
+					supplied !== undefined ? supplied : minimalInstance(document, propertySchema, field);
 			}
 			return object;
 		}
 		case 'array':
-			return Array.from({ length: schema.minItems ?? 0 }, () => minimalInstance(document, schema.items ?? {}, field));
+			return Array.from({ length: schema.minItems ?? 0 }, () =>
+				minimalInstance(document, schema.items ?? {}, field),
+			);
 		case 'integer':
 		case 'number':
 			return schema.default ?? schema.minimum ?? 0;
@@ -112,18 +123,29 @@ export function minimalInstance(
 	}
 }
 
-export function minimalRequest(document: OpenApiDocument, operation: ContractOperation, options: MinimalRequestOptions = {}): MinimalRequest {
-	const ask = (location: FieldRequest['location'], name: string, schema: SchemaObject) => options.valueFor?.({ location, name, schema, operation });
+export function minimalRequest(
+	document: OpenApiDocument,
+	operation: ContractOperation,
+	options: MinimalRequestOptions = {},
+): MinimalRequest {
+	const ask = (location: FieldRequest['location'], name: string, schema: SchemaObject) =>
+		options.valueFor?.({ location, name, schema, operation });
 
 	let path = operation.path;
 	const query: Array<[string, string]> = [];
 	for (const parameter of operation.parameters) {
 		if (!parameter.required) continue;
-		const supplied = ask(parameter.in === 'path' ? 'path' : 'query', parameter.name, parameter.schema);
+		const supplied = ask(
+			parameter.in === 'path' ? 'path' : 'query',
+			parameter.name,
+			parameter.schema,
+		);
 		const value = supplied !== undefined ? supplied : minimalInstance(document, parameter.schema);
-		if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, encodeURIComponent(String(value)));
+		if (parameter.in === 'path')
+			path = path.replace(`{${parameter.name}}`, encodeURIComponent(String(value)));
 		else if (parameter.in === 'query') {
-			for (const item of Array.isArray(value) ? value : [value]) query.push([parameter.name, String(item)]);
+			for (const item of Array.isArray(value) ? value : [value])
+				query.push([parameter.name, String(item)]);
 		}
 	}
 
@@ -132,7 +154,10 @@ export function minimalRequest(document: OpenApiDocument, operation: ContractOpe
 		return { method: operation.method, path, query, body: undefined, contentType: null };
 	}
 	const mediaTypes = Object.keys(spec.content);
-	const contentType = mediaTypes.find((t) => t.includes('json')) ?? mediaTypes[0] ?? 'application/json';
-	const body = minimalInstance(document, spec.content[contentType] ?? {}, (name, schema) => ask('body', name, schema));
+	const contentType =
+		mediaTypes.find((t) => t.includes('json')) ?? mediaTypes[0] ?? 'application/json';
+	const body = minimalInstance(document, spec.content[contentType] ?? {}, (name, schema) =>
+		ask('body', name, schema),
+	);
 	return { method: operation.method, path, query, body, contentType };
 }

@@ -144,7 +144,10 @@ export function derefSchema(document: OpenApiDocument, schema: SchemaObject): Sc
 	return deref(document, schema);
 }
 
-function resolveParameter(document: OpenApiDocument, parameter: ParameterObject): ResolvedParameter {
+function resolveParameter(
+	document: OpenApiDocument,
+	parameter: ParameterObject,
+): ResolvedParameter {
 	const p = deref(document, parameter);
 	// OpenAPI defaults: query/cookie use style=form, path/header use simple; form explodes by default.
 	const style = p.style ?? (p.in === 'query' || p.in === 'cookie' ? 'form' : 'simple');
@@ -158,9 +161,12 @@ function resolveParameter(document: OpenApiDocument, parameter: ParameterObject)
 	};
 }
 
-function mediaSchemas(content: Record<string, MediaTypeObject> | undefined): Record<string, SchemaObject> {
+function mediaSchemas(
+	content: Record<string, MediaTypeObject> | undefined,
+): Record<string, SchemaObject> {
 	const result: Record<string, SchemaObject> = {};
-	for (const [mediaType, media] of Object.entries(content ?? {})) result[mediaType] = media.schema ?? {};
+	for (const [mediaType, media] of Object.entries(content ?? {}))
+		result[mediaType] = media.schema ?? {};
 	return result;
 }
 
@@ -201,7 +207,10 @@ export function listOperations(document: OpenApiDocument): ContractOperation[] {
 }
 
 /** Picks the contract response for a status: exact code, then `4XX`-style range, then `default`. */
-export function responseFor(operation: ContractOperation, status: number): ResolvedResponse | undefined {
+export function responseFor(
+	operation: ContractOperation,
+	status: number,
+): ResolvedResponse | undefined {
 	return (
 		operation.responses[String(status)] ??
 		operation.responses[`${String(status)[0]}XX`] ??

@@ -21,7 +21,11 @@ export interface ParsedQuery {
 
 /** First non-null JSON type of a schema (`["integer","null"]` -> `integer`). */
 export function primaryType(schema: SchemaObject): string | undefined {
-	const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
+	const types = Array.isArray(schema.type)
+		? schema.type
+		: schema.type === undefined
+			? []
+			: [schema.type];
 	return types.find((t) => t !== 'null');
 }
 
@@ -49,7 +53,9 @@ export function parseQuery(
 	parameters: ResolvedParameter[],
 	options: QueryParseOptions,
 ): ParsedQuery {
-	const pairs = rawQueryPairs(rawQuery).filter(([, value]) => !(options.ignoreEmptyValues && value === ''));
+	const pairs = rawQueryPairs(rawQuery).filter(
+		([, value]) => !(options.ignoreEmptyValues && value === ''),
+	);
 	const claimed = new Set<number>();
 	const values: Record<string, unknown> = {};
 	const repeatedScalars: string[] = [];
@@ -65,9 +71,12 @@ export function parseQuery(
 			const object: Record<string, unknown> = {};
 			pairs.forEach(([key, value], index) => {
 				const bracket = key.indexOf('[');
-				if (bracket <= 0 || !key.endsWith(']') || !sameName(key.slice(0, bracket), parameter.name)) return;
+				if (bracket <= 0 || !key.endsWith(']') || !sameName(key.slice(0, bracket), parameter.name))
+					return;
 				const property = key.slice(bracket + 1, -1);
-				const propertySchema = schema.properties?.[property] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : {});
+				const propertySchema =
+					schema.properties?.[property] ??
+					(typeof schema.additionalProperties === 'object' ? schema.additionalProperties : {});
 				object[property] = coerceScalar(value, propertySchema);
 				claimed.add(index);
 			});
@@ -95,6 +104,8 @@ export function parseQuery(
 		}
 	}
 
-	const unknownKeys = [...new Set(pairs.filter((_, index) => !claimed.has(index)).map(([key]) => key))];
+	const unknownKeys = [
+		...new Set(pairs.filter((_, index) => !claimed.has(index)).map(([key]) => key)),
+	];
 	return { values, unknownKeys, repeatedScalars };
 }

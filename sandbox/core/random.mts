@@ -13,7 +13,10 @@ export function seededRandom(seed: number): () => number {
 /** Deterministic version-4 UUIDs drawn from a seeded PRNG. */
 export function seededUuids(seed: number): () => string {
 	const random = seededRandom(seed);
-	const word = () => Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+	const word = () =>
+		Math.floor(random() * 0x100000000)
+			.toString(16)
+			.padStart(8, '0');
 	return () => {
 		const a = word();
 		const b = word();

@@ -96,7 +96,12 @@ export class SlidingWindowRateLimiter {
 			if (log.size >= bucket.limit) {
 				const retryAfterMs = log.oldest() + windowMs - now;
 				if (refusal === null || retryAfterMs > refusal.retryAfterMs) {
-					refusal = { allowed: false, bucket: name, retryAfterMs, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+					refusal = {
+						allowed: false,
+						bucket: name,
+						retryAfterMs,
+						retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+					};
 				}
 			}
 			applicable.push(log);

@@ -67,7 +67,9 @@ export class RequestRecorder {
 	private nextSeq = 1;
 
 	/** Creates and stores a record; the server fills in the rest as the request progresses. */
-	start(fields: Pick<RecordedRequest, 'method' | 'path' | 'rawQuery' | 'headers'>): RecordedRequest {
+	start(
+		fields: Pick<RecordedRequest, 'method' | 'path' | 'rawQuery' | 'headers'>,
+	): RecordedRequest {
 		const record: RecordedRequest = {
 			seq: this.nextSeq++,
 			timestamp: new Date().toISOString(),

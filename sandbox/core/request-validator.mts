@@ -1,7 +1,12 @@
 // Checks one request against its contract operation: path parameters, query parameters and body.
 // Header and cookie parameters are not checked (neither contract declares any; auth is a platform hook).
 import { isJsonMediaType, mediaType, type MultipartPart, type ParsedBody } from './body.mts';
-import { derefSchema, type ContractOperation, type OpenApiDocument, type SchemaObject } from './openapi.mts';
+import {
+	derefSchema,
+	type ContractOperation,
+	type OpenApiDocument,
+	type SchemaObject,
+} from './openapi.mts';
 import { coerceScalar, parseQuery, type QueryParseOptions } from './query.mts';
 import type { ContractSchemas, ValidationIssue } from './schema-validator.mts';
 
@@ -26,7 +31,12 @@ export class RequestValidator {
 		private readonly queryOptions: QueryParseOptions,
 	) {}
 
-	validate(operation: ContractOperation, pathParams: Record<string, string>, rawQuery: string, body: ParsedBody): ValidatedRequest {
+	validate(
+		operation: ContractOperation,
+		pathParams: Record<string, string>,
+		rawQuery: string,
+		body: ParsedBody,
+	): ValidatedRequest {
 		const issues: ValidationIssue[] = [];
 
 		const typedPath: Record<string, unknown> = {};
@@ -34,7 +44,14 @@ export class RequestValidator {
 			if (parameter.in !== 'path') continue;
 			const raw = pathParams[parameter.name];
 			typedPath[parameter.name] = coerceScalar(raw, parameter.schema);
-			issues.push(...this.schemas.validate(parameter.schema, typedPath[parameter.name], 'path', parameter.name));
+			issues.push(
+				...this.schemas.validate(
+					parameter.schema,
+					typedPath[parameter.name],
+					'path',
+					parameter.name,
+				),
+			);
 		}
 
 		const parsed = parseQuery(rawQuery, operation.parameters, this.queryOptions);
@@ -43,14 +60,24 @@ export class RequestValidator {
 			if (parameter.in !== 'query') continue;
 			const value = parsed.values[parameter.name];
 			if (value === undefined) {
-				if (parameter.required) issues.push({ location: 'query', field: parameter.name, message: `${parameter.name} is required` });
-				else if (parameter.schema.default !== undefined) queryWithDefaults[parameter.name] = parameter.schema.default;
+				if (parameter.required)
+					issues.push({
+						location: 'query',
+						field: parameter.name,
+						message: `${parameter.name} is required`,
+					});
+				else if (parameter.schema.default !== undefined)
+					queryWithDefaults[parameter.name] = parameter.schema.default;
 				continue;
 			}
 			issues.push(...this.schemas.validate(parameter.schema, value, 'query', parameter.name));
 		}
 		for (const name of parsed.repeatedScalars) {
-			issues.push({ location: 'query', field: name, message: `${name} is a single value but was sent more than once` });
+			issues.push({
+				location: 'query',
+				field: name,
+				message: `${name} is a single value but was sent more than once`,
+			});
 		}
 
 		const bodyCheck = this.validateBody(operation, body);
@@ -67,16 +94,26 @@ export class RequestValidator {
 		};
 	}
 
-	private validateBody(operation: ContractOperation, body: ParsedBody): { value: unknown; issues: ValidationIssue[]; unsupportedMediaType: boolean } {
+	private validateBody(
+		operation: ContractOperation,
+		body: ParsedBody,
+	): { value: unknown; issues: ValidationIssue[]; unsupportedMediaType: boolean } {
 		const spec = operation.requestBody;
 		if (body.kind === 'none') {
-			const issues: ValidationIssue[] = spec?.required ? [{ location: 'body', field: 'body', message: 'request body is required' }] : [];
+			const issues: ValidationIssue[] = spec?.required
+				? [{ location: 'body', field: 'body', message: 'request body is required' }]
+				: [];
 			return { value: undefined, issues, unsupportedMediaType: false };
 		}
 		// A body on an operation that declares none is ignored, as ASP.NET and Rails do.
 		if (spec === null) return { value: undefined, issues: [], unsupportedMediaType: false };
 
-		const sentType = body.kind === 'json' ? 'application/json' : body.kind === 'multipart' ? 'multipart/form-data' : body.contentType;
+		const sentType =
+			body.kind === 'json'
+				? 'application/json'
+				: body.kind === 'multipart'
+					? 'multipart/form-data'
+					: body.contentType;
 		const declared = Object.keys(spec.content);
 		const accepted = declared.find((type) => {
 			const t = mediaType(type);
@@ -85,12 +122,23 @@ export class RequestValidator {
 		if (accepted === undefined) {
 			return {
 				value: undefined,
-				issues: [{ location: 'body', field: 'body', message: `content type ${sentType ?? '(none)'} is not accepted; use ${declared.join(' or ')}` }],
+				issues: [
+					{
+						location: 'body',
+						field: 'body',
+						message: `content type ${sentType ?? '(none)'} is not accepted; use ${declared.join(' or ')}`,
+					},
+				],
 				unsupportedMediaType: true,
 			};
 		}
 		const schema = spec.content[accepted];
-		const value = body.kind === 'json' ? body.value : body.kind === 'multipart' ? this.multipartFields(body.parts, schema) : body.bytes;
+		const value =
+			body.kind === 'json'
+				? body.value
+				: body.kind === 'multipart'
+					? this.multipartFields(body.parts, schema)
+					: body.bytes;
 		const issues = body.kind === 'raw' ? [] : this.schemas.validate(schema, value, 'body');
 		return { value, issues, unsupportedMediaType: false };
 	}
@@ -106,10 +154,16 @@ export class RequestValidator {
 			const isArrayName = part.name.endsWith('[]');
 			const name = isArrayName ? part.name.slice(0, -2) : part.name;
 			const propertySchema = properties[name] ? derefSchema(this.document, properties[name]) : {};
-			const itemSchema = propertySchema.items ? derefSchema(this.document, propertySchema.items) : propertySchema;
-			const value = part.filename !== null ? part.filename : coerceScalar(part.data.toString('utf8'), itemSchema);
+			const itemSchema = propertySchema.items
+				? derefSchema(this.document, propertySchema.items)
+				: propertySchema;
+			const value =
+				part.filename !== null
+					? part.filename
+					: coerceScalar(part.data.toString('utf8'), itemSchema);
 			const existing = fields[name];
-			if (existing !== undefined) fields[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+			if (existing !== undefined)
+				fields[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
 			else fields[name] = isArrayName ? [value] : value;
 		}
 		return fields;

@@ -22,7 +22,10 @@ function rewriteLocalRefs(node: unknown): unknown {
 	if (node === null || typeof node !== 'object') return node;
 	const copy: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(node)) {
-		copy[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#') ? DOCUMENT_ID + value : rewriteLocalRefs(value);
+		copy[key] =
+			key === '$ref' && typeof value === 'string' && value.startsWith('#')
+				? DOCUMENT_ID + value
+				: rewriteLocalRefs(value);
 	}
 	return copy;
 }
@@ -40,14 +43,20 @@ function describe(error: ErrorObject): { pointer: string; message: string } {
 	const params = error.params as Record<string, unknown>;
 	switch (error.keyword) {
 		case 'required':
-			return { pointer: `${error.instancePath}/${String(params.missingProperty)}`, message: 'is required' };
+			return {
+				pointer: `${error.instancePath}/${String(params.missingProperty)}`,
+				message: 'is required',
+			};
 		case 'enum':
 			return {
 				pointer: error.instancePath,
 				message: `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
 			};
 		case 'additionalProperties':
-			return { pointer: `${error.instancePath}/${String(params.additionalProperty)}`, message: 'is not allowed' };
+			return {
+				pointer: `${error.instancePath}/${String(params.additionalProperty)}`,
+				message: 'is not allowed',
+			};
 		default:
 			return { pointer: error.instancePath, message: error.message ?? `fails ${error.keyword}` };
 	}
@@ -59,7 +68,12 @@ export class ContractSchemas {
 
 	constructor(document: OpenApiDocument) {
 		// strict:false because contracts carry annotation keywords (x-*, example, deprecated) ajv does not know.
-		this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, logger: false });
+		this.ajv = new Ajv2020({
+			strict: false,
+			allErrors: true,
+			validateFormats: true,
+			logger: false,
+		});
 		addFormats(this.ajv);
 		this.ajv.addSchema({ ...document, $id: DOCUMENT_ID } as object);
 	}
@@ -77,17 +91,30 @@ export class ContractSchemas {
 	 * Validates `value` against `schema`; `fieldPrefix` is prepended to field names
 	 * (e.g. `body`), so messages read `body.messages[3].to is required`.
 	 */
-	validate(schema: SchemaObject, value: unknown, location: IssueLocation, fieldPrefix = ''): ValidationIssue[] {
+	validate(
+		schema: SchemaObject,
+		value: unknown,
+		location: IssueLocation,
+		fieldPrefix = '',
+	): ValidationIssue[] {
 		const validate = this.validatorFor(schema);
 		if (validate(value)) return [];
 		const issues: ValidationIssue[] = [];
 		const seen = new Set<string>();
 		for (const error of validate.errors ?? []) {
 			// In `anyOf: [X, {type: null}]` the null branch always "fails"; that error is noise.
-			if (error.keyword === 'type' && (error.params as { type?: unknown }).type === 'null') continue;
+			if (error.keyword === 'type' && (error.params as { type?: unknown }).type === 'null')
+				continue;
 			const { pointer, message } = describe(error);
 			const inner = pointerToField(pointer);
-			const field = fieldPrefix === '' ? inner || location : inner === '' ? fieldPrefix : inner.startsWith('[') ? fieldPrefix + inner : `${fieldPrefix}.${inner}`;
+			const field =
+				fieldPrefix === ''
+					? inner || location
+					: inner === ''
+						? fieldPrefix
+						: inner.startsWith('[')
+							? fieldPrefix + inner
+							: `${fieldPrefix}.${inner}`;
 			const key = `${field} ${message}`;
 			if (seen.has(key)) continue;
 			seen.add(key);

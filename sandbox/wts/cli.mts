@@ -16,7 +16,8 @@ const { values } = parseArgs({
 });
 
 const rateLimits = values['rate-limits'];
-if (rateLimits !== 'off' && rateLimits !== 'wts') throw new Error('--rate-limits must be off or wts');
+if (rateLimits !== 'off' && rateLimits !== 'wts')
+	throw new Error('--rate-limits must be off or wts');
 
 const sandbox = await startWtsSandbox({
 	port: Number(values.port),

@@ -63,7 +63,11 @@ export function isWhatsApp(channel: ChannelRecord): boolean {
 }
 
 /** Live status of an outgoing message: in flight for one `statusDelayMs`, then SENT, then DELIVERED (or FAILED). */
-export function messageStatus(message: MessageRecord, statusDelayMs: number, now = Date.now()): MessageStatus {
+export function messageStatus(
+	message: MessageRecord,
+	statusDelayMs: number,
+	now = Date.now(),
+): MessageStatus {
 	if (message.deletedAt !== null) return 'DELETED';
 	if (message.settledStatus !== null) return message.settledStatus;
 	const age = now - message.acceptedAtMs;
@@ -72,12 +76,19 @@ export function messageStatus(message: MessageRecord, statusDelayMs: number, now
 	return age < 2 * statusDelayMs ? 'SENT' : 'DELIVERED';
 }
 
-export function windowStatus(session: SessionRecord, now = Date.now()): 'ACTIVE' | 'EXPIRED' | 'NOT_STARTED' {
+export function windowStatus(
+	session: SessionRecord,
+	now = Date.now(),
+): 'ACTIVE' | 'EXPIRED' | 'NOT_STARTED' {
 	if (session.lastMessageIn === null) return 'NOT_STARTED';
 	return now - Date.parse(session.lastMessageIn) < WINDOW_MS ? 'ACTIVE' : 'EXPIRED';
 }
 
-export function toContact(state: WtsState, contact: ContactRecord, details: readonly unknown[] = []): Json {
+export function toContact(
+	state: WtsState,
+	contact: ContactRecord,
+	details: readonly unknown[] = [],
+): Json {
 	const dto: Json = {
 		id: contact.id,
 		createdAt: contact.createdAt,
@@ -102,14 +113,22 @@ export function toContact(state: WtsState, contact: ContactRecord, details: read
 		metadata: contact.metadata,
 		pictureUrl: contact.pictureUrl,
 	};
-	if (details.includes('Tags')) dto.tagNames = contact.tagIds.map((id) => state.tags.get(id)?.name ?? '');
+	if (details.includes('Tags'))
+		dto.tagNames = contact.tagIds.map((id) => state.tags.get(id)?.name ?? '');
 	if (details.includes('CustomFields')) dto.customFields = contact.customFields;
-	if (details.includes('Portfolios')) dto.portfolioNames = contact.portfolioIds.map((id) => state.portfolios.get(id)?.name ?? '');
+	if (details.includes('Portfolios'))
+		dto.portfolioNames = contact.portfolioIds.map((id) => state.portfolios.get(id)?.name ?? '');
 	return dto;
 }
 
 export function toTag(tag: TagRecord): Json {
-	return { id: tag.id, createdAt: tag.createdAt, updatedAt: tag.updatedAt, name: tag.name, color: tag.color };
+	return {
+		id: tag.id,
+		createdAt: tag.createdAt,
+		updatedAt: tag.updatedAt,
+		name: tag.name,
+		color: tag.color,
+	};
 }
 
 /** Flat list, or GROUP fields with their children nested (`NestedList=true`). */
@@ -134,7 +153,10 @@ export function toCustomFields(fields: CustomFieldRecord[], nested: boolean): Js
 	if (!nested) return fields.map(dto);
 	return fields
 		.filter((f) => f.parentId === null)
-		.map((f) => ({ ...dto(f), children: fields.filter((child) => child.parentId === f.id).map(dto) }));
+		.map((f) => ({
+			...dto(f),
+			children: fields.filter((child) => child.parentId === f.id).map(dto),
+		}));
 }
 
 export function toAgent(agent: AgentRecord): Json {
@@ -156,7 +178,11 @@ export function toAgent(agent: AgentRecord): Json {
 	};
 }
 
-export function toDepartment(state: WtsState, department: DepartmentRecord, details: readonly unknown[] = ['All']): Json {
+export function toDepartment(
+	state: WtsState,
+	department: DepartmentRecord,
+	details: readonly unknown[] = ['All'],
+): Json {
 	const all = details.includes('All');
 	const dto: Json = {
 		id: department.id,
@@ -175,13 +201,25 @@ export function toDepartment(state: WtsState, department: DepartmentRecord, deta
 	};
 	if (all || details.includes('Agents')) {
 		dto.agents = [...state.agents.values()].flatMap((agent) =>
-			agent.departments.filter((m) => m.departmentId === department.id).map((m) => ({ userId: agent.id, departmentId: department.id, isAgent: m.isAgent, isSupervisor: m.isSupervisor })),
+			agent.departments
+				.filter((m) => m.departmentId === department.id)
+				.map((m) => ({
+					userId: agent.id,
+					departmentId: department.id,
+					isAgent: m.isAgent,
+					isSupervisor: m.isSupervisor,
+				})),
 		);
 	}
 	if (all || details.includes('Channels')) {
 		dto.channels = departmentChannelIds(state, department).map((id) => {
 			const channel = state.channel(id);
-			return { id, number: channel.number ?? channel.identity.humanId ?? '', name: channel.identity.displayName ?? '', type: channel.type };
+			return {
+				id,
+				number: channel.number ?? channel.identity.humanId ?? '',
+				name: channel.identity.displayName ?? '',
+				type: channel.type,
+			};
 		});
 	}
 	return dto;
@@ -193,7 +231,11 @@ export function departmentChannelIds(state: WtsState, department: DepartmentReco
 	return config.scope === 'NONE' ? [] : config.channels.filter((id) => state.channels.has(id));
 }
 
-export function toPortfolio(state: WtsState, portfolio: PortfolioRecord, details: readonly unknown[]): Json {
+export function toPortfolio(
+	state: WtsState,
+	portfolio: PortfolioRecord,
+	details: readonly unknown[],
+): Json {
 	const dto: Json = {
 		id: portfolio.id,
 		createdAt: portfolio.createdAt,
@@ -205,7 +247,10 @@ export function toPortfolio(state: WtsState, portfolio: PortfolioRecord, details
 		expirationDurationInMonths: portfolio.expirationDurationInMonths,
 		type: portfolio.type,
 	};
-	if (details.includes('ContactCount')) dto.contactsCount = [...state.portfolioContacts.values()].filter((m) => m.groupId === portfolio.id).length;
+	if (details.includes('ContactCount'))
+		dto.contactsCount = [...state.portfolioContacts.values()].filter(
+			(m) => m.groupId === portfolio.id,
+		).length;
 	if (details.includes('Departments')) dto.departments = portfolio.departments;
 	return dto;
 }
@@ -235,14 +280,33 @@ export function toPortfolioContact(state: WtsState, membership: MembershipRecord
 	};
 }
 
-export function toSequence(state: WtsState, sequence: SequenceRecord, details: readonly unknown[]): Json {
-	const dto: Json = { id: sequence.id, createdAt: sequence.createdAt, updatedAt: sequence.updatedAt, active: sequence.active, name: sequence.name, enabled: sequence.enabled };
-	if (details.includes('ContactExecutingCount')) dto.contactExecutingCount = [...state.sequenceContacts.values()].filter((m) => m.groupId === sequence.id).length;
-	if (details.includes('ExecutionStats')) dto.executionStats = { executing: dto.contactExecutingCount ?? null, completed: 0 };
+export function toSequence(
+	state: WtsState,
+	sequence: SequenceRecord,
+	details: readonly unknown[],
+): Json {
+	const dto: Json = {
+		id: sequence.id,
+		createdAt: sequence.createdAt,
+		updatedAt: sequence.updatedAt,
+		active: sequence.active,
+		name: sequence.name,
+		enabled: sequence.enabled,
+	};
+	if (details.includes('ContactExecutingCount'))
+		dto.contactExecutingCount = [...state.sequenceContacts.values()].filter(
+			(m) => m.groupId === sequence.id,
+		).length;
+	if (details.includes('ExecutionStats'))
+		dto.executionStats = { executing: dto.contactExecutingCount ?? null, completed: 0 };
 	return dto;
 }
 
-export function toSequenceContact(state: WtsState, membership: MembershipRecord, withDetails: boolean): Json {
+export function toSequenceContact(
+	state: WtsState,
+	membership: MembershipRecord,
+	withDetails: boolean,
+): Json {
 	const contact = state.contacts.get(membership.contactId);
 	return {
 		id: membership.id,
@@ -262,7 +326,11 @@ export function templateVariables(template: TemplateRecord): string[] {
 	return [...new Set([...(template.text ?? '').matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]))];
 }
 
-export function toTemplate(state: WtsState, template: TemplateRecord, details: readonly unknown[]): Json {
+export function toTemplate(
+	state: WtsState,
+	template: TemplateRecord,
+	details: readonly unknown[],
+): Json {
 	const channel = state.channels.get(template.channelId);
 	const dto: Json = {
 		id: template.id,
@@ -282,7 +350,8 @@ export function toTemplate(state: WtsState, template: TemplateRecord, details: r
 		categoryId: null,
 		categoryName: template.categoryName,
 	};
-	if (details.includes('All') || details.includes('Params')) dto.params = templateVariables(template).map((name) => ({ name, templateId: template.id }));
+	if (details.includes('All') || details.includes('Params'))
+		dto.params = templateVariables(template).map((name) => ({ name, templateId: template.id }));
 	return dto;
 }
 
@@ -304,7 +373,11 @@ export function toChatbot(chatbot: ChatbotRecord): Json {
 	};
 }
 
-export function toSession(state: WtsState, session: SessionRecord, details: readonly unknown[] = []): Json {
+export function toSession(
+	state: WtsState,
+	session: SessionRecord,
+	details: readonly unknown[] = [],
+): Json {
 	const channel = state.channels.get(session.channelId);
 	const dto: Json = {
 		id: session.id,
@@ -323,7 +396,10 @@ export function toSession(state: WtsState, session: SessionRecord, details: read
 		origin: session.origin,
 		classification: session.classification,
 		statusDescription: null,
-		timeService: session.endAt && session.startAt ? Math.round((Date.parse(session.endAt) - Date.parse(session.startAt)) / 1000) : 0,
+		timeService:
+			session.endAt && session.startAt
+				? Math.round((Date.parse(session.endAt) - Date.parse(session.startAt)) / 1000)
+				: 0,
 		timeWait: 0,
 		firstResponseAt: session.lastMessageOut,
 		botId: session.botId,
@@ -338,12 +414,16 @@ export function toSession(state: WtsState, session: SessionRecord, details: read
 		type: session.type,
 	};
 	const contact = state.contacts.get(session.contactId);
-	if (details.includes('ContactDetails') && contact) dto.contactDetails = toContact(state, contact, ['Tags']);
+	if (details.includes('ContactDetails') && contact)
+		dto.contactDetails = toContact(state, contact, ['Tags']);
 	const agent = session.userId ? state.agents.get(session.userId) : undefined;
-	if (details.includes('AgentDetails')) dto.agentDetails = agent ? { id: agent.id, name: agent.name, email: agent.email } : null;
+	if (details.includes('AgentDetails'))
+		dto.agentDetails = agent ? { id: agent.id, name: agent.name, email: agent.email } : null;
 	const department = session.departmentId ? state.departments.get(session.departmentId) : undefined;
-	if (details.includes('DepartmentsDetails')) dto.departmentDetails = department ? { id: department.id, name: department.name } : null;
-	if ((details.includes('ChannelDetails') || details.includes('ChannelTypeDetails')) && channel) dto.channelDetails = { ...channel.identity };
+	if (details.includes('DepartmentsDetails'))
+		dto.departmentDetails = department ? { id: department.id, name: department.name } : null;
+	if ((details.includes('ChannelDetails') || details.includes('ChannelTypeDetails')) && channel)
+		dto.channelDetails = { ...channel.identity };
 	return dto;
 }
 
@@ -393,11 +473,22 @@ export function toQuickMessage(state: WtsState, message: MessageRecord, baseUrl:
 
 export function toMessageStatus(state: WtsState, message: MessageRecord): Json {
 	const status = messageStatus(message, state.statusDelayMs);
-	return { id: message.id, createdAt: message.createdAt, updatedAt: message.updatedAt, sessionId: message.sessionId, status, failureReason: status === 'FAILED' ? message.failedReason : null };
+	return {
+		id: message.id,
+		createdAt: message.createdAt,
+		updatedAt: message.updatedAt,
+		sessionId: message.sessionId,
+		status,
+		failureReason: status === 'FAILED' ? message.failedReason : null,
+	};
 }
 
 /** Answer of the `/chat/v1/send/*` family, for messages and chatbot dispatches. */
-export function toSendResult(state: WtsState, sent: MessageRecord | ChatbotDispatchRecord, baseUrl: string): Json {
+export function toSendResult(
+	state: WtsState,
+	sent: MessageRecord | ChatbotDispatchRecord,
+	baseUrl: string,
+): Json {
 	const isMessage = 'direction' in sent;
 	const status: MessageStatus = isMessage
 		? messageStatus(sent, state.statusDelayMs)
@@ -415,7 +506,10 @@ export function toSendResult(state: WtsState, sent: MessageRecord | ChatbotDispa
 		status,
 		senderId: sent.senderId,
 		statusUrl: `${baseUrl}/chat/v1/send/${isMessage ? 'message' : 'chatbot'}/${sent.id}`,
-		sentAt: status === 'SENT' || status === 'DELIVERED' ? iso(sent.acceptedAtMs + state.statusDelayMs) : null,
+		sentAt:
+			status === 'SENT' || status === 'DELIVERED'
+				? iso(sent.acceptedAtMs + state.statusDelayMs)
+				: null,
 		failedReason: status === 'FAILED' ? sent.failedReason : null,
 		callbackUrl: sent.callbackUrl,
 		waitReply: false,
@@ -449,7 +543,11 @@ export function scheduledStatus(record: ScheduledMessageRecord): 'SCHEDULED' | '
 	return Date.parse(record.scheduling) <= Date.now() ? 'SENT' : 'SCHEDULED';
 }
 
-export function toScheduledMessage(state: WtsState, record: ScheduledMessageRecord, details: readonly unknown[] = []): Json {
+export function toScheduledMessage(
+	state: WtsState,
+	record: ScheduledMessageRecord,
+	details: readonly unknown[] = [],
+): Json {
 	const dto: Json = {
 		id: record.id,
 		createdAt: record.createdAt,
@@ -471,21 +569,41 @@ export function toScheduledMessage(state: WtsState, record: ScheduledMessageReco
 	};
 	const contact = state.contacts.get(record.contactId);
 	if (details.includes('Contact') && contact) {
-		dto.contact = { id: contact.id, name: contact.name, phonenumberFormatted: formatPhone(contact.phoneNumber), instagram: contact.instagram, pictureUrl: contact.pictureUrl };
+		dto.contact = {
+			id: contact.id,
+			name: contact.name,
+			phonenumberFormatted: formatPhone(contact.phoneNumber),
+			instagram: contact.instagram,
+			pictureUrl: contact.pictureUrl,
+		};
 	}
 	const channel = state.channels.get(record.channelId);
-	if (details.includes('Channel') && channel) dto.channel = { id: channel.id, humanId: channel.identity.humanId ?? '', type: channel.type };
+	if (details.includes('Channel') && channel)
+		dto.channel = { id: channel.id, humanId: channel.identity.humanId ?? '', type: channel.type };
 	const user = record.userId ? state.agents.get(record.userId) : undefined;
 	if (details.includes('User')) dto.user = user ? { id: user.id, name: user.name } : null;
 	const department = record.departmentId ? state.departments.get(record.departmentId) : undefined;
-	if (details.includes('Department')) dto.department = department ? { id: department.id, name: department.name } : null;
+	if (details.includes('Department'))
+		dto.department = department ? { id: department.id, name: department.name } : null;
 	const template = record.templateId ? state.templates.get(record.templateId) : undefined;
 	if (details.includes('Template')) {
-		const file = record.templateParams?.fileId ? state.files.get(record.templateParams.fileId) : undefined;
-		dto.template = template ? { id: template.id, name: template.name, templateParams: { parameters: record.templateParams?.parameters ?? null, file: file ? toFile(state, file) : null } } : null;
+		const file = record.templateParams?.fileId
+			? state.files.get(record.templateParams.fileId)
+			: undefined;
+		dto.template = template
+			? {
+					id: template.id,
+					name: template.name,
+					templateParams: {
+						parameters: record.templateParams?.parameters ?? null,
+						file: file ? toFile(state, file) : null,
+					},
+				}
+			: null;
 	}
 	const chatbot = record.botId ? state.chatbots.get(record.botId) : undefined;
-	if (details.includes('Chatbot')) dto.chatbot = chatbot ? { id: chatbot.id, botId: chatbot.id, name: chatbot.name } : null;
+	if (details.includes('Chatbot'))
+		dto.chatbot = chatbot ? { id: chatbot.id, botId: chatbot.id, name: chatbot.name } : null;
 	return dto;
 }
 
@@ -509,11 +627,25 @@ export function toStep(state: WtsState, step: StepRecord, details: readonly unkn
 		dto.monetaryAmount = cards().reduce((sum, c) => sum + (c.monetaryAmount ?? 0), 0);
 	}
 	if (details.includes('StepsFields')) {
-		dto.fields = ['Title', 'Description', 'MonetaryAmount', 'DueDate'].map((key, position) => ({ key, type: 'DEFAULT_FIELD', position, visible: true }));
+		dto.fields = ['Title', 'Description', 'MonetaryAmount', 'DueDate'].map((key, position) => ({
+			key,
+			type: 'DEFAULT_FIELD',
+			position,
+			visible: true,
+		}));
 	}
 	if (details.includes('Cards')) {
 		const items = cards().map((c) => toCard(state, c, []));
-		dto.cards = { pageNumber: 1, pageSize: items.length, orderBy: null, orderDirection: null, items, totalItems: items.length, totalPages: 1, hasMorePages: false };
+		dto.cards = {
+			pageNumber: 1,
+			pageSize: items.length,
+			orderBy: null,
+			orderDirection: null,
+			items,
+			totalItems: items.length,
+			totalPages: 1,
+			hasMorePages: false,
+		};
 	}
 	return dto;
 }
@@ -523,7 +655,9 @@ function isOverdue(card: CardRecord): boolean {
 }
 
 export function toPanel(state: WtsState, panel: PanelRecord, details: readonly unknown[]): Json {
-	const steps = [...state.steps.values()].filter((s) => s.panelId === panel.id).sort((a, b) => a.position - b.position);
+	const steps = [...state.steps.values()]
+		.filter((s) => s.panelId === panel.id)
+		.sort((a, b) => a.position - b.position);
 	const dto: Json = {
 		id: panel.id,
 		createdAt: panel.createdAt,
@@ -542,9 +676,20 @@ export function toPanel(state: WtsState, panel: PanelRecord, details: readonly u
 		type: panel.type,
 		autoLossDays: panel.autoLossDays,
 	};
-	if (details.includes('PanelCardOverdueCount')) dto.overdueCardCount = [...state.cards.values()].filter((c) => c.panelId === panel.id && isOverdue(c)).length;
-	if (details.includes('Tags')) dto.tags = [...state.panelTags.values()].filter((t) => t.panelId === panel.id).map((t) => ({ ...t, companyId: COMPANY_ID }));
-	if (details.some((d) => d === 'Steps' || d === 'StepsFields' || d === 'StepsCardCount' || d === 'Cards')) dto.steps = steps.map((s) => toStep(state, s, details));
+	if (details.includes('PanelCardOverdueCount'))
+		dto.overdueCardCount = [...state.cards.values()].filter(
+			(c) => c.panelId === panel.id && isOverdue(c),
+		).length;
+	if (details.includes('Tags'))
+		dto.tags = [...state.panelTags.values()]
+			.filter((t) => t.panelId === panel.id)
+			.map((t) => ({ ...t, companyId: COMPANY_ID }));
+	if (
+		details.some(
+			(d) => d === 'Steps' || d === 'StepsFields' || d === 'StepsCardCount' || d === 'Cards',
+		)
+	)
+		dto.steps = steps.map((s) => toStep(state, s, details));
 	return dto;
 }
 
@@ -577,14 +722,20 @@ export function toCard(state: WtsState, card: CardRecord, details: readonly unkn
 		status: card.status,
 		archived: card.archived,
 	};
-	if (details.includes('PanelTitle')) dto.panelTitle = state.panels.get(card.panelId)?.title ?? null;
+	if (details.includes('PanelTitle'))
+		dto.panelTitle = state.panels.get(card.panelId)?.title ?? null;
 	if (details.includes('StepTitle')) dto.stepTitle = step?.title ?? null;
-	if (details.includes('StepPhase')) dto.stepPhase = step?.isInitial ? 'INITIAL' : step?.isFinal ? 'FINAL' : 'NONE';
+	if (details.includes('StepPhase'))
+		dto.stepPhase = step?.isInitial ? 'INITIAL' : step?.isFinal ? 'FINAL' : 'NONE';
 	if (details.includes('ResponsibleUser')) {
 		const user = card.responsibleUserId ? state.agents.get(card.responsibleUserId) : undefined;
 		dto.responsibleUser = user ? { id: user.id, name: user.name } : null;
 	}
-	if (details.includes('Contacts')) dto.contacts = card.contactIds.map((id) => ({ id, name: state.contacts.get(id)?.name ?? null }));
+	if (details.includes('Contacts'))
+		dto.contacts = card.contactIds.map((id) => ({
+			id,
+			name: state.contacts.get(id)?.name ?? null,
+		}));
 	if (details.includes('CustomFields')) dto.customFields = card.customFields;
 	if (details.includes('LostReason')) {
 		const reason = card.lostReasonId ? state.lostReasons.get(card.lostReasonId) : undefined;
@@ -616,7 +767,10 @@ export function toSubscription(subscription: WebhookSubscriptionRecord): Json {
 		name: subscription.name,
 		url: subscription.url,
 		enabled: subscription.enabled,
-		events: subscription.events.map((event) => ({ event, description: WEBHOOK_EVENT_DESCRIPTIONS[event] })),
+		events: subscription.events.map((event) => ({
+			event,
+			description: WEBHOOK_EVENT_DESCRIPTIONS[event],
+		})),
 	};
 }
 

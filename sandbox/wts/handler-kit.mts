@@ -10,7 +10,10 @@ export interface WtsContext {
 	syncDelayMs: number;
 }
 
-export type WtsHandler = (request: OperationRequest, context: WtsContext) => HandlerResponse | Promise<HandlerResponse>;
+export type WtsHandler = (
+	request: OperationRequest,
+	context: WtsContext,
+) => HandlerResponse | Promise<HandlerResponse>;
 export type WtsHandlers = Record<string, WtsHandler>;
 
 export function ok(body?: unknown): HandlerResponse {
@@ -50,21 +53,28 @@ function normalizedDate(value: unknown): string | undefined {
  * Predicate for the dotted date filters (`CreatedAt.After`, `CreatedAt.Before`, ...):
  * `fields` maps the filter prefix to the record property holding an ISO date.
  */
-export function dateFilter<T>(request: OperationRequest, fields: Record<string, (item: T) => string | null>): (item: T) => boolean {
+export function dateFilter<T>(
+	request: OperationRequest,
+	fields: Record<string, (item: T) => string | null>,
+): (item: T) => boolean {
 	const checks: Array<(item: T) => boolean> = [];
 	for (const [prefix, read] of Object.entries(fields)) {
 		const after = normalizedDate(request.query[`${prefix}.After`]);
 		const before = normalizedDate(request.query[`${prefix}.Before`]);
 		if (after !== undefined) checks.push((item) => (read(item) ?? '') >= after);
-		if (before !== undefined) checks.push((item) => {
-			const value = read(item);
-			return value !== null && value <= before;
-		});
+		if (before !== undefined)
+			checks.push((item) => {
+				const value = read(item);
+				return value !== null && value <= before;
+			});
 	}
 	return (item) => checks.every((check) => check(item));
 }
 
-export const CREATED_UPDATED: Record<string, (item: { createdAt: string; updatedAt: string }) => string> = {
+export const CREATED_UPDATED: Record<
+	string,
+	(item: { createdAt: string; updatedAt: string }) => string
+> = {
 	CreatedAt: (item) => item.createdAt,
 	UpdatedAt: (item) => item.updatedAt,
 };
@@ -84,10 +94,16 @@ function compareValues(a: unknown, b: unknown): number {
 }
 
 /** Sorts by `OrderBy` (a record property, any case) and `OrderDirection`; keeps store order otherwise. */
-export function ordered<T extends object>(items: readonly T[], orderBy: string | undefined, direction: string | undefined): readonly T[] {
+export function ordered<T extends object>(
+	items: readonly T[],
+	orderBy: string | undefined,
+	direction: string | undefined,
+): readonly T[] {
 	if (orderBy === undefined) return direction === 'DESCENDING' ? [...items].reverse() : items;
 	const sign = direction === 'DESCENDING' ? -1 : 1;
-	return [...items].sort((a, b) => sign * compareValues(propertyOf(a, orderBy), propertyOf(b, orderBy)));
+	return [...items].sort(
+		(a, b) => sign * compareValues(propertyOf(a, orderBy), propertyOf(b, orderBy)),
+	);
 }
 
 export interface PageOptions {
@@ -98,7 +114,12 @@ export interface PageOptions {
 }
 
 /** The WTS page envelope over already filtered items. */
-export function page<T extends object>(request: OperationRequest, items: readonly T[], toDto: (item: T) => Json, options: PageOptions = {}): Json {
+export function page<T extends object>(
+	request: OperationRequest,
+	items: readonly T[],
+	toDto: (item: T) => Json,
+	options: PageOptions = {},
+): Json {
 	const pageNumber = Number(request.query[options.pageParam ?? 'PageNumber'] ?? 1);
 	const pageSize = Number(request.query.PageSize ?? 15);
 	const orderBy = queryString(request, 'OrderBy');

@@ -4,10 +4,40 @@
 export type Json = Record<string, unknown>;
 export type ContactStatus = 'ACTIVE' | 'ARCHIVED' | 'BLOCKED';
 export type ContactOrigin = 'CREATED_BY_USER' | 'CREATED_FROM_HUB' | 'IMPORTED';
-export type ChannelType = 'GupShup_WhatsApp' | 'Dialog360_WhatsApp' | 'CloudAPI_WhatsApp' | 'ZAPI_WhatsApp' | 'EvolutionApi_WhatsApp' | 'Instagram' | 'Messenger';
-export type SessionStatus = 'UNDEFINED' | 'STARTED' | 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'HIDDEN';
-export type MessageStatus = 'PROCESSING' | 'SAVED' | 'QUEUED' | 'SENT' | 'DELIVERED' | 'READ' | 'FAILED' | 'DELETED' | 'WAIT_REPLY';
-export type FileType = 'UNDEFINED' | 'PDF' | 'EXCEL' | 'WORD' | 'IMAGE' | 'AUDIO' | 'VIDEO' | 'DOCUMENT';
+export type ChannelType =
+	| 'GupShup_WhatsApp'
+	| 'Dialog360_WhatsApp'
+	| 'CloudAPI_WhatsApp'
+	| 'ZAPI_WhatsApp'
+	| 'EvolutionApi_WhatsApp'
+	| 'Instagram'
+	| 'Messenger';
+export type SessionStatus =
+	| 'UNDEFINED'
+	| 'STARTED'
+	| 'PENDING'
+	| 'IN_PROGRESS'
+	| 'COMPLETED'
+	| 'HIDDEN';
+export type MessageStatus =
+	| 'PROCESSING'
+	| 'SAVED'
+	| 'QUEUED'
+	| 'SENT'
+	| 'DELIVERED'
+	| 'READ'
+	| 'FAILED'
+	| 'DELETED'
+	| 'WAIT_REPLY';
+export type FileType =
+	| 'UNDEFINED'
+	| 'PDF'
+	| 'EXCEL'
+	| 'WORD'
+	| 'IMAGE'
+	| 'AUDIO'
+	| 'VIDEO'
+	| 'DOCUMENT';
 export type WebhookEventName =
 	| 'SESSION_NEW'
 	| 'SESSION_UPDATE'
@@ -50,7 +80,14 @@ export interface ChannelRecord extends Timestamps {
 	type: ChannelType;
 	number: string | null;
 	numberFormatted: string | null;
-	identity: { humanId: string | null; platform: string | null; provider: string | null; providerVariable: string | null; pictureUrl: string | null; displayName: string | null };
+	identity: {
+		humanId: string | null;
+		platform: string | null;
+		provider: string | null;
+		providerVariable: string | null;
+		pictureUrl: string | null;
+		displayName: string | null;
+	};
 }
 
 export interface ChatbotRecord extends Timestamps {
@@ -70,7 +107,11 @@ export interface DepartmentRecord extends Timestamps {
 	isDefault: boolean;
 	distributionEnabled: boolean;
 	restrictionType: 'NONE' | 'DEPARTMENT_RESTRICTION' | 'USER_RESTRICTION';
-	distributionConfig: { expirationIsEnabled?: boolean; maximumDurationInMinutes?: number; inactivityTimeInMinutes?: number } | null;
+	distributionConfig: {
+		expirationIsEnabled?: boolean;
+		maximumDurationInMinutes?: number;
+		inactivityTimeInMinutes?: number;
+	} | null;
 	channelsConfig: { scope: 'ALL' | 'NONE' | 'SELECTED'; channels: string[] };
 	isPrivate: boolean;
 }
@@ -101,7 +142,18 @@ export interface TagRecord extends Timestamps {
 
 export interface CustomFieldRecord extends Timestamps {
 	parentId: string | null;
-	type: 'GROUP' | 'STRING' | 'TEXT' | 'INTEGER' | 'FLOAT' | 'SINGLESELECT' | 'MULTISELECT' | 'DATE' | 'TIME' | 'DATETIME' | 'BOOLEAN';
+	type:
+		| 'GROUP'
+		| 'STRING'
+		| 'TEXT'
+		| 'INTEGER'
+		| 'FLOAT'
+		| 'SINGLESELECT'
+		| 'MULTISELECT'
+		| 'DATE'
+		| 'TIME'
+		| 'DATETIME'
+		| 'BOOLEAN';
 	entityType: 'CONTACT' | 'PANEL';
 	/** Panel id for PANEL fields. */
 	scopeId: string | null;
@@ -161,7 +213,9 @@ export interface TemplateRecord extends Timestamps {
 	text: string | null;
 	footerText: string | null;
 	status: 'Draft' | 'Approved' | 'Disapproved' | 'InRevision' | 'Paused' | 'Disabled' | 'Deleted';
-	type: Array<'QUICKREPLY' | 'ATTENDANCE' | 'CAMPAIGN' | 'SEQUENCE' | 'SCHEDULEDMESSAGE' | 'AUTHENTICATION'>;
+	type: Array<
+		'QUICKREPLY' | 'ATTENDANCE' | 'CAMPAIGN' | 'SEQUENCE' | 'SCHEDULEDMESSAGE' | 'AUTHENTICATION'
+	>;
 	/** Media header kind; anything but UNDEFINED needs a file on send. */
 	fileType: 'UNDEFINED' | 'IMAGE' | 'VIDEO' | 'DOCUMENT';
 	categoryName: string | null;

@@ -1,6 +1,12 @@
 // Deterministic seed: the same ids, names and counts on every start. Timestamps are offsets from the
 // start time so that "open 24 h WhatsApp window" sessions really are open when tests run.
-import type { CustomFieldRecord, MessageRecord, SessionRecord, SessionStatus, TemplateRecord } from './records.mts';
+import type {
+	CustomFieldRecord,
+	MessageRecord,
+	SessionRecord,
+	SessionStatus,
+	TemplateRecord,
+} from './records.mts';
 import { iso, type WtsState } from './state.mts';
 
 const HOUR = 60 * 60 * 1000;
@@ -64,10 +70,34 @@ export interface WtsSeed {
 	webhookSubscriptions: string[];
 }
 
-const FIRST_NAMES = ['Ana', 'Bruno', 'Carla', 'Diego', 'Elisa', 'Fábio', 'Gabriela', 'Heitor', 'Isabela', 'João', 'Karina', 'Lucas', 'Mariana', 'Nicolas', 'Olívia', 'Paulo', 'Quitéria', 'Rafael', 'Sofia', 'Tiago'];
+const FIRST_NAMES = [
+	'Ana',
+	'Bruno',
+	'Carla',
+	'Diego',
+	'Elisa',
+	'Fábio',
+	'Gabriela',
+	'Heitor',
+	'Isabela',
+	'João',
+	'Karina',
+	'Lucas',
+	'Mariana',
+	'Nicolas',
+	'Olívia',
+	'Paulo',
+	'Quitéria',
+	'Rafael',
+	'Sofia',
+	'Tiago',
+];
 const LAST_NAMES = ['Silva', 'Souza', 'Oliveira', 'Santos'];
 /** A 1x1 PNG, so the seeded file has real bytes. */
-const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const PIXEL_PNG = Buffer.from(
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+	'base64',
+);
 
 export function seedWts(state: WtsState, startMs: number): WtsSeed {
 	const id = () => state.nextId();
@@ -76,9 +106,33 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 
 	// Channels
 	const channelSpecs = [
-		{ type: 'CloudAPI_WhatsApp', number: '+55|1130040000', formatted: '+55 11 3004-0000', humanId: '551130040000', platform: 'WhatsApp', provider: 'CloudAPI', name: 'Loja Sandbox' },
-		{ type: 'ZAPI_WhatsApp', number: '+55|1130050000', formatted: '+55 11 3005-0000', humanId: '551130050000', platform: 'WhatsApp', provider: 'ZAPI', name: 'Loja Sandbox (Z-API)' },
-		{ type: 'Instagram', number: null, formatted: null, humanId: '@lojasandbox', platform: 'Instagram', provider: 'Meta', name: 'lojasandbox' },
+		{
+			type: 'CloudAPI_WhatsApp',
+			number: '+55|1130040000',
+			formatted: '+55 11 3004-0000',
+			humanId: '551130040000',
+			platform: 'WhatsApp',
+			provider: 'CloudAPI',
+			name: 'Loja Sandbox',
+		},
+		{
+			type: 'ZAPI_WhatsApp',
+			number: '+55|1130050000',
+			formatted: '+55 11 3005-0000',
+			humanId: '551130050000',
+			platform: 'WhatsApp',
+			provider: 'ZAPI',
+			name: 'Loja Sandbox (Z-API)',
+		},
+		{
+			type: 'Instagram',
+			number: null,
+			formatted: null,
+			humanId: '@lojasandbox',
+			platform: 'Instagram',
+			provider: 'Meta',
+			name: 'lojasandbox',
+		},
 	] as const;
 	const channels = channelSpecs.map((spec) => {
 		const record = {
@@ -87,7 +141,14 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 			type: spec.type,
 			number: spec.number,
 			numberFormatted: spec.formatted,
-			identity: { humanId: spec.humanId, platform: spec.platform, provider: spec.provider, providerVariable: null, pictureUrl: null, displayName: spec.name },
+			identity: {
+				humanId: spec.humanId,
+				platform: spec.platform,
+				provider: spec.provider,
+				providerVariable: null,
+				pictureUrl: null,
+				displayName: spec.name,
+			},
 		};
 		state.channels.set(record.id, record);
 		return record;
@@ -103,8 +164,15 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 			isDefault: index === 0,
 			distributionEnabled: index !== 2,
 			restrictionType: 'NONE' as const,
-			distributionConfig: { expirationIsEnabled: false, maximumDurationInMinutes: 0, inactivityTimeInMinutes: 30 },
-			channelsConfig: index === 2 ? { scope: 'SELECTED' as const, channels: [whatsapp.id] } : { scope: 'ALL' as const, channels: [] },
+			distributionConfig: {
+				expirationIsEnabled: false,
+				maximumDurationInMinutes: 0,
+				inactivityTimeInMinutes: 30,
+			},
+			channelsConfig:
+				index === 2
+					? { scope: 'SELECTED' as const, channels: [whatsapp.id] }
+					: { scope: 'ALL' as const, channels: [] },
 			isPrivate: false,
 		};
 		state.departments.set(record.id, record);
@@ -115,8 +183,21 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 		{ name: 'Ana Gerente', profile: 'Admin', owner: true, deps: [[support.id, true]] },
 		{ name: 'Bruno Atendente', profile: 'Agent', owner: false, deps: [[support.id, false]] },
 		{ name: 'Carla Vendas', profile: 'Agent', owner: false, deps: [[sales.id, false]] },
-		{ name: 'Diego Vendas', profile: 'Agent', owner: false, deps: [[sales.id, true], [finance.id, false]] },
-		{ name: 'Elisa Financeiro', profile: 'RestrictedAgent', owner: false, deps: [[finance.id, false]] },
+		{
+			name: 'Diego Vendas',
+			profile: 'Agent',
+			owner: false,
+			deps: [
+				[sales.id, true],
+				[finance.id, false],
+			],
+		},
+		{
+			name: 'Elisa Financeiro',
+			profile: 'RestrictedAgent',
+			owner: false,
+			deps: [[finance.id, false]],
+		},
 	] as const;
 	const agents = agentSpecs.map((spec, index) => {
 		const first = spec.name.split(' ')[0].toLowerCase();
@@ -129,7 +210,11 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 			profile: spec.profile,
 			isOwner: spec.owner,
 			availability: index === 4 ? ('UNAVAILABLE' as const) : ('AVAILABLE' as const),
-			departments: spec.deps.map(([departmentId, supervisor]) => ({ departmentId, isAgent: true, isSupervisor: supervisor })),
+			departments: spec.deps.map(([departmentId, supervisor]) => ({
+				departmentId,
+				isAgent: true,
+				isSupervisor: supervisor,
+			})),
 			status: 'Active' as const,
 		};
 		state.agents.set(record.id, record);
@@ -150,17 +235,56 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 	});
 
 	const fields: CustomFieldRecord[] = [];
-	const addField = (spec: Pick<CustomFieldRecord, 'name' | 'key' | 'type' | 'entityType'> & Partial<CustomFieldRecord>) => {
-		const record: CustomFieldRecord = { ...stamps(350 * DAY), parentId: null, scopeId: null, position: fields.length, required: false, options: [], ...spec };
+	const addField = (
+		spec: Pick<CustomFieldRecord, 'name' | 'key' | 'type' | 'entityType'> &
+			Partial<CustomFieldRecord>,
+	) => {
+		const record: CustomFieldRecord = {
+			...stamps(350 * DAY),
+			parentId: null,
+			scopeId: null,
+			position: fields.length,
+			required: false,
+			options: [],
+			...spec,
+		};
 		state.customFields.set(record.id, record);
 		fields.push(record);
 		return record;
 	};
-	const personal = addField({ name: 'Dados pessoais', key: 'dados_pessoais', type: 'GROUP', entityType: 'CONTACT' });
-	addField({ name: 'CPF', key: 'cpf', type: 'STRING', entityType: 'CONTACT', parentId: personal.id });
-	addField({ name: 'Data de nascimento', key: 'data_nascimento', type: 'DATE', entityType: 'CONTACT', parentId: personal.id });
-	addField({ name: 'Plano', key: 'plano', type: 'SINGLESELECT', entityType: 'CONTACT', options: ['Básico', 'Pro', 'Enterprise'].map((name) => ({ id: id(), name })) });
-	addField({ name: 'Limite de crédito', key: 'limite_credito', type: 'FLOAT', entityType: 'CONTACT' });
+	const personal = addField({
+		name: 'Dados pessoais',
+		key: 'dados_pessoais',
+		type: 'GROUP',
+		entityType: 'CONTACT',
+	});
+	addField({
+		name: 'CPF',
+		key: 'cpf',
+		type: 'STRING',
+		entityType: 'CONTACT',
+		parentId: personal.id,
+	});
+	addField({
+		name: 'Data de nascimento',
+		key: 'data_nascimento',
+		type: 'DATE',
+		entityType: 'CONTACT',
+		parentId: personal.id,
+	});
+	addField({
+		name: 'Plano',
+		key: 'plano',
+		type: 'SINGLESELECT',
+		entityType: 'CONTACT',
+		options: ['Básico', 'Pro', 'Enterprise'].map((name) => ({ id: id(), name })),
+	});
+	addField({
+		name: 'Limite de crédito',
+		key: 'limite_credito',
+		type: 'FLOAT',
+		entityType: 'CONTACT',
+	});
 
 	// Portfolios, sequences, chatbots
 	const portfolios = [
@@ -185,9 +309,27 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 		return record;
 	});
 	const chatbots = [
-		{ name: 'Triagem', type: 'Reactive' as const, publish: 'Ready' as const, usage: ['Manual' as const], channelIds: [whatsapp.id, instagram.id] },
-		{ name: 'Pesquisa NPS', type: 'Automation' as const, publish: 'Ready' as const, usage: ['Api' as const, 'Campaign' as const], channelIds: [whatsapp.id] },
-		{ name: 'Rascunho', type: 'Automation' as const, publish: 'Not_Published' as const, usage: ['Api' as const], channelIds: [whatsapp.id] },
+		{
+			name: 'Triagem',
+			type: 'Reactive' as const,
+			publish: 'Ready' as const,
+			usage: ['Manual' as const],
+			channelIds: [whatsapp.id, instagram.id],
+		},
+		{
+			name: 'Pesquisa NPS',
+			type: 'Automation' as const,
+			publish: 'Ready' as const,
+			usage: ['Api' as const, 'Campaign' as const],
+			channelIds: [whatsapp.id],
+		},
+		{
+			name: 'Rascunho',
+			type: 'Automation' as const,
+			publish: 'Not_Published' as const,
+			usage: ['Api' as const],
+			channelIds: [whatsapp.id],
+		},
 	].map((spec) => {
 		const record = {
 			...stamps(280 * DAY),
@@ -205,14 +347,69 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 	});
 
 	// Templates
-	const templateSpecs: Array<Pick<TemplateRecord, 'name' | 'text' | 'status' | 'type' | 'fileType'> & { channelId: string; rejected?: string }> = [
-		{ name: 'boas_vindas', text: 'Olá {{1}}, bem-vindo(a) à {{2}}!', status: 'Approved', type: ['CAMPAIGN', 'ATTENDANCE'], fileType: 'UNDEFINED', channelId: whatsapp.id },
-		{ name: 'promo_imagem', text: 'Confira a oferta {{1}} na loja.', status: 'Approved', type: ['CAMPAIGN'], fileType: 'IMAGE', channelId: whatsapp.id },
-		{ name: 'lembrete_pagamento', text: 'Seu boleto vence em {{1}}.', status: 'InRevision', type: ['ATTENDANCE'], fileType: 'UNDEFINED', channelId: whatsapp.id },
-		{ name: 'codigo_otp', text: 'Seu código de verificação é {{1}}.', status: 'Approved', type: ['AUTHENTICATION'], fileType: 'UNDEFINED', channelId: whatsapp.id },
-		{ name: 'atendimento_encerrado', text: 'Seu atendimento foi encerrado. Obrigado!', status: 'Approved', type: ['ATTENDANCE', 'SCHEDULEDMESSAGE'], fileType: 'UNDEFINED', channelId: whatsapp.id },
-		{ name: 'zapi_boas_vindas', text: 'Olá {{1}}!', status: 'Approved', type: ['CAMPAIGN'], fileType: 'UNDEFINED', channelId: zapi.id },
-		{ name: 'promo_reprovada', text: 'GANHE DINHEIRO FÁCIL {{1}}', status: 'Disapproved', type: ['CAMPAIGN'], fileType: 'UNDEFINED', channelId: whatsapp.id, rejected: 'Conteúdo promocional enganoso' },
+	const templateSpecs: Array<
+		Pick<TemplateRecord, 'name' | 'text' | 'status' | 'type' | 'fileType'> & {
+			channelId: string;
+			rejected?: string;
+		}
+	> = [
+		{
+			name: 'boas_vindas',
+			text: 'Olá {{1}}, bem-vindo(a) à {{2}}!',
+			status: 'Approved',
+			type: ['CAMPAIGN', 'ATTENDANCE'],
+			fileType: 'UNDEFINED',
+			channelId: whatsapp.id,
+		},
+		{
+			name: 'promo_imagem',
+			text: 'Confira a oferta {{1}} na loja.',
+			status: 'Approved',
+			type: ['CAMPAIGN'],
+			fileType: 'IMAGE',
+			channelId: whatsapp.id,
+		},
+		{
+			name: 'lembrete_pagamento',
+			text: 'Seu boleto vence em {{1}}.',
+			status: 'InRevision',
+			type: ['ATTENDANCE'],
+			fileType: 'UNDEFINED',
+			channelId: whatsapp.id,
+		},
+		{
+			name: 'codigo_otp',
+			text: 'Seu código de verificação é {{1}}.',
+			status: 'Approved',
+			type: ['AUTHENTICATION'],
+			fileType: 'UNDEFINED',
+			channelId: whatsapp.id,
+		},
+		{
+			name: 'atendimento_encerrado',
+			text: 'Seu atendimento foi encerrado. Obrigado!',
+			status: 'Approved',
+			type: ['ATTENDANCE', 'SCHEDULEDMESSAGE'],
+			fileType: 'UNDEFINED',
+			channelId: whatsapp.id,
+		},
+		{
+			name: 'zapi_boas_vindas',
+			text: 'Olá {{1}}!',
+			status: 'Approved',
+			type: ['CAMPAIGN'],
+			fileType: 'UNDEFINED',
+			channelId: zapi.id,
+		},
+		{
+			name: 'promo_reprovada',
+			text: 'GANHE DINHEIRO FÁCIL {{1}}',
+			status: 'Disapproved',
+			type: ['CAMPAIGN'],
+			fileType: 'UNDEFINED',
+			channelId: whatsapp.id,
+			rejected: 'Conteúdo promocional enganoso',
+		},
 	];
 	const templates = templateSpecs.map((spec) => {
 		const record: TemplateRecord = {
@@ -238,46 +435,97 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 	const contacts = Array.from({ length: 40 }, (_, index) => {
 		const name = `${FIRST_NAMES[index % FIRST_NAMES.length]} ${LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length]}`;
 		const instagramOnly = index === 34 || index === 35;
-		const tagIds = [tags[index % 5].id, ...(index % 7 === 0 ? [tags[0].id] : [])].filter((tagId, i, all) => all.indexOf(tagId) === i);
+		const tagIds = [tags[index % 5].id, ...(index % 7 === 0 ? [tags[0].id] : [])].filter(
+			(tagId, i, all) => all.indexOf(tagId) === i,
+		);
 		return state.newContact(
 			{
 				name,
 				phoneNumber: instagramOnly ? null : `+55|119900${String(index).padStart(5, '0')}`,
-				email: index % 3 === 0 ? `${name.split(' ')[0].toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}${index}@cliente.example` : null,
-				instagram: instagramOnly || index % 10 === 0 ? `@${name.split(' ')[0].toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.${index}` : null,
+				email:
+					index % 3 === 0
+						? `${name
+								.split(' ')[0]
+								.toLowerCase()
+								.normalize('NFD')
+								.replace(/[^a-z]/g, '')}${index}@cliente.example`
+						: null,
+				instagram:
+					instagramOnly || index % 10 === 0
+						? `@${name
+								.split(' ')[0]
+								.toLowerCase()
+								.normalize('NFD')
+								.replace(/[^a-z]/g, '')}.${index}`
+						: null,
 				annotation: index % 4 === 0 ? 'Prefere contato à tarde.' : null,
 				tagIds,
 				portfolioIds: index < 10 ? [portfolios[0].id] : index < 15 ? [portfolios[1].id] : [],
 				status: index >= 38 ? 'BLOCKED' : index >= 36 ? 'ARCHIVED' : 'ACTIVE',
-				origin: index % 5 === 4 ? 'IMPORTED' : index % 2 === 0 ? 'CREATED_FROM_HUB' : 'CREATED_BY_USER',
-				customFields: index % 2 === 0 ? { cpf: `000.000.0${String(index).padStart(2, '0')}-00`, plano: ['Básico', 'Pro', 'Enterprise'][index % 3] } : {},
+				origin:
+					index % 5 === 4 ? 'IMPORTED' : index % 2 === 0 ? 'CREATED_FROM_HUB' : 'CREATED_BY_USER',
+				customFields:
+					index % 2 === 0
+						? {
+								cpf: `000.000.0${String(index).padStart(2, '0')}-00`,
+								plano: ['Básico', 'Pro', 'Enterprise'][index % 3],
+							}
+						: {},
 				metadata: index % 6 === 0 ? { crmId: `CRM-${1000 + index}` } : {},
 			},
 			at((60 - index) * DAY),
 		);
 	});
 	for (const contact of contacts.slice(0, 15)) {
-		const record = { ...stamps(100 * DAY), groupId: contact.portfolioIds[0], contactId: contact.id, origin: 'USER_SINGLE' as const };
+		const record = {
+			...stamps(100 * DAY),
+			groupId: contact.portfolioIds[0],
+			contactId: contact.id,
+			origin: 'USER_SINGLE' as const,
+		};
 		state.portfolioContacts.set(record.id, record);
 	}
 	contacts.slice(0, 8).forEach((contact, index) => {
-		const record = { ...stamps(20 * DAY), groupId: sequences[index % 2].id, contactId: contact.id, origin: 'API' as const };
+		const record = {
+			...stamps(20 * DAY),
+			groupId: sequences[index % 2].id,
+			contactId: contact.id,
+			origin: 'API' as const,
+		};
 		state.sequenceContacts.set(record.id, record);
 	});
 
 	// Sessions: one current session per contact, plus 20 older completed ones.
-	const statuses: SessionStatus[] = ['IN_PROGRESS', 'PENDING', 'STARTED', 'COMPLETED', 'IN_PROGRESS', 'HIDDEN'];
+	const statuses: SessionStatus[] = [
+		'IN_PROGRESS',
+		'PENDING',
+		'STARTED',
+		'COMPLETED',
+		'IN_PROGRESS',
+		'HIDDEN',
+	];
 	const sessions: SessionRecord[] = [];
 	for (let index = 0; index < 60; index++) {
 		const older = index >= 40;
 		const contact = contacts[older ? index - 40 : index];
 		const openWindow = index < 10;
-		const status: SessionStatus = older ? 'COMPLETED' : openWindow ? (index % 2 === 0 ? 'IN_PROGRESS' : 'PENDING') : statuses[index % statuses.length];
-		const createdAgo = older ? (90 + index) * DAY : openWindow ? (index + 1) * HOUR : (index + 2) * DAY;
+		const status: SessionStatus = older
+			? 'COMPLETED'
+			: openWindow
+				? index % 2 === 0
+					? 'IN_PROGRESS'
+					: 'PENDING'
+				: statuses[index % statuses.length];
+		const createdAgo = older
+			? (90 + index) * DAY
+			: openWindow
+				? (index + 1) * HOUR
+				: (index + 2) * DAY;
 		const lastInAgo = openWindow ? (index + 1) * 10 * 60 * 1000 : createdAgo - HOUR;
 		const department = departments[index % 3];
 		const assigned = status === 'IN_PROGRESS' || status === 'COMPLETED';
-		const agent = agents.find((a) => a.departments.some((d) => d.departmentId === department.id)) ?? agents[0];
+		const agent =
+			agents.find((a) => a.departments.some((d) => d.departmentId === department.id)) ?? agents[0];
 		const record: SessionRecord = {
 			...stamps(createdAgo),
 			updatedAt: at(lastInAgo),
@@ -289,9 +537,15 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 			departmentId: status === 'STARTED' ? null : department.id,
 			userId: assigned ? agent.id : null,
 			number: String(1000 + index),
-			utm: index % 9 === 0 ? { source: 'instagram_ads', medium: 'cpc', campaign: 'black-friday' } : null,
+			utm:
+				index % 9 === 0
+					? { source: 'instagram_ads', medium: 'cpc', campaign: 'black-friday' }
+					: null,
 			origin: index % 3 === 0 ? 'CONTACT' : 'HUB',
-			classification: status === 'COMPLETED' && index % 2 === 0 ? { category: 'WON', categoryName: 'Venda', amount: 150 + index } : null,
+			classification:
+				status === 'COMPLETED' && index % 2 === 0
+					? { category: 'WON', categoryName: 'Venda', amount: 150 + index }
+					: null,
 			botId: null,
 			lastMessageText: 'Olá, gostaria de saber o preço.',
 			lastInteractionDate: at(lastInAgo),
@@ -336,19 +590,58 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 	for (const session of sessions.slice(0, 5)) {
 		const lastIn = startMs - Date.parse(session.lastMessageIn ?? iso(startMs));
 		messages.push(
-			addMessage(session, lastIn + 5 * 60_000, { direction: 'FROM_HUB', origin: 'API', text: 'Olá! Como podemos ajudar?', templateId: templates[0].id, type: 'TEMPLATE', settledStatus: 'READ' }),
-			addMessage(session, lastIn, { text: 'Olá, gostaria de saber o preço.', settledStatus: 'READ' }),
-			addMessage(session, lastIn - 60_000, { direction: 'FROM_HUB', origin: 'DEFAULT', text: 'Claro! O plano Pro custa R$ 99.', userId: session.userId, settledStatus: 'DELIVERED' }),
+			addMessage(session, lastIn + 5 * 60_000, {
+				direction: 'FROM_HUB',
+				origin: 'API',
+				text: 'Olá! Como podemos ajudar?',
+				templateId: templates[0].id,
+				type: 'TEMPLATE',
+				settledStatus: 'READ',
+			}),
+			addMessage(session, lastIn, {
+				text: 'Olá, gostaria de saber o preço.',
+				settledStatus: 'READ',
+			}),
+			addMessage(session, lastIn - 60_000, {
+				direction: 'FROM_HUB',
+				origin: 'DEFAULT',
+				text: 'Claro! O plano Pro custa R$ 99.',
+				userId: session.userId,
+				settledStatus: 'DELIVERED',
+			}),
 		);
 	}
 	const notes = ['Cliente pediu desconto.', 'Retornar na segunda.'].map((text, index) =>
-		addMessage(sessions[0], (index + 1) * 30 * 60_000, { type: 'NOTE', direction: 'FROM_HUB', origin: 'API', text, userId: agents[0].id, isNote: true, settledStatus: 'SAVED' }),
+		addMessage(sessions[0], (index + 1) * 30 * 60_000, {
+			type: 'NOTE',
+			direction: 'FROM_HUB',
+			origin: 'API',
+			text,
+			userId: agents[0].id,
+			isNote: true,
+			settledStatus: 'SAVED',
+		}),
 	);
 
 	// CRM: a SALES funnel and a MANAGEMENT board.
 	const panelSpecs = [
-		{ title: 'Funil de Vendas', type: 'SALES' as const, steps: ['Prospecção', 'Proposta', 'Negociação', 'Fechado'], lost: ['Preço', 'Concorrência', 'Sem resposta'], tags: [['Quente', '#FFFFFF', '#D32F2F'], ['Frio', '#FFFFFF', '#1976D2']] },
-		{ title: 'Projetos', type: 'MANAGEMENT' as const, steps: ['A fazer', 'Fazendo', 'Feito'], lost: ['Cancelado'], tags: [['Urgente', '#000000', '#FFC107']] },
+		{
+			title: 'Funil de Vendas',
+			type: 'SALES' as const,
+			steps: ['Prospecção', 'Proposta', 'Negociação', 'Fechado'],
+			lost: ['Preço', 'Concorrência', 'Sem resposta'],
+			tags: [
+				['Quente', '#FFFFFF', '#D32F2F'],
+				['Frio', '#FFFFFF', '#1976D2'],
+			],
+		},
+		{
+			title: 'Projetos',
+			type: 'MANAGEMENT' as const,
+			steps: ['A fazer', 'Fazendo', 'Feito'],
+			lost: ['Cancelado'],
+			tags: [['Urgente', '#000000', '#FFC107']],
+		},
 	];
 	const panels = panelSpecs.map((spec, panelIndex) => {
 		const panel = {
@@ -365,7 +658,15 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 		};
 		state.panels.set(panel.id, panel);
 		const stepIds = spec.steps.map((title, position) => {
-			const step = { ...stamps(150 * DAY), panelId: panel.id, title, position, isInitial: position === 0, isFinal: position === spec.steps.length - 1, archived: false };
+			const step = {
+				...stamps(150 * DAY),
+				panelId: panel.id,
+				title,
+				position,
+				isInitial: position === 0,
+				isFinal: position === spec.steps.length - 1,
+				archived: false,
+			};
 			state.steps.set(step.id, step);
 			return step.id;
 		});
@@ -381,8 +682,20 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 		});
 		return { panel, stepIds, lostReasonIds, tagIds };
 	});
-	addField({ name: 'Origem do lead', key: 'origem_lead', type: 'STRING', entityType: 'PANEL', scopeId: panels[0].panel.id });
-	addField({ name: 'Valor estimado', key: 'valor_estimado', type: 'FLOAT', entityType: 'PANEL', scopeId: panels[0].panel.id });
+	addField({
+		name: 'Origem do lead',
+		key: 'origem_lead',
+		type: 'STRING',
+		entityType: 'PANEL',
+		scopeId: panels[0].panel.id,
+	});
+	addField({
+		name: 'Valor estimado',
+		key: 'valor_estimado',
+		type: 'FLOAT',
+		entityType: 'PANEL',
+		scopeId: panels[0].panel.id,
+	});
 
 	const cards = Array.from({ length: 6 }, (_, index) => {
 		const { panel, stepIds, tagIds } = panels[index < 4 ? 0 : 1];
@@ -411,11 +724,21 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 		state.cards.set(card.id, card);
 		return card;
 	});
-	const cardNotes = ['Enviar proposta revisada.', 'Cliente aprovou orçamento.'].map((text, index) => {
-		const note = { ...stamps((5 - index) * DAY), panelId: cards[0].panelId, cardId: cards[0].id, userId: agents[2].id, text, fileUrls: [], isFromPublicApi: false };
-		state.cardNotes.set(note.id, note);
-		return note;
-	});
+	const cardNotes = ['Enviar proposta revisada.', 'Cliente aprovou orçamento.'].map(
+		(text, index) => {
+			const note = {
+				...stamps((5 - index) * DAY),
+				panelId: cards[0].panelId,
+				cardId: cards[0].id,
+				userId: agents[2].id,
+				text,
+				fileUrls: [],
+				isFromPublicApi: false,
+			};
+			state.cardNotes.set(note.id, note);
+			return note;
+		},
+	);
 
 	// Scheduled messages: one pending, one cancelled.
 	const scheduled = [0, 1].map((index) => {
@@ -438,24 +761,74 @@ export function seedWts(state: WtsState, startMs: number): WtsSeed {
 		return record;
 	});
 
-	const file = { ...stamps(10 * DAY), userId: null, name: 'pixel.png', extension: 'png', mimeType: 'image/png', type: 'IMAGE' as const, size: PIXEL_PNG.length, key: 'seed/pixel.png', bytes: PIXEL_PNG };
+	const file = {
+		...stamps(10 * DAY),
+		userId: null,
+		name: 'pixel.png',
+		extension: 'png',
+		mimeType: 'image/png',
+		type: 'IMAGE' as const,
+		size: PIXEL_PNG.length,
+		key: 'seed/pixel.png',
+		bytes: PIXEL_PNG,
+	};
 	state.files.set(file.id, file);
 
-	const subscription = { ...stamps(5 * DAY), name: 'Integração desativada', url: 'http://127.0.0.1:9/disabled', enabled: false, events: ['CONTACT_NEW' as const] };
+	const subscription = {
+		...stamps(5 * DAY),
+		name: 'Integração desativada',
+		url: 'http://127.0.0.1:9/disabled',
+		enabled: false,
+		events: ['CONTACT_NEW' as const],
+	};
 	state.webhookSubscriptions.set(subscription.id, subscription);
 
 	return {
-		channels: channels.map((c) => ({ id: c.id, type: c.type, number: c.number, humanId: c.identity.humanId })),
-		chatbots: chatbots.map((c) => ({ id: c.id, key: c.key, name: c.name, publishStatus: c.publishStatus })),
+		channels: channels.map((c) => ({
+			id: c.id,
+			type: c.type,
+			number: c.number,
+			humanId: c.identity.humanId,
+		})),
+		chatbots: chatbots.map((c) => ({
+			id: c.id,
+			key: c.key,
+			name: c.name,
+			publishStatus: c.publishStatus,
+		})),
 		departments: departments.map((d) => ({ id: d.id, name: d.name })),
 		agents: agents.map((a) => ({ id: a.id, name: a.name, email: a.email })),
 		tags: tags.map((t) => ({ id: t.id, name: t.name })),
 		portfolios: portfolios.map((p) => ({ id: p.id, name: p.name })),
 		sequences: sequences.map((s) => ({ id: s.id, name: s.name })),
-		templates: templates.map((t) => ({ id: t.id, name: t.name, status: t.status, channelId: t.channelId, variables: [...new Set((t.text ?? '').match(/\{\{\w+\}\}/g) ?? [])], fileType: t.fileType })),
-		customFields: fields.map((f) => ({ id: f.id, name: f.name, key: f.key, entityType: f.entityType })),
-		panels: panels.map(({ panel, stepIds, lostReasonIds, tagIds }) => ({ id: panel.id, title: panel.title, type: panel.type, stepIds, lostReasonIds, tagIds })),
-		contacts: contacts.map((c) => ({ id: c.id, name: c.name ?? '', phoneNumber: c.phoneNumber, instagram: c.instagram })),
+		templates: templates.map((t) => ({
+			id: t.id,
+			name: t.name,
+			status: t.status,
+			channelId: t.channelId,
+			variables: [...new Set((t.text ?? '').match(/\{\{\w+\}\}/g) ?? [])],
+			fileType: t.fileType,
+		})),
+		customFields: fields.map((f) => ({
+			id: f.id,
+			name: f.name,
+			key: f.key,
+			entityType: f.entityType,
+		})),
+		panels: panels.map(({ panel, stepIds, lostReasonIds, tagIds }) => ({
+			id: panel.id,
+			title: panel.title,
+			type: panel.type,
+			stepIds,
+			lostReasonIds,
+			tagIds,
+		})),
+		contacts: contacts.map((c) => ({
+			id: c.id,
+			name: c.name ?? '',
+			phoneNumber: c.phoneNumber,
+			instagram: c.instagram,
+		})),
 		sessions: sessions.map((s) => ({ id: s.id, contactId: s.contactId, status: s.status })),
 		messages: messages.map((m) => m.id),
 		sessionNotes: notes.map((n) => n.id),

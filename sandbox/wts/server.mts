@@ -27,7 +27,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError } from '../core/errors.mts';
 import type { FaultInjector } from '../core/faults.mts';
-import { startSandboxServer, type AuthResult, type OperationHandler } from '../core/http-server.mts';
+import {
+	startSandboxServer,
+	type AuthResult,
+	type OperationHandler,
+} from '../core/http-server.mts';
 import { listOperations, loadOpenApiDocument, type ContractOperation } from '../core/openapi.mts';
 import { SlidingWindowRateLimiter, type RateLimitBucket } from '../core/rate-limiter.mts';
 import type { RequestRecorder } from '../core/recorder.mts';
@@ -46,7 +50,9 @@ import type { WtsSeed } from './seed.mts';
 import { WtsState } from './state.mts';
 import { deliverWebhook, type EmitOptions, type WebhookDelivery } from './webhook-emitter.mts';
 
-export const WTS_CONTRACT = loadOpenApiDocument(new URL('../../specs/wts/openapi.json', import.meta.url));
+export const WTS_CONTRACT = loadOpenApiDocument(
+	new URL('../../specs/wts/openapi.json', import.meta.url),
+);
 export const DEFAULT_WTS_API_KEY = 'pn_sandbox_demo_key';
 
 export interface WindowLimit {
@@ -60,7 +66,10 @@ export interface WindowLimit {
  * `x-rate-limits.send.scope` says "independent bucket" and each send operation's `x-rate-limit`
  * says "separate bucket". A custom object keeps that topology with scaled-down numbers.
  */
-export type WtsRateLimits = 'off' | 'wts' | { general?: WindowLimit; burst?: WindowLimit; send?: WindowLimit };
+export type WtsRateLimits =
+	| 'off'
+	| 'wts'
+	| { general?: WindowLimit; burst?: WindowLimit; send?: WindowLimit };
 
 export interface WtsSandboxOptions {
 	port?: number;
@@ -88,13 +97,21 @@ export interface WtsSandbox {
 	faults: FaultInjector;
 	operations: ContractOperation[];
 	/** POSTs `{eventType, date, content, changeMetadata?}` to every enabled subscription of the event. */
-	emitWebhook: (eventType: WebhookEventName, content: Record<string, unknown>, options?: EmitOptions) => Promise<WebhookDelivery[]>;
+	emitWebhook: (
+		eventType: WebhookEventName,
+		content: Record<string, unknown>,
+		options?: EmitOptions,
+	) => Promise<WebhookDelivery[]>;
 	close: () => Promise<void>;
 }
 
 const SERVICE_PREFIX = /^\/(core|chat|crm)\//;
 const SEND_FAMILY = '/chat/v1/send/';
-const WTS_LIMITS = { general: { limit: 1000, windowMs: 300_000 }, burst: { limit: 200, windowMs: 5_000 }, send: { limit: 1000, windowMs: 120_000 } };
+const WTS_LIMITS = {
+	general: { limit: 1000, windowMs: 300_000 },
+	burst: { limit: 200, windowMs: 5_000 },
+	send: { limit: 1000, windowMs: 120_000 },
+};
 
 /** The WTS error envelope (`ErrorEnvelope` in the contract); core codes become `ERROR_<CODE>` keys. */
 export function wtsErrorEnvelope(error: HttpError): Record<string, unknown> {
@@ -113,11 +130,19 @@ export function wtsErrorEnvelope(error: HttpError): Record<string, unknown> {
 function rateLimiter(setting: WtsRateLimits): SlidingWindowRateLimiter | undefined {
 	if (setting === 'off') return undefined;
 	const limits = setting === 'wts' ? WTS_LIMITS : setting;
-	const buckets: RateLimitBucket[] = Object.entries(limits).map(([name, limit]) => ({ name, ...limit }));
+	const buckets: RateLimitBucket[] = Object.entries(limits).map(([name, limit]) => ({
+		name,
+		...limit,
+	}));
 	const has = (name: string) => buckets.some((b) => b.name === name);
 	return new SlidingWindowRateLimiter({
 		buckets,
-		bucketsFor: ({ path }) => (path.startsWith(SEND_FAMILY) ? (has('send') ? ['send'] : []) : ['general', 'burst'].filter(has)),
+		bucketsFor: ({ path }) =>
+			path.startsWith(SEND_FAMILY)
+				? has('send')
+					? ['send']
+					: []
+				: ['general', 'burst'].filter(has),
 		graceMs: 5,
 	});
 }
@@ -126,12 +151,31 @@ function authenticator(apiKeys: string[]): (headers: IncomingHttpHeaders) => Aut
 	return (headers) => {
 		const header = headers.authorization;
 		if (header === undefined || header.trim() === '') {
-			return { credential: null, error: new HttpError(401, 'UNAUTHORIZED', 'Acesso negado: envie Authorization: Bearer <token>') };
+			return {
+				credential: null,
+				error: new HttpError(
+					401,
+					'UNAUTHORIZED',
+					'Acesso negado: envie Authorization: Bearer <token>',
+				),
+			};
 		}
 		const bearer = /^Bearer\s+(.+)$/i.exec(header.trim());
 		const credential = bearer ? bearer[1].trim() : header.trim();
-		if (!bearer) return { credential, error: new HttpError(401, 'UNAUTHORIZED', 'Acesso negado: o token deve ir como "Bearer <token>"') };
-		if (!apiKeys.includes(credential)) return { credential, error: new HttpError(401, 'UNAUTHORIZED', 'Acesso negado: token inválido') };
+		if (!bearer)
+			return {
+				credential,
+				error: new HttpError(
+					401,
+					'UNAUTHORIZED',
+					'Acesso negado: o token deve ir como "Bearer <token>"',
+				),
+			};
+		if (!apiKeys.includes(credential))
+			return {
+				credential,
+				error: new HttpError(401, 'UNAUTHORIZED', 'Acesso negado: token inválido'),
+			};
 		return { credential, error: null };
 	};
 }
@@ -150,7 +194,9 @@ const ALL_HANDLERS: WtsHandlers = {
 
 /** Operation ids of the contract that have no sandbox handler (should be empty). */
 export function missingHandlers(): string[] {
-	return listOperations(WTS_CONTRACT).map((o) => o.operationId).filter((id) => ALL_HANDLERS[id] === undefined);
+	return listOperations(WTS_CONTRACT)
+		.map((o) => o.operationId)
+		.filter((id) => ALL_HANDLERS[id] === undefined);
 }
 
 export async function startWtsSandbox(options: WtsSandboxOptions = {}): Promise<WtsSandbox> {
@@ -172,11 +218,22 @@ export async function startWtsSandbox(options: WtsSandboxOptions = {}): Promise<
 	}
 
 	const validatePayload = (eventType: WebhookEventName, payload: Record<string, unknown>) => {
-		const schema = WTS_CONTRACT.webhooks?.[eventType]?.post?.requestBody?.content?.['application/json']?.schema;
+		const schema =
+			WTS_CONTRACT.webhooks?.[eventType]?.post?.requestBody?.content?.['application/json']?.schema;
 		return schema ? server.schemas.validate(schema, payload, 'body') : [];
 	};
-	const emitWebhook = (eventType: WebhookEventName, content: Record<string, unknown>, emitOptions: EmitOptions = {}) =>
-		deliverWebhook(state, options.validateResponses ? validatePayload : null, eventType, content, emitOptions);
+	const emitWebhook = (
+		eventType: WebhookEventName,
+		content: Record<string, unknown>,
+		emitOptions: EmitOptions = {},
+	) =>
+		deliverWebhook(
+			state,
+			options.validateResponses ? validatePayload : null,
+			eventType,
+			content,
+			emitOptions,
+		);
 
 	const server = await startSandboxServer({
 		document: WTS_CONTRACT,
@@ -187,7 +244,14 @@ export async function startWtsSandbox(options: WtsSandboxOptions = {}): Promise<
 		validateResponses: options.validateResponses,
 		rateLimiter: rateLimiter(options.rateLimits ?? 'off'),
 		faultSeed: options.faultSeed,
-		gate: (_method, path) => (SERVICE_PREFIX.test(path) ? null : new HttpError(400, 'INVALID_SERVICE', `Path ${path} must start with a service prefix: /core, /chat or /crm`)),
+		gate: (_method, path) =>
+			SERVICE_PREFIX.test(path)
+				? null
+				: new HttpError(
+						400,
+						'INVALID_SERVICE',
+						`Path ${path} must start with a service prefix: /core, /chat or /crm`,
+					),
 		authenticate: authenticator(apiKeys),
 		renderError: wtsErrorEnvelope,
 		handlers,
@@ -197,18 +261,27 @@ export async function startWtsSandbox(options: WtsSandboxOptions = {}): Promise<
 				method: 'POST',
 				path: 'emit',
 				handle: (body) => {
-					const input = (body ?? {}) as { eventType?: WebhookEventName; content?: Record<string, unknown> } & EmitOptions;
-					if (!input.eventType || !input.content) throw new Error('emit needs eventType and content');
+					const input = (body ?? {}) as {
+						eventType?: WebhookEventName;
+						content?: Record<string, unknown>;
+					} & EmitOptions;
+					if (!input.eventType || !input.content)
+						throw new Error('emit needs eventType and content');
 					return emitWebhook(input.eventType, input.content, input);
 				},
 			},
-			{ method: 'GET', path: 'state/summary', handle: () => ({ url: server.url, apiKeys, counts: state.summary(), seed: state.seed }) },
+			{
+				method: 'GET',
+				path: 'state/summary',
+				handle: () => ({ url: server.url, apiKeys, counts: state.summary(), seed: state.seed }),
+			},
 			{
 				method: 'POST',
 				path: 'seed-contacts',
 				handle: (body) => {
 					const count = Number((body as { count?: unknown } | undefined)?.count);
-					if (!Number.isInteger(count) || count < 0) throw new Error('seed-contacts needs {"count": <non-negative integer>}');
+					if (!Number.isInteger(count) || count < 0)
+						throw new Error('seed-contacts needs {"count": <non-negative integer>}');
 					state.seedContacts(count);
 					return { contacts: state.contacts.size };
 				},

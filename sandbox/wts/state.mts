@@ -214,10 +214,12 @@ export class WtsState {
 	saveContact(contact: ContactRecord): ContactRecord {
 		const previous = this.contacts.get(contact.id);
 		if (previous?.phoneNumber) this.contactByPhone.delete(phoneKey(previous.phoneNumber));
-		if (previous?.instagram) this.contactByInstagram.delete(previous.instagram.replace(/^@/, '').toLowerCase());
+		if (previous?.instagram)
+			this.contactByInstagram.delete(previous.instagram.replace(/^@/, '').toLowerCase());
 		this.contacts.set(contact.id, contact);
 		if (contact.phoneNumber) this.contactByPhone.set(phoneKey(contact.phoneNumber), contact.id);
-		if (contact.instagram) this.contactByInstagram.set(contact.instagram.replace(/^@/, '').toLowerCase(), contact.id);
+		if (contact.instagram)
+			this.contactByInstagram.set(contact.instagram.replace(/^@/, '').toLowerCase(), contact.id);
 		return contact;
 	}
 
@@ -252,7 +254,10 @@ export class WtsState {
 		for (let i = 0; i < count; i++) {
 			const n = ++this.bulkCounter;
 			const digits = String(n).padStart(9, '0');
-			this.newContact({ name: `Bulk contact ${n}`, phoneNumber: `+55|21${digits}`, origin: 'IMPORTED' }, iso(start + i));
+			this.newContact(
+				{ name: `Bulk contact ${n}`, phoneNumber: `+55|21${digits}`, origin: 'IMPORTED' },
+				iso(start + i),
+			);
 		}
 		this.touch();
 	}
@@ -260,7 +265,8 @@ export class WtsState {
 	/** Counts per collection, for the admin API and the demo. */
 	summary(): Record<string, number> {
 		const counts: Record<string, number> = {};
-		for (const [name, value] of Object.entries(this)) if (value instanceof Map && !name.startsWith('contactBy')) counts[name] = value.size;
+		for (const [name, value] of Object.entries(this))
+			if (value instanceof Map && !name.startsWith('contactBy')) counts[name] = value.size;
 		return counts;
 	}
 }

@@ -33,7 +33,9 @@ function dotNetTimestamp(date = new Date()): string {
 
 export async function deliverWebhook(
 	state: WtsState,
-	validatePayload: ((eventType: WebhookEventName, payload: Record<string, unknown>) => ValidationIssue[]) | null,
+	validatePayload:
+		| ((eventType: WebhookEventName, payload: Record<string, unknown>) => ValidationIssue[])
+		| null,
 	eventType: WebhookEventName,
 	content: Record<string, unknown>,
 	options: EmitOptions = {},
@@ -41,10 +43,16 @@ export async function deliverWebhook(
 	const payload: Record<string, unknown> = { eventType, date: dotNetTimestamp(), content };
 	if (options.changeMetadata !== undefined) payload.changeMetadata = options.changeMetadata;
 	const issues = validatePayload?.(eventType, payload) ?? [];
-	if (issues.length > 0) throw new Error(`Webhook ${eventType} payload breaks the contract: ${issues.map((i) => i.message).join('; ')}`);
+	if (issues.length > 0)
+		throw new Error(
+			`Webhook ${eventType} payload breaks the contract: ${issues.map((i) => i.message).join('; ')}`,
+		);
 
 	const targets = [...state.webhookSubscriptions.values()].filter(
-		(s) => s.enabled && s.events.includes(eventType) && (options.subscriptionId === undefined || s.id === options.subscriptionId),
+		(s) =>
+			s.enabled &&
+			s.events.includes(eventType) &&
+			(options.subscriptionId === undefined || s.id === options.subscriptionId),
 	);
 	const deliveries: WebhookDelivery[] = [];
 	for (const subscription of targets) {
@@ -60,9 +68,23 @@ export async function deliverWebhook(
 					signal: AbortSignal.timeout(5_000),
 				});
 				await response.arrayBuffer();
-				deliveries.push({ subscriptionId: subscription.id, url: url.toString(), attempt, status: response.status, error: null, payload });
+				deliveries.push({
+					subscriptionId: subscription.id,
+					url: url.toString(),
+					attempt,
+					status: response.status,
+					error: null,
+					payload,
+				});
 			} catch (error) {
-				deliveries.push({ subscriptionId: subscription.id, url: url.toString(), attempt, status: null, error: (error as Error).message, payload });
+				deliveries.push({
+					subscriptionId: subscription.id,
+					url: url.toString(),
+					attempt,
+					status: null,
+					error: (error as Error).message,
+					payload,
+				});
 			}
 		}
 	}

@@ -6,7 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import { minimalRequest } from '../../sandbox/core/minimal-request.mts';
 import { ContractSchemas } from '../../sandbox/core/schema-validator.mts';
 import type { ContractOperation, SchemaObject } from '../../sandbox/core/openapi.mts';
-import { missingHandlers, startWtsSandbox, WTS_CONTRACT, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import {
+	missingHandlers,
+	startWtsSandbox,
+	WTS_CONTRACT,
+	type WtsSandbox,
+} from '../../sandbox/wts/server.mts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -29,14 +34,25 @@ interface CallResult {
 	json: JsonObject;
 }
 
-async function call(sb: WtsSandbox, method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+async function call(
+	sb: WtsSandbox,
+	method: string,
+	path: string,
+	options: CallOptions = {},
+): Promise<CallResult> {
 	const headers: Record<string, string> = { ...options.headers };
-	if (options.auth !== false) headers.authorization = typeof options.auth === 'string' ? options.auth : `Bearer ${sb.apiKey}`;
+	if (options.auth !== false)
+		headers.authorization = typeof options.auth === 'string' ? options.auth : `Bearer ${sb.apiKey}`;
 	if (options.body !== undefined) headers['content-type'] ??= 'application/json';
 	const response = await fetch(`${sb.url}${path}${options.query ? `?${options.query}` : ''}`, {
 		method,
 		headers,
-		body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+		body:
+			options.body === undefined
+				? undefined
+				: typeof options.body === 'string'
+					? options.body
+					: JSON.stringify(options.body),
 		signal: options.signal,
 	});
 	const text = await response.text();
@@ -77,10 +93,22 @@ after(async () => {
 
 describe('auth and routing', () => {
 	test('auth runs before routing; prefix rule; 404 envelope with a good token', async () => {
-		assertEnvelope(await call(sb, 'GET', '/core/v1/does-not-exist', { auth: 'Bearer wrong' }), 401, 'ERROR_UNAUTHORIZED');
-		assertEnvelope(await call(sb, 'GET', '/chat/v1/channel', { auth: false }), 401, 'ERROR_UNAUTHORIZED');
+		assertEnvelope(
+			await call(sb, 'GET', '/core/v1/does-not-exist', { auth: 'Bearer wrong' }),
+			401,
+			'ERROR_UNAUTHORIZED',
+		);
+		assertEnvelope(
+			await call(sb, 'GET', '/chat/v1/channel', { auth: false }),
+			401,
+			'ERROR_UNAUTHORIZED',
+		);
 		// The raw key without "Bearer" appears in one old docs sample; the API wants the Bearer form.
-		assertEnvelope(await call(sb, 'GET', '/chat/v1/channel', { auth: sb.apiKey }), 401, 'ERROR_UNAUTHORIZED');
+		assertEnvelope(
+			await call(sb, 'GET', '/chat/v1/channel', { auth: sb.apiKey }),
+			401,
+			'ERROR_UNAUTHORIZED',
+		);
 		assertEnvelope(await call(sb, 'GET', '/core/v1/does-not-exist'), 404, 'ERROR_ROUTE_NOT_FOUND');
 		assertEnvelope(await call(sb, 'GET', '/v1/contact'), 400, 'ERROR_INVALID_SERVICE');
 		const ok = await call(sb, 'GET', '/chat/v1/channel');
@@ -98,10 +126,18 @@ describe('auth and routing', () => {
 		const notes = await call(sb, 'GET', `/chat/v1/session/${sb.seed.sessions[0].id}/note`);
 		assert.equal(items(notes).length, 2);
 		assert.equal((await call(sb, 'GET', '/core/v1/tag/color')).status, 200);
-		assert.equal(sb.recorder.requests({ path: `/chat/v1/session/note/${sb.seed.sessionNotes[0]}` })[0].operationId, 'getSessionNote');
+		assert.equal(
+			sb.recorder.requests({ path: `/chat/v1/session/note/${sb.seed.sessionNotes[0]}` })[0]
+				.operationId,
+			'getSessionNote',
+		);
 
 		const contact = sb.seed.contacts[3];
-		const byPhone = await call(sb, 'GET', `/core/v1/contact/phonenumber/${encodeURIComponent(contact.phoneNumber ?? '')}`);
+		const byPhone = await call(
+			sb,
+			'GET',
+			`/core/v1/contact/phonenumber/${encodeURIComponent(contact.phoneNumber ?? '')}`,
+		);
 		assert.equal(byPhone.status, 200, byPhone.text);
 		assert.equal(byPhone.json.id, contact.id);
 		// `a%2Fb` is one segment (so not a route miss) and fails the uuid check.
@@ -116,43 +152,88 @@ describe('validation', () => {
 		const cases: Array<[string, string, unknown, RegExp]> = [
 			['POST', '/core/v1/tag', { color: 'PURPLE_500' }, /name is required/],
 			['POST', '/core/v1/tag', { name: 5 }, /name must be string/],
-			['POST', `/core/v1/contact/${sb.seed.contacts[0].id}/tags`, { operation: 'Add', tagIds: [] }, /operation must be one of/],
-			['POST', '/core/v2/file', { tempFileId: 'not-a-uuid' }, /tempFileId must match format "uuid"/],
-			['POST', '/chat/v1/send/template', { to: '+55|11990000000', templateId: 'x' }, /from is required/],
+			[
+				'POST',
+				`/core/v1/contact/${sb.seed.contacts[0].id}/tags`,
+				{ operation: 'Add', tagIds: [] },
+				/operation must be one of/,
+			],
+			[
+				'POST',
+				'/core/v2/file',
+				{ tempFileId: 'not-a-uuid' },
+				/tempFileId must match format "uuid"/,
+			],
+			[
+				'POST',
+				'/chat/v1/send/template',
+				{ to: '+55|11990000000', templateId: 'x' },
+				/from is required/,
+			],
 			['POST', '/core/v1/contact', '{"name": ', /not valid JSON/],
 		];
 		for (const [method, path, body, message] of cases) {
 			const before = sb.recorder.invalidRequests().length;
 			const result = await call(sb, method, path, { body });
-			assertEnvelope(result, 400, result.json.key === 'ERROR_INVALID_BODY' ? 'ERROR_INVALID_BODY' : 'ERROR_VALIDATION');
+			assertEnvelope(
+				result,
+				400,
+				result.json.key === 'ERROR_INVALID_BODY' ? 'ERROR_INVALID_BODY' : 'ERROR_VALIDATION',
+			);
 			assert.match(String(result.json.text), message);
 			const invalid = sb.recorder.invalidRequests();
 			assert.equal(invalid.length, before + 1);
 			assert.ok(invalid.at(-1)?.validationErrors.length);
 			assert.equal(invalid.at(-1)?.processed, false);
 		}
-		const wrongType = await call(sb, 'POST', '/core/v1/tag', { body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+		const wrongType = await call(sb, 'POST', '/core/v1/tag', {
+			body: 'name=x',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		});
 		assertEnvelope(wrongType, 415, 'ERROR_UNSUPPORTED_MEDIA_TYPE');
 	});
 
 	test('query names are case-insensitive, empty values are absent, unknown keys are rejected', async () => {
-		const result = await call(sb, 'GET', '/chat/v2/session', { query: 'pagesize=5&PAGENUMBER=2&status=IN_PROGRESS&status=PENDING&ActiveAt.After=&contactId=' });
+		const result = await call(sb, 'GET', '/chat/v2/session', {
+			query: 'pagesize=5&PAGENUMBER=2&status=IN_PROGRESS&status=PENDING&ActiveAt.After=&contactId=',
+		});
 		assert.equal(result.status, 200, result.text);
 		assert.equal(result.json.pageSize, 5);
 		assert.equal(result.json.pageNumber, 2);
 		assert.ok(items(result).every((s) => s.status === 'IN_PROGRESS' || s.status === 'PENDING'));
-		assert.deepEqual(sb.recorder.requests({ operationId: 'listSessions' }).at(-1)?.query, { Status: ['IN_PROGRESS', 'PENDING'], PageNumber: 2, PageSize: 5 });
+		assert.deepEqual(sb.recorder.requests({ operationId: 'listSessions' }).at(-1)?.query, {
+			Status: ['IN_PROGRESS', 'PENDING'],
+			PageNumber: 2,
+			PageSize: 5,
+		});
 
-		const unknown = await call(sb, 'GET', '/chat/v2/session', { query: 'autoPagination=true&PageSize=5' });
+		const unknown = await call(sb, 'GET', '/chat/v2/session', {
+			query: 'autoPagination=true&PageSize=5',
+		});
 		assertEnvelope(unknown, 400, 'ERROR_UNKNOWN_QUERY_PARAMETER');
 		assert.match(String(unknown.json.text), /autoPagination/);
 		assert.equal(sb.recorder.invalidRequests().at(-1)?.path, '/chat/v2/session');
-		assertEnvelope(await call(sb, 'GET', '/chat/v2/session', { query: 'PageSize=101' }), 400, 'ERROR_VALIDATION');
-		assertEnvelope(await call(sb, 'GET', '/chat/v2/session', { query: 'Status=Started' }), 400, 'ERROR_VALIDATION');
+		assertEnvelope(
+			await call(sb, 'GET', '/chat/v2/session', { query: 'PageSize=101' }),
+			400,
+			'ERROR_VALIDATION',
+		);
+		assertEnvelope(
+			await call(sb, 'GET', '/chat/v2/session', { query: 'Status=Started' }),
+			400,
+			'ERROR_VALIDATION',
+		);
 
 		const lenient = await startWtsSandbox({ lenientQuery: true });
 		try {
-			assert.equal((await call(lenient, 'GET', '/chat/v2/session', { query: 'autoPagination=true&status[]=x' })).status, 200);
+			assert.equal(
+				(
+					await call(lenient, 'GET', '/chat/v2/session', {
+						query: 'autoPagination=true&status[]=x',
+					})
+				).status,
+				200,
+			);
 			assert.equal(lenient.recorder.invalidRequests().length, 0);
 		} finally {
 			await lenient.close();
@@ -160,10 +241,16 @@ describe('validation', () => {
 	});
 
 	test('date filters and deepObject metadata filter', async () => {
-		const all = await call(sb, 'GET', '/chat/v2/session', { query: 'PageSize=100&CreatedAt.After=2000-01-01T00:00:00Z' });
-		const recent = await call(sb, 'GET', '/chat/v2/session', { query: `PageSize=100&CreatedAt.After=${new Date(Date.now() - 2 * 86_400_000).toISOString()}` });
+		const all = await call(sb, 'GET', '/chat/v2/session', {
+			query: 'PageSize=100&CreatedAt.After=2000-01-01T00:00:00Z',
+		});
+		const recent = await call(sb, 'GET', '/chat/v2/session', {
+			query: `PageSize=100&CreatedAt.After=${new Date(Date.now() - 2 * 86_400_000).toISOString()}`,
+		});
 		assert.ok(Number(recent.json.totalItems) < Number(all.json.totalItems));
-		const tagged = await call(sb, 'GET', '/chat/v2/session', { query: 'Metadata[pedido]=PED-2000' });
+		const tagged = await call(sb, 'GET', '/chat/v2/session', {
+			query: 'Metadata[pedido]=PED-2000',
+		});
 		assert.equal(items(tagged).length, 1);
 	});
 });
@@ -174,7 +261,9 @@ describe('pagination', () => {
 		let pageNumber = 1;
 		let pages = 0;
 		for (;;) {
-			const result = await call(sb, 'GET', '/chat/v2/session', { query: `PageNumber=${pageNumber}&PageSize=15` });
+			const result = await call(sb, 'GET', '/chat/v2/session', {
+				query: `PageNumber=${pageNumber}&PageSize=15`,
+			});
 			assert.equal(result.status, 200);
 			for (const item of items(result)) ids.add(item.id);
 			pages++;
@@ -189,10 +278,19 @@ describe('pagination', () => {
 	});
 
 	test('plain-array lists and the contact filter body paging', async () => {
-		for (const path of ['/core/v1/tag', '/core/v1/agent', '/core/v2/department', '/chat/v1/channel', '/core/v1/custom-field', '/core/v1/webhook/subscription']) {
+		for (const path of [
+			'/core/v1/tag',
+			'/core/v1/agent',
+			'/core/v2/department',
+			'/chat/v1/channel',
+			'/core/v1/custom-field',
+			'/core/v1/webhook/subscription',
+		]) {
 			assert.ok(Array.isArray((await call(sb, 'GET', path)).json), path);
 		}
-		const filtered = await call(sb, 'POST', '/core/v1/contact/filter', { body: { pageNumber: 2, pageSize: 10, status: 'ACTIVE' } });
+		const filtered = await call(sb, 'POST', '/core/v1/contact/filter', {
+			body: { pageNumber: 2, pageSize: 10, status: 'ACTIVE' },
+		});
 		assert.equal(filtered.status, 200, filtered.text);
 		assert.equal(filtered.json.pageNumber, 2);
 		assert.equal(items(filtered).length, 10);
@@ -205,10 +303,14 @@ describe('pagination', () => {
 			const started = performance.now();
 			bulk.state.seedContacts(100_000);
 			assert.ok(performance.now() - started < 3_000, 'seeding 100k contacts took too long');
-			const first = await call(bulk, 'GET', '/core/v1/contact', { query: 'PageSize=100&PageNumber=1' });
+			const first = await call(bulk, 'GET', '/core/v1/contact', {
+				query: 'PageSize=100&PageNumber=1',
+			});
 			assert.equal(first.json.totalPages, Math.ceil(Number(first.json.totalItems) / 100));
 			const pageStart = performance.now();
-			const last = await call(bulk, 'GET', '/core/v1/contact', { query: `PageSize=100&PageNumber=${String(first.json.totalPages)}` });
+			const last = await call(bulk, 'GET', '/core/v1/contact', {
+				query: `PageSize=100&PageNumber=${String(first.json.totalPages)}`,
+			});
 			assert.ok(performance.now() - pageStart < 200, 'a cached page should be quick');
 			assert.equal(last.json.hasMorePages, false);
 			assert.ok(items(last).length > 0);
@@ -221,125 +323,244 @@ describe('pagination', () => {
 describe('state', () => {
 	test('contact create -> get -> masked update -> get', async () => {
 		const created = await call(sb, 'POST', '/core/v1/contact', {
-			body: { name: 'Maria Teste', phoneNumber: '+55|11912345678', email: 'maria@example.com', tagNames: ['Nova tag'], customFields: { cpf: '123' } },
+			body: {
+				name: 'Maria Teste',
+				phoneNumber: '+55|11912345678',
+				email: 'maria@example.com',
+				tagNames: ['Nova tag'],
+				customFields: { cpf: '123' },
+			},
 		});
 		assert.equal(created.status, 200, created.text);
 		const id = String(created.json.id);
 		assert.deepEqual(created.json.tagNames, ['Nova tag']);
 		assert.equal((await call(sb, 'GET', `/core/v1/contact/${id}`)).json.email, 'maria@example.com');
 
-		const masked = await call(sb, 'PUT', `/core/v2/contact/${id}`, { body: { fields: ['Name'], name: 'Maria Nova', email: 'ignored@example.com' } });
+		const masked = await call(sb, 'PUT', `/core/v2/contact/${id}`, {
+			body: { fields: ['Name'], name: 'Maria Nova', email: 'ignored@example.com' },
+		});
 		assert.equal(masked.status, 200, masked.text);
-		const afterMask = await call(sb, 'GET', `/core/v1/contact/phonenumber/${encodeURIComponent('+55|11912345678')}`, { query: 'IncludeDetails=CustomFields' });
+		const afterMask = await call(
+			sb,
+			'GET',
+			`/core/v1/contact/phonenumber/${encodeURIComponent('+55|11912345678')}`,
+			{ query: 'IncludeDetails=CustomFields' },
+		);
 		assert.equal(afterMask.json.name, 'Maria Nova');
 		assert.equal(afterMask.json.email, 'maria@example.com');
 		assert.deepEqual(afterMask.json.customFields, { cpf: '123' });
 
 		// No mask: every field present changes; custom fields are keyed by key, not display name.
-		assert.equal((await call(sb, 'PUT', `/core/v2/contact/${id}`, { body: { email: 'new@example.com' } })).json.email, 'new@example.com');
-		const byName = await call(sb, 'PUT', `/core/v2/contact/${id}`, { body: { fields: ['CustomFields'], customFields: { Plano: 'Pro' } } });
+		assert.equal(
+			(await call(sb, 'PUT', `/core/v2/contact/${id}`, { body: { email: 'new@example.com' } })).json
+				.email,
+			'new@example.com',
+		);
+		const byName = await call(sb, 'PUT', `/core/v2/contact/${id}`, {
+			body: { fields: ['CustomFields'], customFields: { Plano: 'Pro' } },
+		});
 		assertEnvelope(byName, 400, 'ERROR_CUSTOM_FIELD_NOT_FOUND');
 		assert.match(String(byName.json.text), /use its key "plano"/);
 
-		const duplicate = await call(sb, 'POST', '/core/v1/contact', { body: { phoneNumber: '+55|11912345678' } });
+		const duplicate = await call(sb, 'POST', '/core/v1/contact', {
+			body: { phoneNumber: '+55|11912345678' },
+		});
 		assertEnvelope(duplicate, 400, 'ERROR_CONTACT_ALREADY_EXISTS');
-		const existing = await call(sb, 'POST', '/core/v1/contact', { body: { phoneNumber: '+55|11912345678', options: { getIfExists: true } } });
+		const existing = await call(sb, 'POST', '/core/v1/contact', {
+			body: { phoneNumber: '+55|11912345678', options: { getIfExists: true } },
+		});
 		assert.equal(existing.json.id, id);
 
-		const tags = await call(sb, 'POST', `/core/v1/contact/phonenumber/${encodeURIComponent('+55|11912345678')}/tags`, { body: { operation: 'InsertIfNotExists', tagIds: [sb.seed.tags[0].id] } });
+		const tags = await call(
+			sb,
+			'POST',
+			`/core/v1/contact/phonenumber/${encodeURIComponent('+55|11912345678')}/tags`,
+			{ body: { operation: 'InsertIfNotExists', tagIds: [sb.seed.tags[0].id] } },
+		);
 		assert.equal((tags.json.tagIds as string[]).length, 2);
-		const removed = await call(sb, 'POST', `/core/v1/contact/${id}/tags`, { body: { operation: 'DeleteIfExists', tagIds: [sb.seed.tags[0].id] } });
+		const removed = await call(sb, 'POST', `/core/v1/contact/${id}/tags`, {
+			body: { operation: 'DeleteIfExists', tagIds: [sb.seed.tags[0].id] },
+		});
 		assert.equal((removed.json.tagIds as string[]).length, 1);
 	});
 
 	test('session transfer, assign, status, complete and notes', async () => {
 		const session = sb.seed.sessions[5].id;
-		const transferred = await call(sb, 'PUT', `/chat/v1/session/${session}/transfer`, { body: { type: 'DEPARTMENT', newDepartmentId: sb.seed.departments[1].id } });
+		const transferred = await call(sb, 'PUT', `/chat/v1/session/${session}/transfer`, {
+			body: { type: 'DEPARTMENT', newDepartmentId: sb.seed.departments[1].id },
+		});
 		assert.equal(transferred.json.departmentId, sb.seed.departments[1].id);
 		assert.equal(transferred.json.status, 'PENDING');
-		const assigned = await call(sb, 'PUT', `/chat/v1/session/${session}/assignee`, { body: { userId: sb.seed.agents[2].id } });
+		const assigned = await call(sb, 'PUT', `/chat/v1/session/${session}/assignee`, {
+			body: { userId: sb.seed.agents[2].id },
+		});
 		assert.equal(assigned.json.userId, sb.seed.agents[2].id);
 		assert.equal(assigned.json.status, 'IN_PROGRESS');
-		const partial = await call(sb, 'PUT', `/chat/v2/session/${session}/partial`, { body: { fields: ['Metadata'], metadata: { pedido: 'X1' }, number: 'ignored' } });
+		const partial = await call(sb, 'PUT', `/chat/v2/session/${session}/partial`, {
+			body: { fields: ['Metadata'], metadata: { pedido: 'X1' }, number: 'ignored' },
+		});
 		assert.deepEqual(partial.json.metadata, { pedido: 'X1' });
 		assert.notEqual(partial.json.number, 'ignored');
-		const note = await call(sb, 'POST', `/chat/v1/session/${session}/note`, { body: { text: 'nota' } });
-		assert.equal((await call(sb, 'GET', `/chat/v1/session/note/${String(note.json.id)}`)).json.text, 'nota');
-		const completed = await call(sb, 'PUT', `/chat/v1/session/${session}/complete`, { body: { reactivateOnNewMessage: true } });
+		const note = await call(sb, 'POST', `/chat/v1/session/${session}/note`, {
+			body: { text: 'nota' },
+		});
+		assert.equal(
+			(await call(sb, 'GET', `/chat/v1/session/note/${String(note.json.id)}`)).json.text,
+			'nota',
+		);
+		const completed = await call(sb, 'PUT', `/chat/v1/session/${session}/complete`, {
+			body: { reactivateOnNewMessage: true },
+		});
 		assert.equal(completed.json.status, 'COMPLETED');
 		assert.ok(completed.json.endAt);
-		assertEnvelope(await call(sb, 'PUT', `/chat/v1/session/${session}/assignee`, { body: { userId: sb.seed.agents[1].id } }), 400, 'ERROR_SESSION_COMPLETED');
+		assertEnvelope(
+			await call(sb, 'PUT', `/chat/v1/session/${session}/assignee`, {
+				body: { userId: sb.seed.agents[1].id },
+			}),
+			400,
+			'ERROR_SESSION_COMPLETED',
+		);
 	});
 
 	test('cards: create, update with mask, duplicate, notes', async () => {
 		const panel = sb.seed.panels[0];
 		const created = await call(sb, 'POST', '/crm/v2/panel/card', {
-			body: { stepId: panel.stepIds[0], title: 'Nova oportunidade', monetaryAmount: 1200.5, contactIds: [sb.seed.contacts[1].id], customFields: { origem_lead: 'Site' }, tagNames: ['Quente'] },
+			body: {
+				stepId: panel.stepIds[0],
+				title: 'Nova oportunidade',
+				monetaryAmount: 1200.5,
+				contactIds: [sb.seed.contacts[1].id],
+				customFields: { origem_lead: 'Site' },
+				tagNames: ['Quente'],
+			},
 		});
 		assert.equal(created.status, 200, created.text);
 		const id = String(created.json.id);
 		assert.deepEqual(created.json.tagIds, [panel.tagIds[0]]);
-		const moved = await call(sb, 'PUT', `/crm/v3/panel/card/${id}`, { body: { fields: ['StepId'], stepId: panel.stepIds[1], title: 'not applied' } });
+		const moved = await call(sb, 'PUT', `/crm/v3/panel/card/${id}`, {
+			body: { fields: ['StepId'], stepId: panel.stepIds[1], title: 'not applied' },
+		});
 		assert.equal(moved.json.stepId, panel.stepIds[1]);
 		assert.equal(moved.json.title, 'Nova oportunidade');
-		const lost = await call(sb, 'PUT', `/crm/v3/panel/card/${id}`, { body: { status: 'LOST', lostReasonId: panel.lostReasonIds[0] } });
+		const lost = await call(sb, 'PUT', `/crm/v3/panel/card/${id}`, {
+			body: { status: 'LOST', lostReasonId: panel.lostReasonIds[0] },
+		});
 		assert.equal(lost.json.status, 'LOST');
-		const otherStep = await call(sb, 'PUT', `/crm/v3/panel/card/${id}`, { body: { stepId: sb.seed.panels[1].stepIds[0] } });
+		const otherStep = await call(sb, 'PUT', `/crm/v3/panel/card/${id}`, {
+			body: { stepId: sb.seed.panels[1].stepIds[0] },
+		});
 		assertEnvelope(otherStep, 400, 'ERROR_STEP_NOT_IN_PANEL');
-		const copy = await call(sb, 'POST', `/crm/v2/panel/card/${id}/duplicate`, { body: { copyToStepId: sb.seed.panels[1].stepIds[0] } });
+		const copy = await call(sb, 'POST', `/crm/v2/panel/card/${id}/duplicate`, {
+			body: { copyToStepId: sb.seed.panels[1].stepIds[0] },
+		});
 		assert.equal(copy.json.panelId, sb.seed.panels[1].id);
 		assert.notEqual(copy.json.id, id);
 		await call(sb, 'POST', `/crm/v1/panel/card/${id}/note`, { body: { text: 'ligar amanhã' } });
 		const notes = await call(sb, 'GET', `/crm/v1/panel/card/${id}/note`);
 		assert.equal(items(notes).length, 1);
-		const listed = await call(sb, 'GET', '/crm/v2/panel/card', { query: `PanelId=${panel.id}&Statuses=LOST` });
-		assert.deepEqual(items(listed).map((c) => c.id), [id]);
+		const listed = await call(sb, 'GET', '/crm/v2/panel/card', {
+			query: `PanelId=${panel.id}&Statuses=LOST`,
+		});
+		assert.deepEqual(
+			items(listed).map((c) => c.id),
+			[id],
+		);
 	});
 
 	test('portfolio and sequence membership, single and batch', async () => {
 		const portfolio = sb.seed.portfolios[1].id;
 		const contact = sb.seed.contacts[30];
-		await call(sb, 'POST', `/core/v1/portfolio/${portfolio}/contact`, { body: { contactId: contact.id } });
-		assert.ok(((await call(sb, 'GET', `/core/v1/contact/${contact.id}`)).json.portfolioIds as string[]).includes(portfolio));
-		const batch = await call(sb, 'POST', `/core/v1/portfolio/${portfolio}/contact/batch`, { body: { phoneNumbers: [sb.seed.contacts[31].phoneNumber] } });
+		await call(sb, 'POST', `/core/v1/portfolio/${portfolio}/contact`, {
+			body: { contactId: contact.id },
+		});
+		assert.ok(
+			(
+				(await call(sb, 'GET', `/core/v1/contact/${contact.id}`)).json.portfolioIds as string[]
+			).includes(portfolio),
+		);
+		const batch = await call(sb, 'POST', `/core/v1/portfolio/${portfolio}/contact/batch`, {
+			body: { phoneNumbers: [sb.seed.contacts[31].phoneNumber] },
+		});
 		assert.equal(items(batch).length, 1);
-		const listed = await call(sb, 'GET', `/core/v1/portfolio/${portfolio}/contact`, { query: 'Page=1&PageSize=100' });
+		const listed = await call(sb, 'GET', `/core/v1/portfolio/${portfolio}/contact`, {
+			query: 'Page=1&PageSize=100',
+		});
 		assert.ok(items(listed).some((m) => m.contactId === contact.id));
-		assert.equal((await call(sb, 'DELETE', `/core/v1/portfolio/${portfolio}/contact`, { body: { contactId: contact.id } })).status, 200);
-		assert.ok(!((await call(sb, 'GET', `/core/v1/contact/${contact.id}`)).json.portfolioIds as string[]).includes(portfolio));
+		assert.equal(
+			(
+				await call(sb, 'DELETE', `/core/v1/portfolio/${portfolio}/contact`, {
+					body: { contactId: contact.id },
+				})
+			).status,
+			200,
+		);
+		assert.ok(
+			!(
+				(await call(sb, 'GET', `/core/v1/contact/${contact.id}`)).json.portfolioIds as string[]
+			).includes(portfolio),
+		);
 
 		const sequence = sb.seed.sequences[2].id;
-		const added = await call(sb, 'POST', `/chat/v1/sequence/${sequence}/contact/batch`, { body: { phoneNumbers: ['+55|11955554444'] } });
+		const added = await call(sb, 'POST', `/chat/v1/sequence/${sequence}/contact/batch`, {
+			body: { phoneNumbers: ['+55|11955554444'] },
+		});
 		assert.equal(items(added).length, 1, 'unknown phones become contacts');
-		const members = await call(sb, 'GET', `/chat/v2/sequence/${sequence}/contact`, { query: 'PhoneNumber=%2B55%7C11955554444' });
+		const members = await call(sb, 'GET', `/chat/v2/sequence/${sequence}/contact`, {
+			query: 'PhoneNumber=%2B55%7C11955554444',
+		});
 		assert.equal(items(members).length, 1);
-		await call(sb, 'DELETE', `/chat/v1/sequence/${sequence}/contact/batch`, { body: { phoneNumbers: ['+55|11955554444'] } });
-		assert.equal(((await call(sb, 'GET', `/chat/v1/sequence/${sequence}/contact`)).json as unknown as unknown[]).length, 0);
+		await call(sb, 'DELETE', `/chat/v1/sequence/${sequence}/contact/batch`, {
+			body: { phoneNumbers: ['+55|11955554444'] },
+		});
+		assert.equal(
+			(
+				(await call(sb, 'GET', `/chat/v1/sequence/${sequence}/contact`))
+					.json as unknown as unknown[]
+			).length,
+			0,
+		);
 	});
 });
 
 describe('sending', () => {
 	test('send text: QUEUED, then SENT/DELIVERED at the statusUrl', async () => {
-		const sent = await call(sb, 'POST', '/chat/v1/send/text', { body: { from: sb.seed.channels[0].id, to: sb.seed.contacts[0].phoneNumber, text: 'Olá!' } });
+		const sent = await call(sb, 'POST', '/chat/v1/send/text', {
+			body: { from: sb.seed.channels[0].id, to: sb.seed.contacts[0].phoneNumber, text: 'Olá!' },
+		});
 		assert.equal(sent.status, 200, sent.text);
 		assert.equal(sent.json.status, 'QUEUED');
 		await sleep(90);
-		const status = await fetch(String(sent.json.statusUrl), { headers: { authorization: `Bearer ${sb.apiKey}` } }).then((r) => r.json() as Promise<JsonObject>);
+		const status = await fetch(String(sent.json.statusUrl), {
+			headers: { authorization: `Bearer ${sb.apiKey}` },
+		}).then((r) => r.json() as Promise<JsonObject>);
 		assert.ok(status.status === 'SENT' || status.status === 'DELIVERED', String(status.status));
 
-		const classic = await call(sb, 'POST', '/chat/v1/message/send', { body: { to: sb.seed.contacts[1].phoneNumber, body: { text: 'oi' } } });
+		const classic = await call(sb, 'POST', '/chat/v1/message/send', {
+			body: { to: sb.seed.contacts[1].phoneNumber, body: { text: 'oi' } },
+		});
 		assert.equal(classic.json.status, 'PROCESSING');
 		await sleep(90);
-		assert.equal((await call(sb, 'GET', `/chat/v1/message/${String(classic.json.id)}/status`)).json.status, 'DELIVERED');
+		assert.equal(
+			(await call(sb, 'GET', `/chat/v1/message/${String(classic.json.id)}/status`)).json.status,
+			'DELIVERED',
+		);
 
-		const sync = await call(sb, 'POST', `/chat/v1/session/${sb.seed.sessions[2].id}/message/sync`, { body: { text: 'síncrono' } });
+		const sync = await call(sb, 'POST', `/chat/v1/session/${sb.seed.sessions[2].id}/message/sync`, {
+			body: { text: 'síncrono' },
+		});
 		assert.equal(sync.status, 200, sync.text);
 		assert.equal(sync.json.text, 'síncrono');
-		assert.equal(sync.json.status, 'PROCESSING', 'syncDelayMs (20) < statusDelayMs (40): still in flight');
+		assert.equal(
+			sync.json.status,
+			'PROCESSING',
+			'syncDelayMs (20) < statusDelayMs (40): still in flight',
+		);
 	});
 
 	test('free text outside the 24 h window fails; templates are checked', async () => {
-		const stranger = await call(sb, 'POST', '/chat/v1/send/text', { body: { to: '+55|11933332222', text: 'oi' } });
+		const stranger = await call(sb, 'POST', '/chat/v1/send/text', {
+			body: { to: '+55|11933332222', text: 'oi' },
+		});
 		await sleep(50);
 		const status = await call(sb, 'GET', `/chat/v1/send/message/${String(stranger.json.id)}`);
 		assert.equal(status.json.status, 'FAILED');
@@ -348,63 +569,148 @@ describe('sending', () => {
 		const [approved, withImage, inRevision, , , otherChannel] = sb.seed.templates;
 		const from = sb.seed.channels[0].id;
 		const to = '+55|11933332222';
-		assertEnvelope(await call(sb, 'POST', '/chat/v1/send/template', { body: { from, to, templateId: inRevision.id, parameters: { 1: 'x' } } }), 400, 'ERROR_TEMPLATE_NOT_APPROVED');
-		assertEnvelope(await call(sb, 'POST', '/chat/v1/send/template', { body: { from, to, templateId: otherChannel.id, parameters: { 1: 'x' } } }), 400, 'ERROR_TEMPLATE_CHANNEL_MISMATCH');
-		assertEnvelope(await call(sb, 'POST', '/chat/v1/send/template', { body: { from, to, templateId: approved.id, parameters: { 1: 'Ana' } } }), 400, 'ERROR_TEMPLATE_PARAMETER_MISSING');
-		assertEnvelope(await call(sb, 'POST', '/chat/v1/send/template', { body: { from, to, templateId: withImage.id, parameters: { 1: 'x' } } }), 400, 'ERROR_TEMPLATE_FILE_REQUIRED');
-		const ok = await call(sb, 'POST', '/chat/v1/send/template', { body: { from: '+55|1130040000', to, templateId: approved.id, parameters: { 1: 'Ana', 2: 'Loja' } } });
+		assertEnvelope(
+			await call(sb, 'POST', '/chat/v1/send/template', {
+				body: { from, to, templateId: inRevision.id, parameters: { 1: 'x' } },
+			}),
+			400,
+			'ERROR_TEMPLATE_NOT_APPROVED',
+		);
+		assertEnvelope(
+			await call(sb, 'POST', '/chat/v1/send/template', {
+				body: { from, to, templateId: otherChannel.id, parameters: { 1: 'x' } },
+			}),
+			400,
+			'ERROR_TEMPLATE_CHANNEL_MISMATCH',
+		);
+		assertEnvelope(
+			await call(sb, 'POST', '/chat/v1/send/template', {
+				body: { from, to, templateId: approved.id, parameters: { 1: 'Ana' } },
+			}),
+			400,
+			'ERROR_TEMPLATE_PARAMETER_MISSING',
+		);
+		assertEnvelope(
+			await call(sb, 'POST', '/chat/v1/send/template', {
+				body: { from, to, templateId: withImage.id, parameters: { 1: 'x' } },
+			}),
+			400,
+			'ERROR_TEMPLATE_FILE_REQUIRED',
+		);
+		const ok = await call(sb, 'POST', '/chat/v1/send/template', {
+			body: {
+				from: '+55|1130040000',
+				to,
+				templateId: approved.id,
+				parameters: { 1: 'Ana', 2: 'Loja' },
+			},
+		});
 		assert.equal(ok.status, 200, ok.text);
 		await sleep(90);
-		assert.equal((await call(sb, 'GET', `/chat/v1/send/message/${String(ok.json.id)}`)).json.status, 'DELIVERED');
+		assert.equal(
+			(await call(sb, 'GET', `/chat/v1/send/message/${String(ok.json.id)}`)).json.status,
+			'DELIVERED',
+		);
 		assert.equal(sb.state.messages.get(String(ok.json.id))?.text, 'Olá Ana, bem-vindo(a) à Loja!');
 	});
 
 	test('batch sends: at most 100, results in order', async () => {
 		const template = sb.seed.templates[4];
-		const messages = (n: number) => Array.from({ length: n }, (_, i) => ({ to: `+55|1198888${String(i).padStart(4, '0')}` }));
-		const tooMany = await call(sb, 'POST', '/chat/v1/send/template/batch', { body: { from: sb.seed.channels[0].id, templateId: template.id, messages: messages(101) } });
+		const messages = (n: number) =>
+			Array.from({ length: n }, (_, i) => ({ to: `+55|1198888${String(i).padStart(4, '0')}` }));
+		const tooMany = await call(sb, 'POST', '/chat/v1/send/template/batch', {
+			body: { from: sb.seed.channels[0].id, templateId: template.id, messages: messages(101) },
+		});
 		assertEnvelope(tooMany, 400, 'ERROR_VALIDATION');
 		assert.match(String(tooMany.json.text), /messages must NOT have more than 100 items/);
 		const batch = await call(sb, 'POST', '/chat/v1/send/template/batch', {
-			body: { from: sb.seed.channels[0].id, templateId: template.id, messages: [{ to: '+55|11977770001', senderId: 'a' }, { to: 'not a phone', senderId: 'b' }, { to: '+55|11977770003', senderId: 'c' }] },
+			body: {
+				from: sb.seed.channels[0].id,
+				templateId: template.id,
+				messages: [
+					{ to: '+55|11977770001', senderId: 'a' },
+					{ to: 'not a phone', senderId: 'b' },
+					{ to: '+55|11977770003', senderId: 'c' },
+				],
+			},
 		});
 		const results = batch.json.results as JsonObject[];
-		assert.deepEqual(results.map((r) => r.senderId), ['a', 'b', 'c']);
-		assert.deepEqual(results.map((r) => r.status), ['QUEUED', 'FAILED', 'QUEUED']);
+		assert.deepEqual(
+			results.map((r) => r.senderId),
+			['a', 'b', 'c'],
+		);
+		assert.deepEqual(
+			results.map((r) => r.status),
+			['QUEUED', 'FAILED', 'QUEUED'],
+		);
 
-		const bots = await call(sb, 'POST', '/chat/v1/send/chatbot/batch', { body: { botKey: sb.seed.chatbots[1].key, messages: [{ to: sb.seed.contacts[4].phoneNumber }] } });
+		const bots = await call(sb, 'POST', '/chat/v1/send/chatbot/batch', {
+			body: {
+				botKey: sb.seed.chatbots[1].key,
+				messages: [{ to: sb.seed.contacts[4].phoneNumber }],
+			},
+		});
 		assert.equal((bots.json.results as JsonObject[]).length, 1);
-		const byId = await call(sb, 'POST', '/chat/v1/send/chatbot', { body: { botKey: sb.seed.chatbots[1].id, to: sb.seed.contacts[4].phoneNumber } });
+		const byId = await call(sb, 'POST', '/chat/v1/send/chatbot', {
+			body: { botKey: sb.seed.chatbots[1].id, to: sb.seed.contacts[4].phoneNumber },
+		});
 		assertEnvelope(byId, 400, 'ERROR_CHATBOT_NOT_FOUND');
-		const legacy = await call(sb, 'POST', '/chat/v1/chatbot/send', { body: { botId: sb.seed.chatbots[1].id, to: sb.seed.contacts[4].phoneNumber } });
+		const legacy = await call(sb, 'POST', '/chat/v1/chatbot/send', {
+			body: { botId: sb.seed.chatbots[1].id, to: sb.seed.contacts[4].phoneNumber },
+		});
 		assertEnvelope(legacy, 400, 'ERROR_VALIDATION');
 	});
 });
 
 describe('files', () => {
 	test('v2 upload flow: presigned PUT without Authorization, then save', async () => {
-		const url = await call(sb, 'GET', '/core/v2/file', { query: 'Type=DOCUMENT&Name=relatorio.pdf&MimeType=application/pdf' });
+		const url = await call(sb, 'GET', '/core/v2/file', {
+			query: 'Type=DOCUMENT&Name=relatorio.pdf&MimeType=application/pdf',
+		});
 		assert.equal(url.status, 200, url.text);
 		const upload = String(url.json.urlUpload);
 		assert.match(upload, /\/__upload\/.+X-Amz-Signature=/);
 		const bytes = Buffer.from('%PDF-1.4 sandbox test file');
 
-		const withAuth = await fetch(upload, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/pdf', authorization: `Bearer ${sb.apiKey}` } });
+		const withAuth = await fetch(upload, {
+			method: 'PUT',
+			body: bytes,
+			headers: { 'content-type': 'application/pdf', authorization: `Bearer ${sb.apiKey}` },
+		});
 		assert.equal(withAuth.status, 400);
 		assert.match(await withAuth.text(), /Only one auth mechanism allowed/);
-		const wrongType = await fetch(upload, { method: 'PUT', body: bytes, headers: { 'content-type': 'image/png' } });
+		const wrongType = await fetch(upload, {
+			method: 'PUT',
+			body: bytes,
+			headers: { 'content-type': 'image/png' },
+		});
 		assert.equal(wrongType.status, 403);
-		const tampered = await fetch(upload.replace(/X-Amz-Signature=[0-9a-f]+/, 'X-Amz-Signature=00'), { method: 'PUT', body: bytes, headers: { 'content-type': 'application/pdf' } });
+		const tampered = await fetch(
+			upload.replace(/X-Amz-Signature=[0-9a-f]+/, 'X-Amz-Signature=00'),
+			{ method: 'PUT', body: bytes, headers: { 'content-type': 'application/pdf' } },
+		);
 		assert.equal(tampered.status, 403);
-		assertEnvelope(await call(sb, 'POST', '/core/v2/file', { body: { tempFileId: url.json.tempFileId } }), 400, 'ERROR_FILE_NOT_UPLOADED');
+		assertEnvelope(
+			await call(sb, 'POST', '/core/v2/file', { body: { tempFileId: url.json.tempFileId } }),
+			400,
+			'ERROR_FILE_NOT_UPLOADED',
+		);
 
-		const put = await fetch(upload, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/pdf' } });
+		const put = await fetch(upload, {
+			method: 'PUT',
+			body: bytes,
+			headers: { 'content-type': 'application/pdf' },
+		});
 		assert.equal(put.status, 200);
-		const recorded = sb.recorder.requests({ path: `/__upload/${String(url.json.tempFileId)}` }).at(-1);
+		const recorded = sb.recorder
+			.requests({ path: `/__upload/${String(url.json.tempFileId)}` })
+			.at(-1);
 		assert.equal(recorded?.rawRoute, 'upload');
 		assert.ok(recorded?.body.kind === 'raw' && recorded.body.bytes.equals(bytes));
 
-		const saved = await call(sb, 'POST', '/core/v2/file', { body: { tempFileId: url.json.tempFileId } });
+		const saved = await call(sb, 'POST', '/core/v2/file', {
+			body: { tempFileId: url.json.tempFileId },
+		});
 		assert.equal(saved.status, 200, saved.text);
 		assert.equal(saved.json.size, bytes.length);
 		assert.equal(saved.json.type, 'DOCUMENT');
@@ -412,21 +718,35 @@ describe('files', () => {
 		const download = await fetch(String(saved.json.publicUrl));
 		assert.deepEqual(Buffer.from(await download.arrayBuffer()), bytes);
 
-		const sent = await call(sb, 'POST', '/chat/v1/send/document', { body: { to: sb.seed.contacts[0].phoneNumber, fileIdOrUrl: saved.json.id, text: 'segue' } });
+		const sent = await call(sb, 'POST', '/chat/v1/send/document', {
+			body: { to: sb.seed.contacts[0].phoneNumber, fileIdOrUrl: saved.json.id, text: 'segue' },
+		});
 		assert.equal(sent.status, 200, sent.text);
 	});
 
 	test('v1 upload flow and the upload size limit', async () => {
 		const small = await startWtsSandbox({ maxUploadBytes: 10 });
 		try {
-			const slot = await call(small, 'POST', '/core/v1/file/upload', { body: { mimeType: 'text/plain', name: 'a.txt' } });
+			const slot = await call(small, 'POST', '/core/v1/file/upload', {
+				body: { mimeType: 'text/plain', name: 'a.txt' },
+			});
 			assert.match(String(slot.json.keyS3), /^tmp\//);
-			const tooBig = await fetch(String(slot.json.urlUpload), { method: 'PUT', body: 'x'.repeat(11), headers: { 'content-type': 'text/plain' } });
+			const tooBig = await fetch(String(slot.json.urlUpload), {
+				method: 'PUT',
+				body: 'x'.repeat(11),
+				headers: { 'content-type': 'text/plain' },
+			});
 			assert.equal(tooBig.status, 400);
 			assert.match(await tooBig.text(), /EntityTooLarge/);
-			const put = await fetch(String(slot.json.urlUpload), { method: 'PUT', body: 'hello', headers: { 'content-type': 'text/plain' } });
+			const put = await fetch(String(slot.json.urlUpload), {
+				method: 'PUT',
+				body: 'hello',
+				headers: { 'content-type': 'text/plain' },
+			});
 			assert.equal(put.status, 200);
-			const saved = await call(small, 'PUT', '/core/v1/file', { body: { name: 'a.txt', keyS3: slot.json.keyS3, mimeType: 'text/plain' } });
+			const saved = await call(small, 'PUT', '/core/v1/file', {
+				body: { name: 'a.txt', keyS3: slot.json.keyS3, mimeType: 'text/plain' },
+			});
 			assert.equal(saved.status, 200, saved.text);
 			assert.equal(saved.json.size, 5);
 		} finally {
@@ -437,9 +757,13 @@ describe('files', () => {
 
 describe('rate limits', () => {
 	test('429 with Retry-After; a paced client sees none; send family has its own bucket', async () => {
-		const limited = await startWtsSandbox({ rateLimits: { general: { limit: 5, windowMs: 500 }, send: { limit: 3, windowMs: 500 } } });
+		const limited = await startWtsSandbox({
+			rateLimits: { general: { limit: 5, windowMs: 500 }, send: { limit: 3, windowMs: 500 } },
+		});
 		try {
-			const burst = await Promise.all(Array.from({ length: 6 }, () => call(limited, 'GET', '/core/v1/tag')));
+			const burst = await Promise.all(
+				Array.from({ length: 6 }, () => call(limited, 'GET', '/core/v1/tag')),
+			);
 			const refused = burst.filter((r) => r.status === 429);
 			assert.equal(refused.length, 1);
 			assertEnvelope(refused[0], 429, 'ERROR_TOO_MANY_REQUESTS');
@@ -470,26 +794,46 @@ describe('faults', () => {
 	const newContact = (phone: string) => ({ body: { name: 'Falha', phoneNumber: phone } });
 
 	test('status fault with Retry-After is not processed', async () => {
-		sb.faults.add({ method: 'POST', path: '/core/v1/contact', times: 1, fault: { kind: 'status', status: 503, retryAfter: 2 } });
+		sb.faults.add({
+			method: 'POST',
+			path: '/core/v1/contact',
+			times: 1,
+			fault: { kind: 'status', status: 503, retryAfter: 2 },
+		});
 		const result = await call(sb, 'POST', '/core/v1/contact', newContact('+55|11900000101'));
 		assert.equal(result.status, 503);
 		assert.equal(result.headers.get('retry-after'), '2');
 		assert.equal(result.json.key, 'ERROR_FAULT_INJECTED');
 		assert.equal(sb.state.contactByPhoneNumber('+55|11900000101'), undefined);
-		const record = sb.recorder.requests({ operationId: undefined, path: '/core/v1/contact', method: 'POST' }).at(-1);
+		const record = sb.recorder
+			.requests({ operationId: undefined, path: '/core/v1/contact', method: 'POST' })
+			.at(-1);
 		assert.equal(record?.processed, false);
 		assert.match(String(record?.fault), /^status#/);
 	});
 
 	test('reset-before: socket dies, nothing happens', async () => {
-		sb.faults.add({ method: 'POST', path: '/core/v1/contact', times: 1, fault: { kind: 'reset-before' } });
+		sb.faults.add({
+			method: 'POST',
+			path: '/core/v1/contact',
+			times: 1,
+			fault: { kind: 'reset-before' },
+		});
 		await assert.rejects(call(sb, 'POST', '/core/v1/contact', newContact('+55|11900000102')));
 		assert.equal(sb.state.contactByPhoneNumber('+55|11900000102'), undefined);
-		assert.equal(sb.recorder.requests({ path: '/core/v1/contact', method: 'POST' }).at(-1)?.processed, false);
+		assert.equal(
+			sb.recorder.requests({ path: '/core/v1/contact', method: 'POST' }).at(-1)?.processed,
+			false,
+		);
 	});
 
 	test('reset-mid-body: processed, then the answer is cut', async () => {
-		sb.faults.add({ method: 'POST', path: '/core/v1/contact', times: 1, fault: { kind: 'reset-mid-body' } });
+		sb.faults.add({
+			method: 'POST',
+			path: '/core/v1/contact',
+			times: 1,
+			fault: { kind: 'reset-mid-body' },
+		});
 		await assert.rejects(call(sb, 'POST', '/core/v1/contact', newContact('+55|11900000103')));
 		assert.ok(sb.state.contactByPhoneNumber('+55|11900000103'));
 		const record = sb.recorder.requests({ path: '/core/v1/contact', method: 'POST' }).at(-1);
@@ -509,12 +853,21 @@ describe('faults', () => {
 		assert.equal(timedOut?.processed, true);
 		assert.equal(timedOut?.status, null);
 
-		sb.faults.add({ path: /^\/core\/v2\/department$/, times: 1, fault: { kind: 'malformed-json' } });
+		sb.faults.add({
+			path: /^\/core\/v2\/department$/,
+			times: 1,
+			fault: { kind: 'malformed-json' },
+		});
 		const malformed = await call(sb, 'GET', '/core/v2/department');
 		assert.equal(malformed.status, 200);
 		assert.throws(() => JSON.parse(malformed.text));
 
-		sb.faults.add({ method: 'GET', path: '/chat/v1/channel', times: 1, fault: { kind: 'html', status: 502 } });
+		sb.faults.add({
+			method: 'GET',
+			path: '/chat/v1/channel',
+			times: 1,
+			fault: { kind: 'html', status: 502 },
+		});
 		const html = await call(sb, 'GET', '/chat/v1/channel');
 		assert.equal(html.status, 502);
 		assert.match(html.headers.get('content-type') ?? '', /text\/html/);
@@ -526,7 +879,11 @@ describe('faults', () => {
 		const pattern = async (seed: number) => {
 			const box = await startWtsSandbox({ faultSeed: seed });
 			try {
-				box.faults.add({ path: '/core/v1/tag', probability: 0.5, fault: { kind: 'status', status: 500 } });
+				box.faults.add({
+					path: '/core/v1/tag',
+					probability: 0.5,
+					fault: { kind: 'status', status: 500 },
+				});
 				const statuses: number[] = [];
 				for (let i = 0; i < 12; i++) statuses.push((await call(box, 'GET', '/core/v1/tag')).status);
 				return statuses;
@@ -538,7 +895,14 @@ describe('faults', () => {
 		assert.deepEqual(await pattern(42), first);
 		assert.ok(first.includes(500) && first.includes(200));
 
-		const added = await fetch(`${sb.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ pathRegex: '^/core/v1/tag$', times: 1, fault: { kind: 'status', status: 429, retryAfter: 'Wed, 21 Oct 2099 07:28:00 GMT' } }) });
+		const added = await fetch(`${sb.url}/__sandbox/faults`, {
+			method: 'POST',
+			body: JSON.stringify({
+				pathRegex: '^/core/v1/tag$',
+				times: 1,
+				fault: { kind: 'status', status: 429, retryAfter: 'Wed, 21 Oct 2099 07:28:00 GMT' },
+			}),
+		});
 		assert.equal(added.status, 200);
 		const limited = await call(sb, 'GET', '/core/v1/tag');
 		assert.equal(limited.status, 429);
@@ -555,14 +919,23 @@ describe('webhooks and admin API', () => {
 			const chunks: Buffer[] = [];
 			request.on('data', (chunk: Buffer) => chunks.push(chunk));
 			request.on('end', () => {
-				received.push({ url: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as JsonObject });
+				received.push({
+					url: request.url ?? '',
+					body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as JsonObject,
+				});
 				response.end('ok');
 			});
 		});
 		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 		try {
 			const port = (receiver.address() as AddressInfo).port;
-			const created = await call(sb, 'POST', '/core/v1/webhook/subscription', { body: { name: 'Teste', url: `http://127.0.0.1:${port}/hook?secret=abc`, events: ['CONTACT_NEW'] } });
+			const created = await call(sb, 'POST', '/core/v1/webhook/subscription', {
+				body: {
+					name: 'Teste',
+					url: `http://127.0.0.1:${port}/hook?secret=abc`,
+					events: ['CONTACT_NEW'],
+				},
+			});
 			assert.deepEqual(created.json.events, [{ event: 'CONTACT_NEW', description: 'New contact' }]);
 			const contact = await call(sb, 'GET', `/core/v1/contact/${sb.seed.contacts[0].id}`);
 			const deliveries = await sb.emitWebhook('CONTACT_NEW', contact.json, { repeat: 2 });
@@ -574,9 +947,16 @@ describe('webhooks and admin API', () => {
 			assert.deepEqual(received[0].body, received[1].body);
 			await sb.emitWebhook('CONTACT_NEW', contact.json, { removeQueryParams: ['secret'] });
 			assert.equal(received[2].url, '/hook');
-			assert.equal((await sb.emitWebhook('SESSION_NEW', {})).length, 0, 'no subscription for that event');
+			assert.equal(
+				(await sb.emitWebhook('SESSION_NEW', {})).length,
+				0,
+				'no subscription for that event',
+			);
 
-			const viaAdmin = await fetch(`${sb.url}/__sandbox/emit`, { method: 'POST', body: JSON.stringify({ eventType: 'CONTACT_NEW', content: contact.json }) });
+			const viaAdmin = await fetch(`${sb.url}/__sandbox/emit`, {
+				method: 'POST',
+				body: JSON.stringify({ eventType: 'CONTACT_NEW', content: contact.json }),
+			});
 			assert.equal(((await viaAdmin.json()) as unknown[]).length, 1);
 		} finally {
 			receiver.close();
@@ -587,10 +967,17 @@ describe('webhooks and admin API', () => {
 		const box = await startWtsSandbox();
 		try {
 			await call(box, 'GET', '/core/v1/tag');
-			const requests = (await (await fetch(`${box.url}/__sandbox/requests?operationId=listTags`)).json()) as JsonObject[];
+			const requests = (await (
+				await fetch(`${box.url}/__sandbox/requests?operationId=listTags`)
+			).json()) as JsonObject[];
 			assert.equal(requests.length, 1);
-			await fetch(`${box.url}/__sandbox/seed-contacts`, { method: 'POST', body: JSON.stringify({ count: 10 }) });
-			const summary = (await (await fetch(`${box.url}/__sandbox/state/summary`)).json()) as { counts: Record<string, number> };
+			await fetch(`${box.url}/__sandbox/seed-contacts`, {
+				method: 'POST',
+				body: JSON.stringify({ count: 10 }),
+			});
+			const summary = (await (await fetch(`${box.url}/__sandbox/state/summary`)).json()) as {
+				counts: Record<string, number>;
+			};
 			assert.equal(summary.counts.contacts, 50);
 			const contactId = box.seed.contacts[0].id;
 			await fetch(`${box.url}/__sandbox/reset`, { method: 'POST' });
@@ -612,13 +999,31 @@ describe('contract coverage', () => {
 		const box = await startWtsSandbox({ validateResponses: true, syncDelayMs: 1 });
 		try {
 			const seed = box.seed;
-			const upload = await call(box, 'GET', '/core/v2/file', { query: 'Type=IMAGE&Name=a.png&MimeType=image/png' });
-			await fetch(String(upload.json.urlUpload), { method: 'PUT', body: 'png', headers: { 'content-type': 'image/png' } });
-			const legacy = await call(box, 'POST', '/core/v1/file/upload', { body: { mimeType: 'text/plain', name: 'a.txt' } });
-			await fetch(String(legacy.json.urlUpload), { method: 'PUT', body: 'txt', headers: { 'content-type': 'text/plain' } });
-			const sent = await call(box, 'POST', '/chat/v1/send/text', { body: { to: seed.contacts[0].phoneNumber, text: 'x' } });
-			const dispatch = await call(box, 'POST', '/chat/v1/send/chatbot', { body: { botKey: seed.chatbots[0].key, to: seed.contacts[0].phoneNumber } });
-			const otp = await call(box, 'POST', '/chat/v1/send/otp', { body: { from: seed.channels[0].id, to: seed.contacts[0].phoneNumber } });
+			const upload = await call(box, 'GET', '/core/v2/file', {
+				query: 'Type=IMAGE&Name=a.png&MimeType=image/png',
+			});
+			await fetch(String(upload.json.urlUpload), {
+				method: 'PUT',
+				body: 'png',
+				headers: { 'content-type': 'image/png' },
+			});
+			const legacy = await call(box, 'POST', '/core/v1/file/upload', {
+				body: { mimeType: 'text/plain', name: 'a.txt' },
+			});
+			await fetch(String(legacy.json.urlUpload), {
+				method: 'PUT',
+				body: 'txt',
+				headers: { 'content-type': 'text/plain' },
+			});
+			const sent = await call(box, 'POST', '/chat/v1/send/text', {
+				body: { to: seed.contacts[0].phoneNumber, text: 'x' },
+			});
+			const dispatch = await call(box, 'POST', '/chat/v1/send/chatbot', {
+				body: { botKey: seed.chatbots[0].key, to: seed.contacts[0].phoneNumber },
+			});
+			const otp = await call(box, 'POST', '/chat/v1/send/otp', {
+				body: { from: seed.channels[0].id, to: seed.contacts[0].phoneNumber },
+			});
 			const tag = await call(box, 'POST', '/core/v1/tag', { body: { name: 'to delete' } });
 			const phone = seed.contacts[3].phoneNumber ?? '';
 			const future = new Date(Date.now() + 86_400_000).toISOString();
@@ -690,34 +1095,71 @@ describe('contract coverage', () => {
 				createScheduledMessage: { templateId: seed.templates[4].id, scheduling: future },
 				cancelScheduledMessagesBatch: [seed.scheduledMessages[1]],
 			};
-			const isLast = (op: ContractOperation) => op.method === 'DELETE' || op.operationId === 'cancelScheduledMessage';
-			const ordered = [...box.operations.filter((op) => !isLast(op)), ...box.operations.filter(isLast)];
+			const isLast = (op: ContractOperation) =>
+				op.method === 'DELETE' || op.operationId === 'cancelScheduledMessage';
+			const ordered = [
+				...box.operations.filter((op) => !isLast(op)),
+				...box.operations.filter(isLast),
+			];
 			assert.equal(ordered.length, 125);
 
 			const failures: string[] = [];
 			for (const operation of ordered) {
 				const request = minimalRequest(WTS_CONTRACT, operation, {
 					valueFor: ({ location, name }) => {
-						if (location === 'path') return pathIds[operation.operationId] ?? pathIds[name] ?? byShape.find(([shape]) => shape.test(operation.path))?.[1];
+						if (location === 'path')
+							return (
+								pathIds[operation.operationId] ??
+								pathIds[name] ??
+								byShape.find(([shape]) => shape.test(operation.path))?.[1]
+							);
 						return fieldValues[name];
 					},
 				});
 				const extra = extraBody[operation.operationId];
-				const body = Array.isArray(extra) ? extra : extra ? { ...(request.body as JsonObject | undefined), ...(extra as JsonObject) } : request.body;
+				const body = Array.isArray(extra)
+					? extra
+					: extra
+						? { ...(request.body as JsonObject | undefined), ...(extra as JsonObject) }
+						: request.body;
 				const query = new URLSearchParams(request.query).toString();
 				const result = await call(box, request.method, request.path, { query, body });
-				if (result.status < 200 || result.status >= 300) failures.push(`${operation.operationId} ${request.method} ${request.path}: ${result.status} ${result.text.slice(0, 300)}`);
+				if (result.status < 200 || result.status >= 300)
+					failures.push(
+						`${operation.operationId} ${request.method} ${request.path}: ${result.status} ${result.text.slice(0, 300)}`,
+					);
 			}
 			assert.deepEqual(failures, []);
-			assert.deepEqual(box.recorder.invalidRequests().map((r) => `${r.method} ${r.path}`), []);
-			assert.deepEqual(box.recorder.responseViolations().map((r) => `${r.operationId}: ${r.responseErrors.map((e) => e.message).join('; ')}`), []);
-			assert.equal(new Set(box.recorder.requests().map((r) => r.operationId).filter(Boolean)).size, 125);
+			assert.deepEqual(
+				box.recorder.invalidRequests().map((r) => `${r.method} ${r.path}`),
+				[],
+			);
+			assert.deepEqual(
+				box.recorder
+					.responseViolations()
+					.map((r) => `${r.operationId}: ${r.responseErrors.map((e) => e.message).join('; ')}`),
+				[],
+			);
+			assert.equal(
+				new Set(
+					box.recorder
+						.requests()
+						.map((r) => r.operationId)
+						.filter(Boolean),
+				).size,
+				125,
+			);
 		} finally {
 			await box.close();
 		}
 	});
 
 	test('no answer of the main sandbox broke the contract', () => {
-		assert.deepEqual(sb.recorder.responseViolations().map((r) => `${r.operationId}: ${r.responseErrors.map((e) => e.message).join('; ')}`), []);
+		assert.deepEqual(
+			sb.recorder
+				.responseViolations()
+				.map((r) => `${r.operationId}: ${r.responseErrors.map((e) => e.message).join('; ')}`),
+			[],
+		);
 	});
 });

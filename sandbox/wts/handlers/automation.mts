@@ -1,8 +1,26 @@
 // Chatbot and template catalogues, and scheduled messages.
 import type { OperationRequest } from '../../core/http-server.mts';
 import { scheduledStatus, toChatbot, toScheduledMessage, toTemplate } from '../dto.mts';
-import { bodyOf, CREATED_UPDATED, dateFilter, ok, page, pathParam, queryBool, queryList, queryString, type WtsHandlers } from '../handler-kit.mts';
-import { checkTemplate, findTemplate, resolveChannel, resolveDepartment, resolveRecipient, type DepartmentRef } from '../outbound.mts';
+import {
+	bodyOf,
+	CREATED_UPDATED,
+	dateFilter,
+	ok,
+	page,
+	pathParam,
+	queryBool,
+	queryList,
+	queryString,
+	type WtsHandlers,
+} from '../handler-kit.mts';
+import {
+	checkTemplate,
+	findTemplate,
+	resolveChannel,
+	resolveDepartment,
+	resolveRecipient,
+	type DepartmentRef,
+} from '../outbound.mts';
 import type { ScheduledMessageRecord, ScheduledTemplateParams } from '../records.mts';
 import { badRequest, phoneKey, type WtsState } from '../state.mts';
 
@@ -19,29 +37,53 @@ interface ScheduledBody {
 }
 
 /** Validates and resolves a schedule (new, or an existing one with masked changes applied). */
-function buildScheduled(state: WtsState, base: ScheduledMessageRecord | null, body: ScheduledBody): ScheduledMessageRecord {
-	const to = body.to ?? (base ? state.contact(base.contactId).phoneNumber ?? state.contact(base.contactId).instagram : null);
+function buildScheduled(
+	state: WtsState,
+	base: ScheduledMessageRecord | null,
+	body: ScheduledBody,
+): ScheduledMessageRecord {
+	const to =
+		body.to ??
+		(base
+			? (state.contact(base.contactId).phoneNumber ?? state.contact(base.contactId).instagram)
+			: null);
 	if (!to) throw badRequest('VALIDATION', 'to is required');
-	const channel = body.from !== undefined || base === null ? resolveChannel(state, body.from, to) : state.channel(base.channelId);
+	const channel =
+		body.from !== undefined || base === null
+			? resolveChannel(state, body.from, to)
+			: state.channel(base.channelId);
 	const contact = resolveRecipient(state, to, channel);
 	const type = body.type ?? base?.type ?? (body.botKey ? 'CHATBOT' : 'TEMPLATE');
 	const scheduling = body.scheduling ?? base?.scheduling;
 	if (!scheduling) throw badRequest('VALIDATION', 'scheduling is required');
-	if (Date.parse(scheduling) <= Date.now()) throw badRequest('SCHEDULING_IN_PAST', `scheduling ${scheduling} is not in the future`);
-	const templateParams = body.templateParams === undefined ? (base?.templateParams ?? null) : body.templateParams;
+	if (Date.parse(scheduling) <= Date.now())
+		throw badRequest('SCHEDULING_IN_PAST', `scheduling ${scheduling} is not in the future`);
+	const templateParams =
+		body.templateParams === undefined ? (base?.templateParams ?? null) : body.templateParams;
 	let templateId: string | null = null;
 	let botId: string | null = null;
 	if (type === 'TEMPLATE') {
 		const id = body.templateId ?? base?.templateId;
 		if (!id) throw badRequest('VALIDATION', 'templateId is required for a TEMPLATE schedule');
 		const template = findTemplate(state, id, channel);
-		checkTemplate(template, channel, templateParams?.parameters, templateParams?.fileId ?? templateParams?.fileUrl);
+		checkTemplate(
+			template,
+			channel,
+			templateParams?.parameters,
+			templateParams?.fileId ?? templateParams?.fileUrl,
+		);
 		templateId = template.id;
 	} else {
 		const key = body.botKey;
-		const chatbot = key ? [...state.chatbots.values()].find((c) => c.key === key) : base?.botId ? state.chatbots.get(base.botId) : undefined;
-		if (chatbot === undefined) throw badRequest('CHATBOT_NOT_FOUND', `botKey ${key ?? '(none)'} is not a chatbot key`);
-		if (chatbot.publishStatus !== 'Ready' || chatbot.archived) throw badRequest('CHATBOT_NOT_PUBLISHED', `Chatbot ${chatbot.name} is not published`);
+		const chatbot = key
+			? [...state.chatbots.values()].find((c) => c.key === key)
+			: base?.botId
+				? state.chatbots.get(base.botId)
+				: undefined;
+		if (chatbot === undefined)
+			throw badRequest('CHATBOT_NOT_FOUND', `botKey ${key ?? '(none)'} is not a chatbot key`);
+		if (chatbot.publishStatus !== 'Ready' || chatbot.archived)
+			throw badRequest('CHATBOT_NOT_PUBLISHED', `Chatbot ${chatbot.name} is not published`);
 		botId = chatbot.id;
 	}
 	const now = state.nowIso();
@@ -53,7 +95,10 @@ function buildScheduled(state: WtsState, base: ScheduledMessageRecord | null, bo
 		contactId: contact.id,
 		userId: base?.userId ?? null,
 		channelId: channel.id,
-		departmentId: body.department !== undefined ? resolveDepartment(state, body.department) : (base?.departmentId ?? null),
+		departmentId:
+			body.department !== undefined
+				? resolveDepartment(state, body.department)
+				: (base?.departmentId ?? null),
 		status: 'SCHEDULED',
 		type,
 		templateId,
@@ -65,7 +110,11 @@ function buildScheduled(state: WtsState, base: ScheduledMessageRecord | null, bo
 }
 
 function cancel(state: WtsState, record: ScheduledMessageRecord): ScheduledMessageRecord {
-	if (scheduledStatus(record) !== 'SCHEDULED') throw badRequest('SCHEDULED_MESSAGE_NOT_CANCELABLE', `Scheduled message ${record.id} is ${scheduledStatus(record)}; only SCHEDULED ones can be cancelled`);
+	if (scheduledStatus(record) !== 'SCHEDULED')
+		throw badRequest(
+			'SCHEDULED_MESSAGE_NOT_CANCELABLE',
+			`Scheduled message ${record.id} is ${scheduledStatus(record)}; only SCHEDULED ones can be cancelled`,
+		);
 	const next = { ...record, status: 'CANCELED' as const, updatedAt: state.nowIso() };
 	state.scheduledMessages.set(next.id, next);
 	return next;
@@ -78,7 +127,10 @@ function listScheduled(request: OperationRequest, state: WtsState) {
 	const to = queryString(request, 'To');
 	const user = queryString(request, 'User')?.toLowerCase();
 	const department = queryString(request, 'Department')?.toLowerCase();
-	const inDates = dateFilter<ScheduledMessageRecord>(request, { ...CREATED_UPDATED, ScheduledAt: (s) => s.scheduling });
+	const inDates = dateFilter<ScheduledMessageRecord>(request, {
+		...CREATED_UPDATED,
+		ScheduledAt: (s) => s.scheduling,
+	});
 	const items = [...state.scheduledMessages.values()].filter((s) => {
 		const channel = state.channels.get(s.channelId);
 		const contact = state.contacts.get(s.contactId);
@@ -88,10 +140,18 @@ function listScheduled(request: OperationRequest, state: WtsState) {
 			inDates(s) &&
 			(status === undefined || scheduledStatus(s) === status) &&
 			(type === undefined || s.type === type) &&
-			(from === undefined || s.channelId === from || (channel?.number !== null && channel?.number !== undefined && phoneKey(channel.number) === phoneKey(from))) &&
-			(to === undefined || s.contactId === to || (contact?.phoneNumber != null && phoneKey(contact.phoneNumber) === phoneKey(to))) &&
+			(from === undefined ||
+				s.channelId === from ||
+				(channel?.number !== null &&
+					channel?.number !== undefined &&
+					phoneKey(channel.number) === phoneKey(from))) &&
+			(to === undefined ||
+				s.contactId === to ||
+				(contact?.phoneNumber != null && phoneKey(contact.phoneNumber) === phoneKey(to))) &&
 			(user === undefined || s.userId === user || agent?.name.toLowerCase() === user) &&
-			(department === undefined || s.departmentId === department || dept?.name.toLowerCase() === department)
+			(department === undefined ||
+				s.departmentId === department ||
+				dept?.name.toLowerCase() === department)
 		);
 	});
 	const details = queryList(request, 'IncludeDetails');
@@ -114,16 +174,35 @@ const SCHEDULED_MASK: Record<string, keyof ScheduledBody> = {
 export const automationHandlers: WtsHandlers = {
 	listChatbots: (request, { state }) => {
 		const name = queryString(request, 'Name')?.toLowerCase();
-		const filters: Array<[string[], (c: { type: string; channelIds: string[]; defaultDepartmentId: string | null; publishStatus: string; automationUsage: string[] }) => string[]]> = [
+		const filters: Array<
+			[
+				string[],
+				(c: {
+					type: string;
+					channelIds: string[];
+					defaultDepartmentId: string | null;
+					publishStatus: string;
+					automationUsage: string[];
+				}) => string[],
+			]
+		> = [
 			[queryList(request, 'Types'), (c) => [c.type]],
 			[queryList(request, 'ChannelIds'), (c) => c.channelIds],
-			[queryList(request, 'DefaultDepartmentIds'), (c) => (c.defaultDepartmentId ? [c.defaultDepartmentId] : [])],
+			[
+				queryList(request, 'DefaultDepartmentIds'),
+				(c) => (c.defaultDepartmentId ? [c.defaultDepartmentId] : []),
+			],
 			[queryList(request, 'PublishStatuses'), (c) => [c.publishStatus]],
 			[queryList(request, 'AutomationUsages'), (c) => c.automationUsage],
 		];
 		const inDates = dateFilter(request, CREATED_UPDATED);
 		const items = [...state.chatbots.values()].filter(
-			(c) => inDates(c) && (name === undefined || c.name.toLowerCase().includes(name)) && filters.every(([wanted, values]) => wanted.length === 0 || values(c).some((v) => wanted.includes(v))),
+			(c) =>
+				inDates(c) &&
+				(name === undefined || c.name.toLowerCase().includes(name)) &&
+				filters.every(
+					([wanted, values]) => wanted.length === 0 || values(c).some((v) => wanted.includes(v)),
+				),
 		);
 		return ok(page(request, items, toChatbot));
 	},
@@ -160,14 +239,29 @@ export const automationHandlers: WtsHandlers = {
 
 	cancelScheduledMessagesBatch: (request, { state }) => {
 		const records = bodyOf<string[]>(request).map((id) => state.scheduled(id));
-		return ok(records.map((r) => toScheduledMessage(state, scheduledStatus(r) === 'SCHEDULED' ? cancel(state, r) : r)));
+		return ok(
+			records.map((r) =>
+				toScheduledMessage(state, scheduledStatus(r) === 'SCHEDULED' ? cancel(state, r) : r),
+			),
+		);
 	},
 
-	getScheduledMessage: (request, { state }) => ok(toScheduledMessage(state, state.scheduled(pathParam(request)), queryList(request, 'includeDetails'))),
+	getScheduledMessage: (request, { state }) =>
+		ok(
+			toScheduledMessage(
+				state,
+				state.scheduled(pathParam(request)),
+				queryList(request, 'includeDetails'),
+			),
+		),
 
 	updateScheduledMessage: (request, { state }) => {
 		const current = state.scheduled(pathParam(request));
-		if (scheduledStatus(current) !== 'SCHEDULED') throw badRequest('SCHEDULED_MESSAGE_NOT_EDITABLE', `Scheduled message ${current.id} is ${scheduledStatus(current)} and can no longer be edited`);
+		if (scheduledStatus(current) !== 'SCHEDULED')
+			throw badRequest(
+				'SCHEDULED_MESSAGE_NOT_EDITABLE',
+				`Scheduled message ${current.id} is ${scheduledStatus(current)} and can no longer be edited`,
+			);
 		const body = bodyOf<ScheduledBody & { fields: string[] }>(request);
 		const masked: ScheduledBody = {};
 		for (const field of body.fields) {

@@ -1,9 +1,29 @@
 // Contacts: list/filter, create (with upsert/get-if-exists), field-mask updates, tags, batch.
 import type { OperationRequest } from '../../core/http-server.mts';
 import { toContact } from '../dto.mts';
-import { bodyOf, CREATED_UPDATED, dateFilter, FilterCache, ok, ordered, page, pageEnvelope, pathParam, queryList, queryString, type WtsHandlers } from '../handler-kit.mts';
+import {
+	bodyOf,
+	CREATED_UPDATED,
+	dateFilter,
+	FilterCache,
+	ok,
+	ordered,
+	page,
+	pageEnvelope,
+	pathParam,
+	queryList,
+	queryString,
+	type WtsHandlers,
+} from '../handler-kit.mts';
 import { addMembership, removeMembership } from '../memberships.mts';
-import type { ContactRecord, ContactStatus, CustomFieldRecord, Json, TagRecord, Utm } from '../records.mts';
+import type {
+	ContactRecord,
+	ContactStatus,
+	CustomFieldRecord,
+	Json,
+	TagRecord,
+	Utm,
+} from '../records.mts';
 import { badRequest, canonicalPhone, notFound, phoneKey, type WtsState } from '../state.mts';
 
 type TagOperation = 'insertifnotexists' | 'deleteifexists' | 'replaceall';
@@ -67,31 +87,55 @@ function tagOperation(value: string | undefined, fallback: TagOperation): TagOpe
 }
 
 function contactFieldsByKey(state: WtsState): Map<string, CustomFieldRecord> {
-	return new Map([...state.customFields.values()].filter((f) => f.entityType === 'CONTACT' && f.type !== 'GROUP').map((f) => [f.key, f]));
+	return new Map(
+		[...state.customFields.values()]
+			.filter((f) => f.entityType === 'CONTACT' && f.type !== 'GROUP')
+			.map((f) => [f.key, f]),
+	);
 }
 
 /**
  * Checks custom-field values against their definitions. Keys must be field *keys*; the legacy node
  * keyed them by display name, which the API rejects.
  */
-export function checkCustomFields(fields: Map<string, CustomFieldRecord>, values: Json, what: string): void {
+export function checkCustomFields(
+	fields: Map<string, CustomFieldRecord>,
+	values: Json,
+	what: string,
+): void {
 	for (const [key, value] of Object.entries(values)) {
 		const field = fields.get(key);
 		if (field === undefined) {
 			const byName = [...fields.values()].find((f) => f.name.toLowerCase() === key.toLowerCase());
-			throw badRequest('CUSTOM_FIELD_NOT_FOUND', `customFields.${key} is not a ${what} custom field${byName ? ` (use its key "${byName.key}", not its name)` : ''}`);
+			throw badRequest(
+				'CUSTOM_FIELD_NOT_FOUND',
+				`customFields.${key} is not a ${what} custom field${byName ? ` (use its key "${byName.key}", not its name)` : ''}`,
+			);
 		}
 		if (value === null) continue;
-		const numeric = typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
+		const numeric =
+			typeof value === 'number' ||
+			(typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
 		const valid =
-			field.type === 'INTEGER' ? numeric && Number.isInteger(Number(value))
-			: field.type === 'FLOAT' ? numeric
-			: field.type === 'BOOLEAN' ? typeof value === 'boolean' || value === 'true' || value === 'false'
-			: field.type === 'SINGLESELECT' ? field.options.some((o) => o.name === value || o.id === value)
-			: field.type === 'MULTISELECT' ? Array.isArray(value) && value.every((v) => field.options.some((o) => o.name === v || o.id === v))
-			: field.type === 'DATE' || field.type === 'DATETIME' ? typeof value === 'string' && !Number.isNaN(Date.parse(value))
-			: true;
-		if (!valid) throw badRequest('CUSTOM_FIELD_INVALID', `customFields.${key} has an invalid value for a ${field.type} field`);
+			field.type === 'INTEGER'
+				? numeric && Number.isInteger(Number(value))
+				: field.type === 'FLOAT'
+					? numeric
+					: field.type === 'BOOLEAN'
+						? typeof value === 'boolean' || value === 'true' || value === 'false'
+						: field.type === 'SINGLESELECT'
+							? field.options.some((o) => o.name === value || o.id === value)
+							: field.type === 'MULTISELECT'
+								? Array.isArray(value) &&
+									value.every((v) => field.options.some((o) => o.name === v || o.id === v))
+								: field.type === 'DATE' || field.type === 'DATETIME'
+									? typeof value === 'string' && !Number.isNaN(Date.parse(value))
+									: true;
+		if (!valid)
+			throw badRequest(
+				'CUSTOM_FIELD_INVALID',
+				`customFields.${key} has an invalid value for a ${field.type} field`,
+			);
 	}
 }
 
@@ -105,8 +149,13 @@ export function mergeCustomFields(current: Readonly<Json>, changes: Json): Json 
 	return merged;
 }
 
-function resolveTags(state: WtsState, ids: string[] | null | undefined, names: string[] | null | undefined): { ids: string[]; toCreate: string[] } {
-	for (const id of ids ?? []) if (!state.tags.has(id)) throw badRequest('TAG_NOT_FOUND', `tagIds: tag ${id} does not exist`);
+function resolveTags(
+	state: WtsState,
+	ids: string[] | null | undefined,
+	names: string[] | null | undefined,
+): { ids: string[]; toCreate: string[] } {
+	for (const id of ids ?? [])
+		if (!state.tags.has(id)) throw badRequest('TAG_NOT_FOUND', `tagIds: tag ${id} does not exist`);
 	const byName = new Map([...state.tags.values()].map((t) => [t.name.toLowerCase(), t.id]));
 	const toCreate: string[] = [];
 	const resolved = [...(ids ?? [])];
@@ -125,7 +174,11 @@ export function createTag(state: WtsState, name: string, color: string | null = 
 	return tag;
 }
 
-function combineTags(current: readonly string[], given: string[], operation: TagOperation): string[] {
+function combineTags(
+	current: readonly string[],
+	given: string[],
+	operation: TagOperation,
+): string[] {
 	if (operation === 'replaceall') return [...new Set(given)];
 	if (operation === 'deleteifexists') return current.filter((id) => !given.includes(id));
 	return [...new Set([...current, ...given])];
@@ -136,8 +189,15 @@ function combineTags(current: readonly string[], given: string[], operation: Tag
  * fields change (absent values clear them); without one (null or empty) every field present in the
  * body changes. Everything is validated before anything is written.
  */
-export function applyContactBody(state: WtsState, base: ContactRecord, body: ContactBody, mask: readonly string[] | null, tagsDefault: TagOperation): ContactRecord {
-	const masked = mask !== null && mask.length > 0 ? new Set(mask.map((m) => m.toLowerCase())) : null;
+export function applyContactBody(
+	state: WtsState,
+	base: ContactRecord,
+	body: ContactBody,
+	mask: readonly string[] | null,
+	tagsDefault: TagOperation,
+): ContactRecord {
+	const masked =
+		mask !== null && mask.length > 0 ? new Set(mask.map((m) => m.toLowerCase())) : null;
 	const selects = (maskName: string, ...props: Array<keyof ContactBody>) =>
 		masked ? masked.has(maskName.toLowerCase()) : props.some((p) => body[p] !== undefined);
 
@@ -152,21 +212,34 @@ export function applyContactBody(state: WtsState, base: ContactRecord, body: Con
 	if (selects('Instagram', 'instagram')) {
 		const instagram = body.instagram ? `@${body.instagram.replace(/^@/, '')}` : null;
 		const owner = instagram ? state.contactByInstagramUser(instagram) : undefined;
-		if (owner && owner.id !== base.id) throw badRequest('CONTACT_ALREADY_EXISTS', `instagram ${instagram} belongs to contact ${owner.id}`);
+		if (owner && owner.id !== base.id)
+			throw badRequest(
+				'CONTACT_ALREADY_EXISTS',
+				`instagram ${instagram} belongs to contact ${owner.id}`,
+			);
 		next.instagram = instagram;
 	}
 	if (selects('PhoneNumber', 'phoneNumber', 'phonenumber')) {
 		const raw = body.phoneNumber ?? body.phonenumber ?? null;
 		const phone = raw === null || raw === '' ? null : canonicalPhone(raw);
-		if (raw && phone === null) throw badRequest('INVALID_PHONE', `phoneNumber "${raw}" is not a phone number (use +55|11999999999)`);
+		if (raw && phone === null)
+			throw badRequest(
+				'INVALID_PHONE',
+				`phoneNumber "${raw}" is not a phone number (use +55|11999999999)`,
+			);
 		const owner = phone ? state.contactByPhoneNumber(phone) : undefined;
-		if (owner && owner.id !== base.id) throw badRequest('CONTACT_ALREADY_EXISTS', `phoneNumber ${phone} belongs to contact ${owner.id}`);
+		if (owner && owner.id !== base.id)
+			throw badRequest(
+				'CONTACT_ALREADY_EXISTS',
+				`phoneNumber ${phone} belongs to contact ${owner.id}`,
+			);
 		next.phoneNumber = phone;
 	}
 	if (selects('CustomFields', 'customFields')) {
 		const changes = body.customFields ?? {};
 		checkCustomFields(contactFieldsByKey(state), changes, 'contact');
-		next.customFields = body.customFields === null ? {} : mergeCustomFields(base.customFields, changes);
+		next.customFields =
+			body.customFields === null ? {} : mergeCustomFields(base.customFields, changes);
 	}
 	let tagsToCreate: string[] = [];
 	let tagIds: string[] | null = null;
@@ -182,22 +255,36 @@ export function applyContactBody(state: WtsState, base: ContactRecord, body: Con
 			...(body.portfolioIds ?? []).map((id) => state.portfolio(id).id),
 			...(body.portfolioNames ?? []).map((name) => {
 				const id = byName.get(name.toLowerCase());
-				if (id === undefined) throw badRequest('PORTFOLIO_NOT_FOUND', `portfolioNames: portfolio "${name}" does not exist`);
+				if (id === undefined)
+					throw badRequest(
+						'PORTFOLIO_NOT_FOUND',
+						`portfolioNames: portfolio "${name}" does not exist`,
+					);
 				return id;
 			}),
 		];
 	}
-	const sequenceIds = selects('SequenceIds', 'sequenceIds') ? (body.sequenceIds ?? []).map((id) => state.sequence(id).id) : [];
+	const sequenceIds = selects('SequenceIds', 'sequenceIds')
+		? (body.sequenceIds ?? []).map((id) => state.sequence(id).id)
+		: [];
 
 	// All checks passed: write.
 	if (tagIds !== null) {
-		const operation = tagOperation(body.options?.tagsOperation ?? body.options?.upsertTagOperation, tagsDefault);
-		next.tagIds = combineTags(base.tagIds, [...tagIds, ...tagsToCreate.map((name) => createTag(state, name).id)], operation);
+		const operation = tagOperation(
+			body.options?.tagsOperation ?? body.options?.upsertTagOperation,
+			tagsDefault,
+		);
+		next.tagIds = combineTags(
+			base.tagIds,
+			[...tagIds, ...tagsToCreate.map((name) => createTag(state, name).id)],
+			operation,
+		);
 	}
 	next.updatedAt = state.nowIso();
 	let saved = state.saveContact(next);
 	if (portfolioIds !== null) {
-		for (const id of base.portfolioIds) if (!portfolioIds.includes(id)) saved = removedFrom(state, saved, id);
+		for (const id of base.portfolioIds)
+			if (!portfolioIds.includes(id)) saved = removedFrom(state, saved, id);
 		for (const id of portfolioIds) {
 			addMembership(state, 'portfolio', id, saved, 'API');
 			saved = state.contact(saved.id);
@@ -226,7 +313,8 @@ function sameContact(state: WtsState, body: ContactBody): ContactRecord | undefi
 	}
 	if (body.email) {
 		const email = body.email.toLowerCase();
-		for (const contact of state.contacts.values()) if (contact.email?.toLowerCase() === email) return contact;
+		for (const contact of state.contacts.values())
+			if (contact.email?.toLowerCase() === email) return contact;
 	}
 	return undefined;
 }
@@ -236,8 +324,18 @@ function createOrUpsert(state: WtsState, body: ContactBody, alwaysUpsert: boolea
 	const options = body.options ?? {};
 	if (existing) {
 		if (options.getIfExists) return existing;
-		if (!options.upsert && !alwaysUpsert) throw badRequest('CONTACT_ALREADY_EXISTS', `A contact with this phone, Instagram or e-mail already exists (${existing.id}); set options.upsert or options.getIfExists`);
-		return applyContactBody(state, existing, body, options.upsertFields ?? null, tagOperation(options.upsertTagOperation, 'insertifnotexists'));
+		if (!options.upsert && !alwaysUpsert)
+			throw badRequest(
+				'CONTACT_ALREADY_EXISTS',
+				`A contact with this phone, Instagram or e-mail already exists (${existing.id}); set options.upsert or options.getIfExists`,
+			);
+		return applyContactBody(
+			state,
+			existing,
+			body,
+			options.upsertFields ?? null,
+			tagOperation(options.upsertTagOperation, 'insertifnotexists'),
+		);
 	}
 	const now = state.nowIso();
 	const blank = state.newContact({}, now);
@@ -256,13 +354,27 @@ function contactByPhoneParam(state: WtsState, phone: string): ContactRecord {
 }
 
 function filterContacts(state: WtsState, filter: ContactFilterBody): ContactRecord[] {
-	const inRange = (value: string, range: { after?: string | null; before?: string | null } | null | undefined) =>
-		(!range?.after || value >= new Date(range.after).toISOString()) && (!range?.before || value <= new Date(range.before).toISOString());
-	const contains = (value: string | null, needle: string | null | undefined) => !needle || (value ?? '').toLowerCase().includes(needle.toLowerCase());
-	const tagIdsByName = (names: string[]) => [...state.tags.values()].filter((t) => names.some((n) => n.toLowerCase() === t.name.toLowerCase())).map((t) => t.id);
-	const portfolioIdsByName = (names: string[]) => [...state.portfolios.values()].filter((p) => names.some((n) => n.toLowerCase() === p.name.toLowerCase())).map((p) => p.id);
+	const inRange = (
+		value: string,
+		range: { after?: string | null; before?: string | null } | null | undefined,
+	) =>
+		(!range?.after || value >= new Date(range.after).toISOString()) &&
+		(!range?.before || value <= new Date(range.before).toISOString());
+	const contains = (value: string | null, needle: string | null | undefined) =>
+		!needle || (value ?? '').toLowerCase().includes(needle.toLowerCase());
+	const tagIdsByName = (names: string[]) =>
+		[...state.tags.values()]
+			.filter((t) => names.some((n) => n.toLowerCase() === t.name.toLowerCase()))
+			.map((t) => t.id);
+	const portfolioIdsByName = (names: string[]) =>
+		[...state.portfolios.values()]
+			.filter((p) => names.some((n) => n.toLowerCase() === p.name.toLowerCase()))
+			.map((p) => p.id);
 	const wantedTags = [...(filter.tagIds ?? []), ...tagIdsByName(filter.tagNames ?? [])];
-	const wantedPortfolios = [...(filter.portfolioIds ?? []), ...portfolioIdsByName(filter.portfolioNames ?? [])];
+	const wantedPortfolios = [
+		...(filter.portfolioIds ?? []),
+		...portfolioIdsByName(filter.portfolioNames ?? []),
+	];
 	const phoneDigits = filter.phoneNumber ? phoneKey(filter.phoneNumber) : null;
 	return [...state.contacts.values()].filter(
 		(c) =>
@@ -273,11 +385,20 @@ function filterContacts(state: WtsState, filter: ContactFilterBody): ContactReco
 			contains(c.email, filter.email) &&
 			contains(c.instagram, filter.instagram) &&
 			(!phoneDigits || phoneKey(c.phoneNumber ?? '').includes(phoneDigits)) &&
-			(!filter.textFilter || [c.name, c.email, c.instagram, c.phoneNumber].some((v) => contains(v, filter.textFilter))) &&
+			(!filter.textFilter ||
+				[c.name, c.email, c.instagram, c.phoneNumber].some((v) =>
+					contains(v, filter.textFilter),
+				)) &&
 			(!filter.origin || c.origin === filter.origin) &&
-			(wantedTags.length === 0 && !filter.tagNames?.length ? true : c.tagIds.some((id) => wantedTags.includes(id))) &&
-			(wantedPortfolios.length === 0 && !filter.portfolioNames?.length ? true : c.portfolioIds.some((id) => wantedPortfolios.includes(id))) &&
-			Object.entries(filter.customFields ?? {}).every(([key, value]) => c.customFields[key] === value) &&
+			(wantedTags.length === 0 && !filter.tagNames?.length
+				? true
+				: c.tagIds.some((id) => wantedTags.includes(id))) &&
+			(wantedPortfolios.length === 0 && !filter.portfolioNames?.length
+				? true
+				: c.portfolioIds.some((id) => wantedPortfolios.includes(id))) &&
+			Object.entries(filter.customFields ?? {}).every(
+				([key, value]) => c.customFields[key] === value,
+			) &&
 			Object.entries(filter.metadata ?? {}).every(([key, value]) => c.metadata[key] === value),
 	);
 }
@@ -289,19 +410,44 @@ function listContacts(request: OperationRequest, state: WtsState) {
 		listCache.set(state, cache);
 	}
 	const status = queryString(request, 'Status') ?? 'ACTIVE';
-	const key = JSON.stringify([status, request.query['CreatedAt.After'], request.query['CreatedAt.Before'], request.query['UpdatedAt.After'], request.query['UpdatedAt.Before'], request.query.OrderBy, request.query.OrderDirection]);
+	const key = JSON.stringify([
+		status,
+		request.query['CreatedAt.After'],
+		request.query['CreatedAt.Before'],
+		request.query['UpdatedAt.After'],
+		request.query['UpdatedAt.Before'],
+		request.query.OrderBy,
+		request.query.OrderDirection,
+	]);
 	const items = cache.get(key, state.version, () => {
 		const inDates = dateFilter<ContactRecord>(request, CREATED_UPDATED);
 		const filtered: ContactRecord[] = [];
-		for (const contact of state.contacts.values()) if (contact.status === status && inDates(contact)) filtered.push(contact);
-		return [...ordered(filtered, queryString(request, 'OrderBy'), queryString(request, 'OrderDirection'))];
+		for (const contact of state.contacts.values())
+			if (contact.status === status && inDates(contact)) filtered.push(contact);
+		return [
+			...ordered(filtered, queryString(request, 'OrderBy'), queryString(request, 'OrderDirection')),
+		];
 	});
 	const details = queryList(request, 'IncludeDetails');
 	return page(request, items, (c) => toContact(state, c, details), { preordered: true });
 }
 
-function updateTags(state: WtsState, contact: ContactRecord, body: { tagIds?: string[] | null; tagNames?: string[] | null; operation: string }): ContactRecord {
-	return applyContactBody(state, contact, { tagIds: body.tagIds ?? [], tagNames: body.tagNames ?? [], options: { tagsOperation: body.operation } }, ['Tags'], 'replaceall');
+function updateTags(
+	state: WtsState,
+	contact: ContactRecord,
+	body: { tagIds?: string[] | null; tagNames?: string[] | null; operation: string },
+): ContactRecord {
+	return applyContactBody(
+		state,
+		contact,
+		{
+			tagIds: body.tagIds ?? [],
+			tagNames: body.tagNames ?? [],
+			options: { tagsOperation: body.operation },
+		},
+		['Tags'],
+		'replaceall',
+	);
 }
 
 export const contactHandlers: WtsHandlers = {
@@ -309,31 +455,83 @@ export const contactHandlers: WtsHandlers = {
 
 	filterContacts: (request, { state }) => {
 		const filter = bodyOf<ContactFilterBody>(request);
-		const items = ordered(filterContacts(state, filter), filter.orderBy ?? undefined, filter.orderDirection ?? undefined);
+		const items = ordered(
+			filterContacts(state, filter),
+			filter.orderBy ?? undefined,
+			filter.orderDirection ?? undefined,
+		);
 		const details = filter.includeDetails ?? [];
-		return ok(pageEnvelope(items, filter.pageNumber ?? 1, filter.pageSize ?? 15, filter.orderBy ?? null, filter.orderDirection ?? null, (c) => toContact(state, c, details)));
+		return ok(
+			pageEnvelope(
+				items,
+				filter.pageNumber ?? 1,
+				filter.pageSize ?? 15,
+				filter.orderBy ?? null,
+				filter.orderDirection ?? null,
+				(c) => toContact(state, c, details),
+			),
+		);
 	},
 
-	createContact: (request, { state }) => ok(toContact(state, createOrUpsert(state, bodyOf<ContactBody>(request), false), ALL_DETAILS)),
+	createContact: (request, { state }) =>
+		ok(toContact(state, createOrUpsert(state, bodyOf<ContactBody>(request), false), ALL_DETAILS)),
 
-	getContact: (request, { state }) => ok(toContact(state, state.contact(pathParam(request)), queryList(request, 'IncludeDetails'))),
+	getContact: (request, { state }) =>
+		ok(toContact(state, state.contact(pathParam(request)), queryList(request, 'IncludeDetails'))),
 
-	getContactByPhone: (request, { state }) => ok(toContact(state, contactByPhoneParam(state, pathParam(request, 'phone')), queryList(request, 'IncludeDetails'))),
+	getContactByPhone: (request, { state }) =>
+		ok(
+			toContact(
+				state,
+				contactByPhoneParam(state, pathParam(request, 'phone')),
+				queryList(request, 'IncludeDetails'),
+			),
+		),
 
 	updateContactV1: (request, { state }) => {
 		const body = bodyOf<ContactBody>(request);
-		return ok(toContact(state, applyContactBody(state, state.contact(pathParam(request)), body, body.fields ?? null, 'replaceall'), ALL_DETAILS));
+		return ok(
+			toContact(
+				state,
+				applyContactBody(
+					state,
+					state.contact(pathParam(request)),
+					body,
+					body.fields ?? null,
+					'replaceall',
+				),
+				ALL_DETAILS,
+			),
+		);
 	},
 
 	updateContact: (request, { state }) => {
 		const body = bodyOf<ContactBody>(request);
-		return ok(toContact(state, applyContactBody(state, state.contact(pathParam(request)), body, body.fields ?? null, 'replaceall'), ALL_DETAILS));
+		return ok(
+			toContact(
+				state,
+				applyContactBody(
+					state,
+					state.contact(pathParam(request)),
+					body,
+					body.fields ?? null,
+					'replaceall',
+				),
+				ALL_DETAILS,
+			),
+		);
 	},
 
 	updateContactByPhone: (request, { state }) => {
 		const body = bodyOf<ContactBody>(request);
 		const contact = contactByPhoneParam(state, pathParam(request, 'phone'));
-		return ok(toContact(state, applyContactBody(state, contact, body, body.fields ?? null, 'replaceall'), ALL_DETAILS));
+		return ok(
+			toContact(
+				state,
+				applyContactBody(state, contact, body, body.fields ?? null, 'replaceall'),
+				ALL_DETAILS,
+			),
+		);
 	},
 
 	updateContactTagsByPhone: (request, { state }) => {
@@ -350,7 +548,13 @@ export const contactHandlers: WtsHandlers = {
 
 	saveContactsBatch: (request, { state }) => {
 		const body = bodyOf<{ items: ContactBody[]; options?: ContactBody['options'] }>(request);
-		const saved = body.items.map((item) => createOrUpsert(state, { ...item, options: { ...body.options, ...item.options, upsert: true } }, true));
+		const saved = body.items.map((item) =>
+			createOrUpsert(
+				state,
+				{ ...item, options: { ...body.options, ...item.options, upsert: true } },
+				true,
+			),
+		);
 		return ok(saved.map((c) => toContact(state, c, ALL_DETAILS)));
 	},
 };

@@ -1,8 +1,26 @@
 // Messages: the classic send (+sync), the /chat/v1/send/* family, chatbots, OTP, typing,
 // and reading/deleting messages.
 import type { OperationRequest } from '../../core/http-server.mts';
-import { toMessage, toMessageStatus, toOtp, toQuickMessage, toSendResult, toSession } from '../dto.mts';
-import { bodyOf, CREATED_UPDATED, dateFilter, ok, page, pathParam, queryString, type WtsContext, type WtsHandler, type WtsHandlers } from '../handler-kit.mts';
+import {
+	toMessage,
+	toMessageStatus,
+	toOtp,
+	toQuickMessage,
+	toSendResult,
+	toSession,
+} from '../dto.mts';
+import {
+	bodyOf,
+	CREATED_UPDATED,
+	dateFilter,
+	ok,
+	page,
+	pathParam,
+	queryString,
+	type WtsContext,
+	type WtsHandler,
+	type WtsHandlers,
+} from '../handler-kit.mts';
 import {
 	byIdOrSender,
 	checkFileRef,
@@ -19,7 +37,14 @@ import {
 	type TemplateParameters,
 	type UserRef,
 } from '../outbound.mts';
-import type { ChatbotDispatchRecord, ChatbotRecord, Json, MessageRecord, OtpRecord, SessionRecord } from '../records.mts';
+import type {
+	ChatbotDispatchRecord,
+	ChatbotRecord,
+	Json,
+	MessageRecord,
+	OtpRecord,
+	SessionRecord,
+} from '../records.mts';
 import { badRequest, canonicalPhone, type WtsState } from '../state.mts';
 
 /** Body of the classic send and of session messages. */
@@ -38,7 +63,11 @@ interface ClassicSendBody {
 	body: QuickSendBody;
 	department?: DepartmentRef | null;
 	user?: UserRef | null;
-	options?: { enableBot?: boolean | null; hiddenSession?: boolean | null; forceStartSession?: boolean | null } | null;
+	options?: {
+		enableBot?: boolean | null;
+		hiddenSession?: boolean | null;
+		forceStartSession?: boolean | null;
+	} | null;
 }
 interface SendOptions {
 	hiddenSession?: boolean | null;
@@ -115,17 +144,43 @@ function targetSession(state: WtsState, body: SendBase): SessionRecord {
 }
 
 /** A QuickSendBody (classic send, session messages) sent into `session`. */
-export function sendQuickBody(state: WtsState, session: SessionRecord, body: QuickSendBody, extra: { userId?: string | null }): MessageRecord {
+export function sendQuickBody(
+	state: WtsState,
+	session: SessionRecord,
+	body: QuickSendBody,
+	extra: { userId?: string | null },
+): MessageRecord {
 	const channel = state.channel(session.channelId);
 	if (body.templateId) {
 		const template = findTemplate(state, body.templateId, channel);
 		const text = checkTemplate(template, channel, body.parameters, body.fileId ?? body.fileUrl);
-		return recordOutgoing(state, session, { type: 'TEMPLATE', text, templateId: template.id, fileId: checkFileRef(state, body.fileId), refId: body.refId, userId: extra.userId, initialStatus: 'PROCESSING' });
+		return recordOutgoing(state, session, {
+			type: 'TEMPLATE',
+			text,
+			templateId: template.id,
+			fileId: checkFileRef(state, body.fileId),
+			refId: body.refId,
+			userId: extra.userId,
+			initialStatus: 'PROCESSING',
+		});
 	}
 	const fileId = checkFileRef(state, body.fileId ?? body.fileUrl);
 	const file = fileId ? state.file(fileId) : undefined;
-	const type = file ? (file.type === 'IMAGE' || file.type === 'AUDIO' || file.type === 'VIDEO' ? file.type : 'DOCUMENT') : body.fileUrl ? 'DOCUMENT' : 'TEXT';
-	return recordOutgoing(state, session, { type, text: body.text, fileId, refId: body.refId, userId: extra.userId, initialStatus: 'PROCESSING' });
+	const type = file
+		? file.type === 'IMAGE' || file.type === 'AUDIO' || file.type === 'VIDEO'
+			? file.type
+			: 'DOCUMENT'
+		: body.fileUrl
+			? 'DOCUMENT'
+			: 'TEXT';
+	return recordOutgoing(state, session, {
+		type,
+		text: body.text,
+		fileId,
+		refId: body.refId,
+		userId: extra.userId,
+		initialStatus: 'PROCESSING',
+	});
 }
 
 function classicSend(request: OperationRequest, state: WtsState): MessageRecord {
@@ -139,7 +194,11 @@ function classicSend(request: OperationRequest, state: WtsState): MessageRecord 
 		hidden: body.options?.hiddenSession,
 		forceStart: body.options?.forceStartSession,
 	});
-	if (body.botKey) state.sessions.set(session.id, { ...state.session(session.id), botId: chatbotByKey(state, body.botKey, channel.id).id });
+	if (body.botKey)
+		state.sessions.set(session.id, {
+			...state.session(session.id),
+			botId: chatbotByKey(state, body.botKey, channel.id).id,
+		});
 	return sendQuickBody(state, state.session(session.id), body.body, { userId });
 }
 
@@ -162,12 +221,23 @@ function contentSend(type: string): WtsHandler {
 	};
 }
 
-function sendTemplateTo(state: WtsState, from: string, templateId: string, recipient: TemplateRecipient, options: SendOptions | null | undefined, sessionId: string | null | undefined): MessageRecord {
+function sendTemplateTo(
+	state: WtsState,
+	from: string,
+	templateId: string,
+	recipient: TemplateRecipient,
+	options: SendOptions | null | undefined,
+	sessionId: string | null | undefined,
+): MessageRecord {
 	const session = targetSession(state, { to: recipient.to, from, sessionId, options });
 	const channel = state.channel(session.channelId);
 	const template = findTemplate(state, templateId, channel);
 	const text = checkTemplate(template, channel, recipient.parameters, recipient.fileIdOrUrl);
-	if (recipient.sessionMetadata) state.sessions.set(session.id, { ...state.session(session.id), metadata: { ...session.metadata, ...recipient.sessionMetadata } });
+	if (recipient.sessionMetadata)
+		state.sessions.set(session.id, {
+			...state.session(session.id),
+			metadata: { ...session.metadata, ...recipient.sessionMetadata },
+		});
 	return recordOutgoing(state, state.session(session.id), {
 		type: 'TEMPLATE',
 		text,
@@ -182,7 +252,11 @@ function sendTemplateTo(state: WtsState, from: string, templateId: string, recip
 /** The contract leaves botKey optional on single sends, but a chatbot cannot start without it. */
 function requiredBotKey(body: SendChatbotBody): string {
 	// The legacy node sends botId (and `sessionMetada`); the API only knows botKey.
-	if (!body.botKey) throw badRequest('VALIDATION', `botKey is required (Chatbot.key)${body.botId ? '; botId is not accepted' : ''}`);
+	if (!body.botKey)
+		throw badRequest(
+			'VALIDATION',
+			`botKey is required (Chatbot.key)${body.botId ? '; botId is not accepted' : ''}`,
+		);
 	return body.botKey;
 }
 
@@ -191,26 +265,70 @@ function chatbotByKey(state: WtsState, key: string, channelId: string | null): C
 	const chatbot = [...state.chatbots.values()].find((c) => c.key === key);
 	if (chatbot === undefined) {
 		const byId = state.chatbots.get(key);
-		throw badRequest('CHATBOT_NOT_FOUND', `No chatbot with key ${key}${byId ? ` (that is the id of "${byId.name}"; send its key)` : ''}`);
+		throw badRequest(
+			'CHATBOT_NOT_FOUND',
+			`No chatbot with key ${key}${byId ? ` (that is the id of "${byId.name}"; send its key)` : ''}`,
+		);
 	}
-	if (chatbot.archived || chatbot.publishStatus !== 'Ready') throw badRequest('CHATBOT_NOT_PUBLISHED', `Chatbot ${chatbot.name} is ${chatbot.archived ? 'archived' : chatbot.publishStatus}`);
-	if (channelId !== null && !chatbot.channelIds.includes(channelId)) throw badRequest('CHATBOT_CHANNEL_MISMATCH', `Chatbot ${chatbot.name} does not run on channel ${channelId}`);
+	if (chatbot.archived || chatbot.publishStatus !== 'Ready')
+		throw badRequest(
+			'CHATBOT_NOT_PUBLISHED',
+			`Chatbot ${chatbot.name} is ${chatbot.archived ? 'archived' : chatbot.publishStatus}`,
+		);
+	if (channelId !== null && !chatbot.channelIds.includes(channelId))
+		throw badRequest(
+			'CHATBOT_CHANNEL_MISMATCH',
+			`Chatbot ${chatbot.name} does not run on channel ${channelId}`,
+		);
 	return chatbot;
 }
 
 /** Starts a chatbot in the target's session; metadata is merged into the session and the contact. */
-function startChatbot(state: WtsState, botKey: string, from: string | null | undefined, target: ChatbotTarget, options: SendChatbotBody['options']): SessionRecord {
-	if (!target.to && !target.sessionId) throw badRequest('RECIPIENT_REQUIRED', 'Send either to or sessionId');
-	const session = targetSession(state, { to: target.to, from, sessionId: target.sessionId, options: { hiddenSession: options?.hiddenSession, forceStartSession: options?.forceStartSession } });
+function startChatbot(
+	state: WtsState,
+	botKey: string,
+	from: string | null | undefined,
+	target: ChatbotTarget,
+	options: SendChatbotBody['options'],
+): SessionRecord {
+	if (!target.to && !target.sessionId)
+		throw badRequest('RECIPIENT_REQUIRED', 'Send either to or sessionId');
+	const session = targetSession(state, {
+		to: target.to,
+		from,
+		sessionId: target.sessionId,
+		options: {
+			hiddenSession: options?.hiddenSession,
+			forceStartSession: options?.forceStartSession,
+		},
+	});
 	const chatbot = chatbotByKey(state, botKey, session.channelId);
 	const contact = state.contact(session.contactId);
-	if (target.contactMetadata) state.saveContact({ ...contact, metadata: { ...contact.metadata, ...target.contactMetadata }, updatedAt: state.nowIso() });
-	const next: SessionRecord = { ...session, botId: chatbot.id, metadata: target.sessionMetadata ? { ...session.metadata, ...target.sessionMetadata } : session.metadata, updatedAt: state.nowIso() };
+	if (target.contactMetadata)
+		state.saveContact({
+			...contact,
+			metadata: { ...contact.metadata, ...target.contactMetadata },
+			updatedAt: state.nowIso(),
+		});
+	const next: SessionRecord = {
+		...session,
+		botId: chatbot.id,
+		metadata: target.sessionMetadata
+			? { ...session.metadata, ...target.sessionMetadata }
+			: session.metadata,
+		updatedAt: state.nowIso(),
+	};
 	state.sessions.set(next.id, next);
 	return next;
 }
 
-function dispatchChatbot(state: WtsState, botKey: string, from: string | null | undefined, target: ChatbotTarget, options: SendChatbotBody['options']): ChatbotDispatchRecord {
+function dispatchChatbot(
+	state: WtsState,
+	botKey: string,
+	from: string | null | undefined,
+	target: ChatbotTarget,
+	options: SendChatbotBody['options'],
+): ChatbotDispatchRecord {
 	const session = startChatbot(state, botKey, from, target, options);
 	const now = state.nowIso();
 	const dispatch: ChatbotDispatchRecord = {
@@ -229,9 +347,25 @@ function dispatchChatbot(state: WtsState, botKey: string, from: string | null | 
 }
 
 /** Per-recipient failures of a batch become FAILED results instead of failing the whole batch. */
-function failedResult(state: WtsState, senderId: string | null | undefined, callbackUrl: string | null | undefined, reason: string, request: OperationRequest): Json {
+function failedResult(
+	state: WtsState,
+	senderId: string | null | undefined,
+	callbackUrl: string | null | undefined,
+	reason: string,
+	request: OperationRequest,
+): Json {
 	const now = state.nowIso();
-	const dispatch: ChatbotDispatchRecord = { id: state.nextId(), createdAt: now, updatedAt: now, chatbotId: '', sessionId: null, senderId: senderId ?? null, callbackUrl: callbackUrl ?? null, acceptedAtMs: 0, failedReason: reason };
+	const dispatch: ChatbotDispatchRecord = {
+		id: state.nextId(),
+		createdAt: now,
+		updatedAt: now,
+		chatbotId: '',
+		sessionId: null,
+		senderId: senderId ?? null,
+		callbackUrl: callbackUrl ?? null,
+		acceptedAtMs: 0,
+		failedReason: reason,
+	};
 	state.chatbotDispatches.set(dispatch.id, dispatch);
 	return toSendResult(state, dispatch, request.baseUrl);
 }
@@ -240,11 +374,16 @@ function sendOtp(request: OperationRequest, state: WtsState): OtpRecord {
 	const body = bodyOf<SendOtpBody>(request);
 	const channel = resolveChannel(state, body.from, body.to);
 	const phone = canonicalPhone(body.to);
-	if (phone === null) throw badRequest('INVALID_RECIPIENT', `to "${body.to}" is not a phone number`);
+	if (phone === null)
+		throw badRequest('INVALID_RECIPIENT', `to "${body.to}" is not a phone number`);
 	let templateId: string | null = null;
 	if (body.templateId) {
 		const template = findTemplate(state, body.templateId, channel);
-		if (!template.type.includes('AUTHENTICATION')) throw badRequest('TEMPLATE_NOT_AUTHENTICATION', `Template ${template.name} is not an AUTHENTICATION template`);
+		if (!template.type.includes('AUTHENTICATION'))
+			throw badRequest(
+				'TEMPLATE_NOT_AUTHENTICATION',
+				`Template ${template.name} is not an AUTHENTICATION template`,
+			);
 		checkTemplate(template, channel, { '1': body.code ?? '000000' }, null);
 		templateId = template.id;
 	}
@@ -271,7 +410,8 @@ async function afterSync(context: WtsContext): Promise<void> {
 }
 
 export const messagingHandlers: WtsHandlers = {
-	sendMessage: (request, { state }) => ok(toQuickMessage(state, classicSend(request, state), request.baseUrl)),
+	sendMessage: (request, { state }) =>
+		ok(toQuickMessage(state, classicSend(request, state), request.baseUrl)),
 
 	sendMessageSync: async (request, context) => {
 		const message = classicSend(request, context.state);
@@ -281,7 +421,13 @@ export const messagingHandlers: WtsHandlers = {
 
 	sendSessionMessage: (request, { state }) => {
 		const session = state.session(pathParam(request));
-		return ok(toQuickMessage(state, sendQuickBody(state, session, bodyOf<QuickSendBody>(request), {}), request.baseUrl));
+		return ok(
+			toQuickMessage(
+				state,
+				sendQuickBody(state, session, bodyOf<QuickSendBody>(request), {}),
+				request.baseUrl,
+			),
+		);
 	},
 
 	sendSessionMessageSync: async (request, context) => {
@@ -294,19 +440,32 @@ export const messagingHandlers: WtsHandlers = {
 	listMessages: (request, { state }) => {
 		const session = state.session(queryString(request, 'SessionId') ?? '');
 		const inDates = dateFilter(request, CREATED_UPDATED);
-		return ok(page(request, [...state.messages.values()].filter((m) => m.sessionId === session.id && !m.isNote && inDates(m)), (m) => toMessage(state, m)));
+		return ok(
+			page(
+				request,
+				[...state.messages.values()].filter(
+					(m) => m.sessionId === session.id && !m.isNote && inDates(m),
+				),
+				(m) => toMessage(state, m),
+			),
+		);
 	},
 
 	getMessage: (request, { state }) => ok(toMessage(state, state.message(pathParam(request)))),
 
 	deleteMessage: (request, { state }) => {
 		const message = state.message(pathParam(request));
-		const deleted = { ...message, deletedAt: message.deletedAt ?? state.nowIso(), updatedAt: state.nowIso() };
+		const deleted = {
+			...message,
+			deletedAt: message.deletedAt ?? state.nowIso(),
+			updatedAt: state.nowIso(),
+		};
 		state.messages.set(deleted.id, deleted);
 		return ok(toMessage(state, deleted));
 	},
 
-	getMessageStatus: (request, { state }) => ok(toMessageStatus(state, state.message(pathParam(request)))),
+	getMessageStatus: (request, { state }) =>
+		ok(toMessageStatus(state, state.message(pathParam(request)))),
 
 	sendText: (request, { state }) => {
 		const body = bodyOf<SendContentBody>(request);
@@ -329,20 +488,41 @@ export const messagingHandlers: WtsHandlers = {
 
 	sendTemplate: (request, { state }) => {
 		const body = bodyOf<SendTemplateBody>(request);
-		return ok(toSendResult(state, sendTemplateTo(state, body.from, body.templateId, body, body.options, body.sessionId), request.baseUrl));
+		return ok(
+			toSendResult(
+				state,
+				sendTemplateTo(state, body.from, body.templateId, body, body.options, body.sessionId),
+				request.baseUrl,
+			),
+		);
 	},
 
 	sendTemplateBatch: (request, { state }) => {
-		const body = bodyOf<{ from: string; templateId: string; options?: SendOptions | null; messages: TemplateRecipient[] }>(request);
+		const body = bodyOf<{
+			from: string;
+			templateId: string;
+			options?: SendOptions | null;
+			messages: TemplateRecipient[];
+		}>(request);
 		// Template-level problems (unknown, not approved, wrong channel) reject the whole batch.
 		const channel = resolveChannel(state, body.from, body.messages[0].to);
 		const template = findTemplate(state, body.templateId, channel);
 		checkTemplateUsable(template, channel);
 		const results = body.messages.map((recipient) => {
 			try {
-				return toSendResult(state, sendTemplateTo(state, body.from, template.id, recipient, body.options, null), request.baseUrl);
+				return toSendResult(
+					state,
+					sendTemplateTo(state, body.from, template.id, recipient, body.options, null),
+					request.baseUrl,
+				);
 			} catch (error) {
-				return failedResult(state, recipient.senderId, recipient.callbackUrl, (error as Error).message, request);
+				return failedResult(
+					state,
+					recipient.senderId,
+					recipient.callbackUrl,
+					(error as Error).message,
+					request,
+				);
 			}
 		});
 		return ok({ results });
@@ -350,38 +530,86 @@ export const messagingHandlers: WtsHandlers = {
 
 	sendChatbot: (request, { state }) => {
 		const body = bodyOf<SendChatbotBody>(request);
-		return ok(toSession(state, startChatbot(state, requiredBotKey(body), body.from, body, body.options)));
+		return ok(
+			toSession(state, startChatbot(state, requiredBotKey(body), body.from, body, body.options)),
+		);
 	},
 
 	sendChatbotQueued: (request, { state }) => {
 		const body = bodyOf<SendChatbotBody>(request);
-		return ok(toSendResult(state, dispatchChatbot(state, requiredBotKey(body), body.from, body, body.options), request.baseUrl));
+		return ok(
+			toSendResult(
+				state,
+				dispatchChatbot(state, requiredBotKey(body), body.from, body, body.options),
+				request.baseUrl,
+			),
+		);
 	},
 
 	sendChatbotBatch: (request, { state }) => {
-		const body = bodyOf<{ botKey: string; from?: string | null; options?: SendChatbotBody['options']; messages: ChatbotTarget[] }>(request);
+		const body = bodyOf<{
+			botKey: string;
+			from?: string | null;
+			options?: SendChatbotBody['options'];
+			messages: ChatbotTarget[];
+		}>(request);
 		chatbotByKey(state, body.botKey, null);
 		const results = body.messages.map((target) => {
 			try {
-				return toSendResult(state, dispatchChatbot(state, body.botKey, body.from, target, body.options), request.baseUrl);
+				return toSendResult(
+					state,
+					dispatchChatbot(state, body.botKey, body.from, target, body.options),
+					request.baseUrl,
+				);
 			} catch (error) {
-				return failedResult(state, target.senderId, target.callbackUrl, (error as Error).message, request);
+				return failedResult(
+					state,
+					target.senderId,
+					target.callbackUrl,
+					(error as Error).message,
+					request,
+				);
 			}
 		});
 		return ok({ results });
 	},
 
-	getChatbotSendStatus: (request, { state }) => ok(toSendResult(state, byIdOrSender(state.chatbotDispatches, pathParam(request), 'Chatbot dispatch'), request.baseUrl)),
+	getChatbotSendStatus: (request, { state }) =>
+		ok(
+			toSendResult(
+				state,
+				byIdOrSender(state.chatbotDispatches, pathParam(request), 'Chatbot dispatch'),
+				request.baseUrl,
+			),
+		),
 
 	getSendMessageStatus: (request, { state }) => {
 		const message = byIdOrSender(state.messages, pathParam(request), 'Message');
 		return ok(toSendResult(state, message, request.baseUrl));
 	},
 
-	sendOtp: (request, { state }) => ok(toOtp(state, sendOtp(request, state), request.baseUrl, '/chat/v1/send/otp')),
-	getOtpStatus: (request, { state }) => ok(toOtp(state, byIdOrSender(state.otps, pathParam(request), 'OTP'), request.baseUrl, '/chat/v1/send/otp')),
-	sendOtpBroadcastLegacy: (request, { state }) => ok(toOtp(state, sendOtp(request, state), request.baseUrl, '/chat/v1/broadcast/otp')),
-	getOtpBroadcastLegacy: (request, { state }) => ok(toOtp(state, byIdOrSender(state.otps, pathParam(request), 'OTP'), request.baseUrl, '/chat/v1/broadcast/otp')),
+	sendOtp: (request, { state }) =>
+		ok(toOtp(state, sendOtp(request, state), request.baseUrl, '/chat/v1/send/otp')),
+	getOtpStatus: (request, { state }) =>
+		ok(
+			toOtp(
+				state,
+				byIdOrSender(state.otps, pathParam(request), 'OTP'),
+				request.baseUrl,
+				'/chat/v1/send/otp',
+			),
+		),
+	sendOtpBroadcastLegacy: (request, { state }) =>
+		ok(toOtp(state, sendOtp(request, state), request.baseUrl, '/chat/v1/broadcast/otp')),
+	getOtpBroadcastLegacy: (request, { state }) =>
+		ok(
+			toOtp(
+				state,
+				byIdOrSender(state.otps, pathParam(request), 'OTP'),
+				request.baseUrl,
+				'/chat/v1/broadcast/otp',
+			),
+		),
 
 	sendTyping: (request, { state }) => {
 		state.session(bodyOf<{ sessionId: string }>(request).sessionId);

@@ -18,19 +18,35 @@ interface SubscriptionUpdateBody {
 }
 
 export const webhookHandlers: WtsHandlers = {
-	listWebhookEvents: () => ok(Object.entries(WEBHOOK_EVENT_DESCRIPTIONS).map(([event, description]) => ({ event, description }))),
+	listWebhookEvents: () =>
+		ok(
+			Object.entries(WEBHOOK_EVENT_DESCRIPTIONS).map(([event, description]) => ({
+				event,
+				description,
+			})),
+		),
 
-	listWebhookSubscriptions: (_request, { state }) => ok([...state.webhookSubscriptions.values()].map(toSubscription)),
+	listWebhookSubscriptions: (_request, { state }) =>
+		ok([...state.webhookSubscriptions.values()].map(toSubscription)),
 
 	createWebhookSubscription: (request, { state }) => {
 		const body = bodyOf<SubscriptionCreateBody>(request);
 		const now = state.nowIso();
-		const record: WebhookSubscriptionRecord = { id: state.nextId(), createdAt: now, updatedAt: now, name: body.name, url: body.url, enabled: body.enabled ?? true, events: [...new Set(body.events)] };
+		const record: WebhookSubscriptionRecord = {
+			id: state.nextId(),
+			createdAt: now,
+			updatedAt: now,
+			name: body.name,
+			url: body.url,
+			enabled: body.enabled ?? true,
+			events: [...new Set(body.events)],
+		};
 		state.webhookSubscriptions.set(record.id, record);
 		return ok(toSubscription(record));
 	},
 
-	getWebhookSubscription: (request, { state }) => ok(toSubscription(state.subscription(pathParam(request, 'subscriptionId')))),
+	getWebhookSubscription: (request, { state }) =>
+		ok(toSubscription(state.subscription(pathParam(request, 'subscriptionId')))),
 
 	updateWebhookSubscription: (request, { state }) => {
 		const current = state.subscription(pathParam(request, 'subscriptionId'));
@@ -40,7 +56,8 @@ export const webhookHandlers: WtsHandlers = {
 		if (body.fields.includes('Name')) next.name = body.name ?? current.name;
 		if (body.fields.includes('Url')) next.url = body.url ?? current.url;
 		if (body.fields.includes('Enabled')) next.enabled = body.enabled ?? current.enabled;
-		if (body.fields.includes('Events')) next.events = body.events ? [...new Set(body.events)] : current.events;
+		if (body.fields.includes('Events'))
+			next.events = body.events ? [...new Set(body.events)] : current.events;
 		state.webhookSubscriptions.set(next.id, next);
 		return ok(toSubscription(next));
 	},
