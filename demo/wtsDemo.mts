@@ -49,7 +49,7 @@ export function wtsDemoWorkflows(seed: WtsSeed): DemoWorkflow[] {
 					manualTrigger(),
 					wtsNode('Send Text', {
 						resource: 'message',
-						operation: 'sendText',
+						operation: 'sendMessage',
 						from: channel,
 						to: contact.phoneNumber,
 						text: 'Olá! Seu pedido foi confirmado.',

@@ -161,7 +161,16 @@ function objectFields(schema: JsonObject, location: FieldSpec['in'], resolve: Re
 	return uniqueNames(fields);
 }
 
+/** Names the node itself uses for top-level parameters; a contract field must not take them over. */
+const RESERVED_NAMES = new Set(['resource', 'operation', 'api', 'returnAll', 'limit', 'filters', 'additionalFields', 'requestOptions', 'accountId']);
+
 function uniqueNames(fields: FieldSpec[]): FieldSpec[] {
+	for (const field of fields) {
+		if (RESERVED_NAMES.has(field.name)) {
+			field.name = `${field.name}Field`;
+			field.label = `${field.key.charAt(0).toUpperCase()}${field.key.slice(1)} Field`;
+		}
+	}
 	const seen = new Map<string, number>();
 	for (const field of fields) {
 		const count = seen.get(field.name) ?? 0;

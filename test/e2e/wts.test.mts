@@ -60,7 +60,7 @@ return Array.from({ length: ${BULK} }, (_, i) => ({ json: {
 			manualTrigger(),
 			make,
 			{
-				...wtsNode('Send Bulk', { resource: 'message', operation: 'sendText', from: '', to: '={{ $json.to }}', text: '={{ $json.text }}', options: {} }),
+				...wtsNode('Send Bulk', { resource: 'message', operation: 'sendMessage', from: '', to: '={{ $json.to }}', text: '={{ $json.text }}', options: {} }),
 				onError: 'continueRegularOutput',
 			},
 		],
@@ -77,9 +77,9 @@ function refusals(seed: Sandbox['seed']): Refusal[] {
 	const channel = seed.channels[0].id;
 	const contact = seed.contacts[0];
 	return [
-		{ node: 'No Channel', parameters: { resource: 'message', operation: 'sendText', from: '', to: contact.phoneNumber, text: 'oi', options: {} }, expected: /^Choose channel$/ },
-		{ node: 'Empty To', parameters: { resource: 'message', operation: 'sendText', from: channel, to: ' ', text: 'oi', options: {} }, expected: /^Set an Instagram number or username for sending$/ },
-		{ node: 'Blank Text', parameters: { resource: 'message', operation: 'sendText', from: channel, to: contact.phoneNumber, text: '  ', options: {} }, expected: /^Write a text to send$/ },
+		{ node: 'No Channel', parameters: { resource: 'message', operation: 'sendMessage', from: '', to: contact.phoneNumber, text: 'oi', options: {} }, expected: /^Choose channel$/ },
+		{ node: 'Empty To', parameters: { resource: 'message', operation: 'sendMessage', from: channel, to: ' ', text: 'oi', options: {} }, expected: /^Set an Instagram number or username for sending$/ },
+		{ node: 'Blank Text', parameters: { resource: 'message', operation: 'sendMessage', from: channel, to: contact.phoneNumber, text: '  ', options: {} }, expected: /^Write a text to send$/ },
 		{ node: 'Empty Contact ID', parameters: { resource: 'contact', operation: 'update', contactId: '', updateFields: { name: 'x' } }, expected: /^Contact ID is empty$/ },
 		{ node: 'Invalid Email', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { email: 'maria@empresa' } }, expected: /Invalid email "maria@empresa"/ },
 		{ node: 'Invalid JSON', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { metadata: '{"a": }' } }, expected: /Invalid JSON in "Metadata \(JSON\)"/ },

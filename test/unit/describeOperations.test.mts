@@ -56,7 +56,10 @@ describe('describeOperations over the real WTS table', () => {
 		for (const op of operationTable.operations) {
 			const values = selectorOptions(selectors.get(op.resource) ?? ({} as INodeProperties)).map((o) => o.value);
 			if (replaced.has(op.id)) {
-				if (values.includes(op.id)) stillListed.push(op.id);
+				// A hand-made operation may take over the value of the one it replaces; it must then be listed once.
+				const takenOver = handMadeOperations.some((h) => h.resource === op.resource && h.value === op.id);
+				const times = values.filter((v) => v === op.id).length;
+				if (times !== (takenOver ? 1 : 0)) stillListed.push(op.id);
 			} else if (!values.includes(op.id)) missing.push(`${op.resource}/${op.id}`);
 		}
 		assert.deepEqual(missing, []);

@@ -7,6 +7,14 @@ import type { FieldSpec, OperationSpec } from './operationTable';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** An n8n collection left at its default: `{}`, or a fixed collection without entries. */
+function isEmptyCollection(field: FieldSpec, value: unknown): boolean {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+	if (field.type === 'object') return Object.keys(value).length === 0;
+	if (field.type === 'objectList') return (((value as IDataObject).values as unknown[] | undefined) ?? []).length === 0;
+	return false;
+}
+
 const isBlank = (value: unknown) =>
 	value === undefined ||
 	value === null ||
@@ -93,12 +101,12 @@ export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: Oper
 	const optional = ctx.getNodeParameter(optionalCollectionOf(op).name, itemIndex, {}) as IDataObject;
 	const pathValues: Record<string, string> = {};
 	const qs: IDataObject = {};
-	let body: IDataObject | unknown = op.body && op.body !== 'root' ? {} : undefined;
+	let body: IDataObject | unknown = op.body === 'root' ? undefined : op.fields.some((f) => f.in === 'body') ? {} : undefined;
 	for (const field of op.fields) {
 		const label = fieldLabel(field);
 		let raw = field.name in preset ? preset[field.name] : isTopLevel(field) ? ctx.getNodeParameter(field.name, itemIndex, '') : optional[field.name];
 		if (typeof raw === 'string' && field.type !== 'json') raw = raw.trim();
-		if (isBlank(raw) || (field.type === 'object' && typeof raw === 'object' && Object.keys(raw as object).length === 0 && !field.required)) {
+		if (isBlank(raw) || isEmptyCollection(field, raw)) {
 			if (field.required) {
 				throw fieldError(ctx, itemIndex, `"${label}" is required`, `Fill in "${label}" for this item.`);
 			}

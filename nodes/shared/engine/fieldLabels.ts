@@ -1,6 +1,6 @@
 import type { FieldSpec, OperationSpec } from './operationTable';
 
-const ACRONYMS = new Set(['id', 'ids', 'url', 'utm', 'otp', 'sla', 'csat', 'api', 'sso', 'mfa', 'hmac', 'csv']);
+const ACRONYMS = new Set(['id', 'url', 'utm', 'otp', 'sla', 'csat', 'api', 'sso', 'mfa', 'hmac', 'csv']);
 
 /** "CreatedAt.After" → "Created At After", "contactId" → "Contact ID". */
 export function labelOf(key: string): string {
@@ -9,13 +9,16 @@ export function labelOf(key: string): string {
 		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
 		.split(/[^A-Za-z0-9]+/)
 		.filter(Boolean)
-		.map((word) => (ACRONYMS.has(word.toLowerCase()) ? word.toUpperCase() : word.charAt(0).toUpperCase() + word.slice(1)))
-		.join(' ')
-		.replace(/\bI Ds\b/g, 'IDs');
+		.map((word) => {
+			const lower = word.toLowerCase();
+			if (lower === 'ids') return 'IDs';
+			return ACRONYMS.has(lower) ? word.toUpperCase() : word.charAt(0).toUpperCase() + word.slice(1);
+		})
+		.join(' ');
 }
 
 export function fieldLabel(field: FieldSpec): string {
-	return labelOf(field.key);
+	return field.label ?? labelOf(field.key);
 }
 
 /** The collection holding an operation's optional fields. */

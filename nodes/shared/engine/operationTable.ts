@@ -25,6 +25,8 @@ export interface FieldSpec {
 	/** Name on the wire. For body fields, the property name within its parent object. */
 	key: string;
 	in: 'path' | 'query' | 'body';
+	/** Display name when the one derived from `key` would be ambiguous. */
+	label?: string;
 	type: FieldType;
 	required?: boolean;
 	/** Allowed values; with type `list`, several may be chosen. */

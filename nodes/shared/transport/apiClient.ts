@@ -172,7 +172,7 @@ export class ApiClient {
 		const status = raw.statusCode;
 		if (status === 429) return failed('rate-limited', 'rate limited', parseRetryAfter(raw.headers['retry-after']), raw);
 		if (status >= 500) return failed('server-error', `status ${status}`, parseRetryAfter(raw.headers['retry-after']), raw);
-		if (status >= 400) return failed('server-error', `status ${status}`, undefined, raw);
+		if (status >= 400) return failed('refused-request', `status ${status}`, undefined, raw);
 		if (req.response === 'binary') return { ok: true, response: raw, body: raw.body };
 		const text = typeof raw.body === 'string' ? raw.body : '';
 		if (text.trim() === '') return { ok: true, response: raw, body: {} };

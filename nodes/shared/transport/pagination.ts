@@ -42,18 +42,18 @@ export async function collectRecords(
 	}
 
 	if (spec.style === 'cursorBefore') {
-		let cursor: unknown;
+		let cursor: number | undefined;
 		for (;;) {
 			const qs = cursor === undefined ? request.qs : { ...request.qs, [spec.param]: cursor };
-			const records = recordsOf(await client.request({ ...request, qs }), spec.itemsPath);
-			if (!records.length) break;
-			out.push(...records);
-			// The next page starts below the oldest id seen, or the same records come back again.
-			const ids = records.map((r) => Number(r[spec.idField])).filter(Number.isFinite);
+			const page = recordsOf(await client.request({ ...request, qs }), spec.itemsPath);
+			// Only records older than the cursor are new: an API that ignores or includes the cursor
+			// would otherwise hand the same records back again.
+			const fresh = cursor === undefined ? page : page.filter((r) => Number(r[spec.idField]) < (cursor as number));
+			if (!fresh.length) break;
+			out.push(...fresh);
+			const ids = fresh.map((r) => Number(r[spec.idField])).filter(Number.isFinite);
 			if (!ids.length || full()) break;
-			const oldest = Math.min(...ids);
-			if (cursor !== undefined && oldest >= Number(cursor)) break;
-			cursor = oldest;
+			cursor = Math.min(...ids);
 		}
 		return out.slice(0, wanted);
 	}

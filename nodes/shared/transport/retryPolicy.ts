@@ -3,6 +3,7 @@
 export type FailureKind =
 	| 'rate-limited' // 429: the server refused the request, nothing was taken
 	| 'server-error' // 5xx: the server may have acted on it
+	| 'refused-request' // 4xx: the request itself is wrong; sending it again changes nothing
 	| 'refused' // connection refused: nothing reached the server
 	| 'reset' // connection reset or closed: the server may have acted on it
 	| 'timeout'; // no answer in time: the server may have acted on it
@@ -14,6 +15,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
  * PUT and DELETE are idempotent by HTTP semantics, so repeating them cannot apply a change twice.
  */
 export function mayRetry(method: string, kind: FailureKind): boolean {
+	if (kind === 'refused-request') return false;
 	if (kind === 'rate-limited' || kind === 'refused') return true;
 	return IDEMPOTENT.has(method.toUpperCase());
 }
@@ -25,6 +27,8 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	const raw = String(text).trim();
 	if (raw === '') return undefined;
 	if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
+	// Only an HTTP date is left; a negative or other number is no hint at all.
+	if (/^[-+]?\d/.test(raw)) return undefined;
 	const date = Date.parse(raw);
 	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, date - now);

@@ -40,7 +40,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 export const sendText: HandMadeOperation = {
 	resource: 'message',
-	value: 'sendText',
+	value: 'sendMessage',
 	name: 'Send Text',
 	action: 'Send a text message',
 	replaces: ['sendMessage', 'sendMessageSync'],
