@@ -23,7 +23,7 @@ export interface RecordedRequest {
 	path: string;
 	/** Query string without the leading `?`. */
 	rawQuery: string;
-	/** Query as parsed per the contract (coerced, canonical names); raw pairs when no operation matched. */
+	/** Query as parsed per the contract (coerced, canonical names); before/without a route match, raw key -> last value. */
 	query: Record<string, unknown>;
 	headers: IncomingHttpHeaders;
 	/** Credential the auth hook found on the request (valid or not); null when none was sent. */

@@ -85,12 +85,13 @@ function propertyOf(item: object, name: string): unknown {
 	return key === undefined ? undefined : record[key];
 }
 
-function compareValues(a: unknown, b: unknown): number {
-	if (a === b) return 0;
-	if (a === null || a === undefined) return 1;
-	if (b === null || b === undefined) return -1;
-	if (typeof a === 'number' && typeof b === 'number') return a - b;
-	return String(a).localeCompare(String(b));
+/** Ascending comparison with `sign` = -1 for descending; empty values sort last either way. */
+function compareValues(a: unknown, b: unknown, sign: number): number {
+	const aEmpty = a === null || a === undefined;
+	const bEmpty = b === null || b === undefined;
+	if (aEmpty || bEmpty) return aEmpty === bEmpty ? 0 : aEmpty ? 1 : -1;
+	if (typeof a === 'number' && typeof b === 'number') return sign * (a - b);
+	return sign * String(a).localeCompare(String(b));
 }
 
 /** Sorts by `OrderBy` (a record property, any case) and `OrderDirection`; keeps store order otherwise. */
@@ -101,8 +102,8 @@ export function ordered<T extends object>(
 ): readonly T[] {
 	if (orderBy === undefined) return direction === 'DESCENDING' ? [...items].reverse() : items;
 	const sign = direction === 'DESCENDING' ? -1 : 1;
-	return [...items].sort(
-		(a, b) => sign * compareValues(propertyOf(a, orderBy), propertyOf(b, orderBy)),
+	return [...items].sort((a, b) =>
+		compareValues(propertyOf(a, orderBy), propertyOf(b, orderBy), sign),
 	);
 }
 

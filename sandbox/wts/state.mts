@@ -259,7 +259,6 @@ export class WtsState {
 				iso(start + i),
 			);
 		}
-		this.touch();
 	}
 
 	/** Counts per collection, for the admin API and the demo. */
