@@ -43,17 +43,12 @@ export function coerceScalar(raw: string, schema: SchemaObject): unknown {
 	}
 }
 
-/** Query pairs in order, keeping repeated keys. */
-export function rawQueryPairs(rawQuery: string): Array<[string, string]> {
-	return [...new URLSearchParams(rawQuery)];
-}
-
 export function parseQuery(
 	rawQuery: string,
 	parameters: ResolvedParameter[],
 	options: QueryParseOptions,
 ): ParsedQuery {
-	const pairs = rawQueryPairs(rawQuery).filter(
+	const pairs = [...new URLSearchParams(rawQuery)].filter(
 		([, value]) => !(options.ignoreEmptyValues && value === ''),
 	);
 	const claimed = new Set<number>();

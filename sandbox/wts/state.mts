@@ -144,9 +144,6 @@ export class WtsState {
 	channel(id: string): ChannelRecord {
 		return need(this.channels, id, 'Channel');
 	}
-	chatbot(id: string): ChatbotRecord {
-		return need(this.chatbots, id, 'Chatbot');
-	}
 	department(id: string): DepartmentRecord {
 		return need(this.departments, id, 'Department');
 	}
@@ -164,9 +161,6 @@ export class WtsState {
 	}
 	sequence(id: string): SequenceRecord {
 		return need(this.sequences, id, 'Sequence');
-	}
-	template(id: string): TemplateRecord {
-		return need(this.templates, id, 'Template');
 	}
 	session(id: string): SessionRecord {
 		return need(this.sessions, id, 'Session');
