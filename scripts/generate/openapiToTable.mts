@@ -73,6 +73,12 @@ export function makeResolver(spec: JsonObject): Resolver {
 			}
 			return merged;
 		}
+		// `anyOf: [{required: [a]}, {required: [b]}]` beside properties only says "one of them": keep the object.
+		if (schema.properties || (schema.type && schema.type !== 'null' && !Array.isArray(schema.type))) {
+			const { anyOf, oneOf, ...own } = schema;
+			const keys = oneOfKeysOf(anyOf ?? oneOf);
+			return keys ? { ...own, 'x-one-of-keys': keys } : own;
+		}
 		for (const key of ['anyOf', 'oneOf']) {
 			const variants = schema[key];
 			if (Array.isArray(variants)) {
@@ -84,6 +90,13 @@ export function makeResolver(spec: JsonObject): Resolver {
 		return schema;
 	};
 	return resolve;
+}
+
+/** `[{required: [a]}, {required: [b]}]` → `[a, b]`: the alternatives of which one must be present. */
+function oneOfKeysOf(variants: Json | undefined): string[] | undefined {
+	if (!Array.isArray(variants)) return undefined;
+	const keys = variants.map((v) => (v as JsonObject)?.required).filter((r): r is Json[] => Array.isArray(r) && r.length === 1);
+	return keys.length === variants.length ? keys.map((r) => String(r[0])) : undefined;
 }
 
 function typeOf(schema: JsonObject): string | undefined {
@@ -136,6 +149,7 @@ function fieldFromSchema(
 		if (itemType === 'object' && items.properties && depth < MAX_DEPTH) {
 			field.type = 'objectList';
 			field.fields = objectFields(items, 'body', resolve, depth + 1);
+			if (items['x-one-of-keys']) field.oneOfKeys = items['x-one-of-keys'] as string[];
 		} else if (itemType === 'object' || itemType === 'array' || location === 'body' && !itemType) {
 			field.type = 'json';
 		} else {
@@ -143,11 +157,13 @@ function fieldFromSchema(
 			field.itemType = itemType === 'integer' || itemType === 'number' ? 'number' : 'string';
 			const itemEnum = (items.enum as Json[] | undefined)?.filter((v) => v !== null);
 			if (itemEnum?.length) field.options = itemEnum.map(String);
+			if (items.format === 'uuid' || items.format === 'email') field.format = String(items.format);
 		}
 	} else if (type === 'object' || schema.properties) {
 		if (schema.properties && Object.keys(schema.properties).length > 0 && depth < MAX_DEPTH) {
 			field.type = 'object';
 			field.fields = objectFields(schema, 'body', resolve, depth + 1);
+			if (schema['x-one-of-keys']) field.oneOfKeys = schema['x-one-of-keys'] as string[];
 		} else field.type = 'json';
 	} else if (!type && location === 'body' && !field.options) field.type = 'json';
 	return field;
@@ -218,6 +234,7 @@ export function buildTable(spec: JsonObject, config: TableConfig): OperationTabl
 			);
 		}
 		let body: OperationSpec['body'];
+		let bodyOneOfKeys: string[] | undefined;
 		const content = (resolve(op.requestBody).content ?? {}) as JsonObject;
 		const json = (content['application/json'] as JsonObject | undefined)?.schema;
 		const multipart = (content['multipart/form-data'] as JsonObject | undefined)?.schema;
@@ -226,6 +243,7 @@ export function buildTable(spec: JsonObject, config: TableConfig): OperationTabl
 			const schema = resolve(bodySchema);
 			if (typeOf(schema) === 'object' || schema.properties) {
 				body = multipart && !json ? 'multipart' : 'json';
+				if (schema['x-one-of-keys']) bodyOneOfKeys = schema['x-one-of-keys'] as string[];
 				const bodyRequired = resolve(op.requestBody).required === true;
 				for (const field of objectFields(schema, 'body', resolve, 1)) {
 					if (hidden.has(field.key)) continue;
@@ -234,9 +252,13 @@ export function buildTable(spec: JsonObject, config: TableConfig): OperationTabl
 				}
 			} else {
 				body = 'root';
-				fields.push(fieldFromSchema('body', 'body', bodySchema, true, resolve, 1, 'JSON body'));
-				fields[fields.length - 1].type = 'json';
-				delete fields[fields.length - 1].fields;
+				// A bare array of ids stays a list; any other bare body is entered as JSON.
+				const rootField = fieldFromSchema('body', 'body', bodySchema, true, resolve, 1, 'JSON body');
+				if (rootField.type !== 'list') {
+					rootField.type = 'json';
+					delete rootField.fields;
+				}
+				fields.push(rootField);
 			}
 		}
 		const spec: OperationSpec = {
@@ -249,6 +271,10 @@ export function buildTable(spec: JsonObject, config: TableConfig): OperationTabl
 			fields: uniqueNames(fields),
 		};
 		if (body) spec.body = body;
+		if (body && body !== 'root' && resolve(op.requestBody).required === true && !spec.fields.some((f) => f.in === 'body' && f.required)) {
+			spec.bodyRequired = true;
+		}
+		if (bodyOneOfKeys) spec.bodyOneOfKeys = bodyOneOfKeys;
 		const pagination = config.paginationOf(entry, resolve);
 		if (pagination) spec.pagination = pagination;
 		const api = config.apiOf?.(entry);

@@ -23,11 +23,12 @@ function sample(op: OperationSpec, field: FieldSpec, lookup: ValueLookup): unkno
 		case 'json':
 			return field.key === 'body' ? '[]' : '{}';
 		case 'list':
+			if (field.format === 'uuid') return SAMPLE_UUID;
 			return field.itemType === 'number' ? '1' : 'walk';
 		case 'object':
-			return requiredChildren(op, field.fields ?? [], lookup);
+			return requiredChildren(op, field.fields ?? [], lookup, field.oneOfKeys);
 		case 'objectList':
-			return { values: [requiredChildren(op, field.fields ?? [], lookup)] };
+			return { values: [requiredChildren(op, field.fields ?? [], lookup, field.oneOfKeys)] };
 		default:
 			if (field.format === 'uuid') return SAMPLE_UUID;
 			if (field.format === 'email' || /email/i.test(field.key)) return 'walk@example.com';
@@ -37,16 +38,25 @@ function sample(op: OperationSpec, field: FieldSpec, lookup: ValueLookup): unkno
 	}
 }
 
-function requiredChildren(op: OperationSpec, fields: FieldSpec[], lookup: ValueLookup): Record<string, unknown> {
-	return Object.fromEntries(fields.filter((f) => f.required).map((f) => [f.name, sample(op, f, lookup)]));
+/** Required children, plus the first of any "one of these" alternatives. */
+function requiredChildren(op: OperationSpec, fields: FieldSpec[], lookup: ValueLookup, oneOfKeys?: string[]): Record<string, unknown> {
+	const chosen = fields.filter((f) => f.required || f.key === oneOfKeys?.[0]);
+	return Object.fromEntries(chosen.map((f) => [f.name, sample(op, f, lookup)]));
 }
 
 export function walkParameters(op: OperationSpec, lookup: ValueLookup, extra: Record<string, unknown> = {}): Record<string, unknown> {
 	const parameters: Record<string, unknown> = { resource: op.resource, operation: op.id };
 	if (op.api) parameters.api = op.api;
+	const optional: Record<string, unknown> = {};
 	for (const field of op.fields) {
 		if (isTopLevel(field)) parameters[field.name] = sample(op, field, lookup);
+		// Optional fields the lookup knows a real value for (a session, a contact) make the call meaningful.
+		else if (lookup(op, field) !== undefined) optional[field.name] = lookup(op, field);
 	}
+	if (Object.keys(optional).length) parameters[op.method === 'GET' ? 'filters' : 'additionalFields'] = optional;
 	if (op.pagination) Object.assign(parameters, { returnAll: false, limit: 3 });
+	// A body the contract requires, none of whose fields is required alone: send its first field.
+	const first = op.bodyRequired ? op.fields.find((f) => f.in === 'body' && (!op.bodyOneOfKeys || f.key === op.bodyOneOfKeys[0])) : undefined;
+	if (first && !(first.name in optional)) parameters[op.method === 'GET' ? 'filters' : 'additionalFields'] = { ...optional, [first.name]: sample(op, first, lookup) };
 	return { ...parameters, ...extra };
 }

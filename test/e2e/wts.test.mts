@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { wtsCredential, wtsDemoWorkflows, wtsNode } from '../../demo/wtsDemo.mts';
+import { handMadeOperations } from '../../nodes/WtsChat/actions/handMadeOperations.ts';
 import { operationTable } from '../../nodes/WtsChat/generated/operationTable.ts';
 import type { FieldSpec, OperationSpec } from '../../nodes/shared/engine/operationTable.ts';
+import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
 import { startWtsSandbox } from '../../sandbox/wts/server.mts';
 import {
 	codeNode,
@@ -36,6 +38,11 @@ const BAD_ITEMS: Record<number, { text?: string; to?: string; expected: string }
 	99: { to: '', expected: 'Set an Instagram number or username for sending' },
 	150: { text: '', expected: 'Write a text to send' },
 };
+
+/** The JSON a recorded request carried, or undefined. */
+function jsonBody(request: RecordedRequest): Record<string, unknown> | undefined {
+	return request.body.kind === 'json' ? (request.body.value as Record<string, unknown>) : undefined;
+}
 
 function outputOf(workflowId: string, node: string): RunItem[] {
 	const result = results.get(workflowId);
@@ -77,10 +84,10 @@ function refusals(seed: Sandbox['seed']): Refusal[] {
 	const channel = seed.channels[0].id;
 	const contact = seed.contacts[0];
 	return [
-		{ node: 'No Channel', parameters: { resource: 'message', operation: 'sendMessage', from: '', to: contact.phoneNumber, text: 'oi', options: {} }, expected: /^Choose channel$/ },
+		{ node: 'No Channel', parameters: { resource: 'message', operation: 'sendMessage', from: '={{ "" }}', to: contact.phoneNumber, text: 'oi', options: {} }, expected: /^Choose channel$/ },
 		{ node: 'Empty To', parameters: { resource: 'message', operation: 'sendMessage', from: channel, to: ' ', text: 'oi', options: {} }, expected: /^Set an Instagram number or username for sending$/ },
 		{ node: 'Blank Text', parameters: { resource: 'message', operation: 'sendMessage', from: channel, to: contact.phoneNumber, text: '  ', options: {} }, expected: /^Write a text to send$/ },
-		{ node: 'Empty Contact ID', parameters: { resource: 'contact', operation: 'update', contactId: '', updateFields: { name: 'x' } }, expected: /^Contact ID is empty$/ },
+		{ node: 'Empty Contact ID', parameters: { resource: 'contact', operation: 'update', contactId: '={{ "" }}', updateFields: { name: 'x' } }, expected: /^Contact ID is empty$/ },
 		{ node: 'Invalid Email', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { email: 'maria@empresa' } }, expected: /Invalid email "maria@empresa"/ },
 		{ node: 'Invalid JSON', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { metadata: '{"a": }' } }, expected: /Invalid JSON in "Metadata \(JSON\)"/ },
 		{ node: 'Invalid ID', parameters: { resource: 'contact', operation: 'getContact', id: '../x' }, expected: /"ID" is not a valid ID/ },
@@ -119,28 +126,47 @@ function seededValue(seed: Sandbox['seed']) {
 			if (field.key === 'cardId') return seed.cards[0].id;
 			if (field.key === 'noteId') return seed.cardNotes[0].id;
 			if (op.path.startsWith('/chat/v1/session/note/')) return seed.sessionNotes[0];
+			if (op.path.startsWith('/crm/v1/panel/{id}')) return seed.panels[0].id;
 			return byResource[op.resource];
 		}
+		if (/^contactIds?$/i.test(field.key)) return seed.contacts[4].id;
+		if (/^panelId$/i.test(field.key)) return seed.panels[0].id;
+		if (/^stepId$/i.test(field.key)) return seed.panels[0].stepIds[0];
+		if (/^sessionId$/i.test(field.key)) return seed.sessions[1].id;
+		if (/^departmentId$/i.test(field.key)) return seed.departments[0].id;
 		if (field.key === 'from') return seed.channels[0].id;
 		if (field.key === 'to') return seed.contacts[1].phoneNumber;
 		if (field.key === 'templateId') return seed.templates[4].id;
 		if (field.key === 'botKey') return seed.chatbots[0].key;
+		if (op.id === 'cancelScheduledMessagesBatch' && field.key === 'body') return seed.scheduledMessages[1];
 		return undefined;
 	};
 }
 
 function walkWorkflows(seed: Sandbox['seed']): Workflow[] {
 	const lookup = seededValue(seed);
-	const ops = operationTable.operations;
+	// Operations replaced by hand-made ones are called through those (the demos and the sync send below).
+	const replaced = new Set(handMadeOperations.flatMap((op) => op.replaces));
+	const ops = operationTable.operations.filter((op) => !replaced.has(op.id));
 	// Deletions run last, in a workflow of their own, so they do not remove what other calls read.
 	const [reads, deletes] = [ops.filter((op) => op.method !== 'DELETE'), ops.filter((op) => op.method === 'DELETE')];
-	return [reads, deletes].map((group, n) =>
-		workflow({
+	const syncSend = wtsNode('sendMessageSync', {
+		resource: 'message',
+		operation: 'sendMessage',
+		from: seed.channels[0].id,
+		to: seed.contacts[3].phoneNumber,
+		text: 'Sync send',
+		options: { sync: true },
+	});
+	return [reads, deletes].map((group, n) => {
+		const nodes = group.map((op) => ({ ...wtsNode(op.id, walkParameters(op, lookup)), onError: 'continueRegularOutput' as const }));
+		if (n === 0) nodes.push({ ...syncSend, onError: 'continueRegularOutput' as const });
+		return workflow({
 			name: `WTS e2e: every operation (${n === 0 ? 'all but deletions' : 'deletions'})`,
-			nodes: [manualTrigger(), ...group.map((op) => ({ ...wtsNode(op.id, walkParameters(op, lookup)), onError: 'continueRegularOutput' as const }))],
-			connections: connect(...group.map((op): [string, string] => ['Start', op.id])),
-		}),
-	);
+			nodes: [manualTrigger(), ...nodes],
+			connections: connect(...nodes.map((node): [string, string] => ['Start', node.name])),
+		});
+	});
 }
 
 const demos: ReturnType<typeof wtsDemoWorkflows> = [];
@@ -162,9 +188,12 @@ before(async () => {
 		name: 'WTS e2e: contact by phone',
 		nodes: [manualTrigger(), wtsNode('By Phone', { resource: 'contact', operation: 'getContactByPhone', phone: sandbox.seed.contacts[2].phoneNumber })],
 	});
-	const all = [...demos.map((d) => d.workflow), bulk, refused, byPhone, ...walks];
-	await n8n.importWorkflows(all);
-	for (const [id, result] of await n8n.executeMany(all.map((wf) => wf.id))) results.set(id, result);
+	const rest = [bulk, refused, byPhone, ...walks];
+	await n8n.importWorkflows([...demos.map((d) => d.workflow), ...rest]);
+	// The demos run first, in a batch of their own, so what they count is not changed by the other runs.
+	for (const group of [demos.map((d) => d.workflow), rest]) {
+		for (const [id, result] of await n8n.executeMany(group.map((wf) => wf.id))) results.set(id, result);
+	}
 });
 
 after(async () => {
@@ -177,21 +206,22 @@ describe('WTS Chat in real n8n', () => {
 		const [text] = demos;
 		const [item] = outputOf(text.workflow.id, text.resultNode);
 		assert.equal(typeof item.json.id, 'string');
-		const sent = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/chat/v1/message/send' && (r.body as { body?: { text?: string } })?.body?.text === 'Olá! Seu pedido foi confirmado.');
+		const sent = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/chat/v1/message/send' && (jsonBody(r)?.body as { text?: string } | undefined)?.text === 'Olá! Seu pedido foi confirmado.');
 		assert.equal(sent.length, 1);
-		assert.deepEqual((sent[0].body as Record<string, unknown>).from, sandbox.seed.channels[0].id);
+		assert.deepEqual(jsonBody(sent[0])?.from, sandbox.seed.channels[0].id);
 	});
 
 	test('demo: send file uploads the binary through the three-step flow and sends its file id', () => {
 		const file = demos[1];
 		const [item] = outputOf(file.workflow.id, file.resultNode);
 		assert.equal(typeof item.json.id, 'string');
-		const upload = sandbox.recorder.requests().find((r) => r.method === 'PUT' && r.path.startsWith('/__upload/'));
+		const upload = sandbox.recorder.requests().find((r) => r.method === 'PUT' && r.rawRoute === 'upload');
 		assert.ok(upload, 'no presigned upload');
 		assert.equal(upload.headers.authorization, undefined, 'the presigned PUT must not carry the API key');
-		const saved = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/core/v2/file');
+		const tempFileId = upload.path.split('/').pop();
+		const saved = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/core/v2/file' && jsonBody(r)?.tempFileId === tempFileId);
 		assert.equal(saved.length, 1);
-		const send = sandbox.recorder.requests().find((r) => r.method === 'POST' && r.path === '/chat/v1/message/send' && (r.body as { body?: { fileId?: string } })?.body?.fileId);
+		const send = sandbox.recorder.requests().find((r) => r.method === 'POST' && r.path === '/chat/v1/message/send' && (jsonBody(r)?.body as { fileId?: string } | undefined)?.fileId);
 		assert.ok(send, 'no send with a file id');
 	});
 
@@ -201,7 +231,7 @@ describe('WTS Chat in real n8n', () => {
 		assert.match(String(item.json.name), /\(VIP\)$/);
 		const put = sandbox.recorder.requests().find((r) => r.method === 'PUT' && r.path === `/core/v2/contact/${sandbox.seed.contacts[0].id}`);
 		assert.ok(put);
-		const body = put.body as Record<string, unknown>;
+		const body = jsonBody(put) ?? {};
 		assert.deepEqual([...(body.fields as string[])].sort(), ['Email', 'Name', 'Tags']);
 		assert.deepEqual(Object.keys(body).sort(), ['email', 'fields', 'name', 'tagIds']);
 	});
@@ -222,9 +252,9 @@ describe('WTS Chat in real n8n', () => {
 			if (bad) assert.equal(item.json.error ?? item.error?.message, bad.expected, `item ${index}`);
 			else assert.equal(typeof item.json.id, 'string', `item ${index}: ${JSON.stringify(item.json)}`);
 		});
-		const sends = sandbox.recorder.requests().filter((r) => r.method === 'POST' && String((r.body as { to?: string })?.to ?? '').startsWith('+55|1198800'));
+		const sends = sandbox.recorder.requests().filter((r) => r.method === 'POST' && String(jsonBody(r)?.to ?? '').startsWith('+55|1198800'));
 		assert.equal(sends.length, BULK - Object.keys(BAD_ITEMS).length);
-		assert.equal(new Set(sends.map((r) => (r.body as { to: string }).to)).size, sends.length, 'an item was sent twice');
+		assert.equal(new Set(sends.map((r) => jsonBody(r)?.to)).size, sends.length, 'an item was sent twice');
 	});
 
 	test('bad input is refused before any request, with the message users know, naming the item', () => {
@@ -238,7 +268,7 @@ describe('WTS Chat in real n8n', () => {
 		const [item] = outputOf(byPhone.id, 'By Phone');
 		assert.equal(item.json.id, sandbox.seed.contacts[2].id);
 		const request = sandbox.recorder.requests().find((r) => r.operationId === 'getContactByPhone');
-		assert.ok(request?.rawPath?.includes('%2B55%7C'), request?.rawPath);
+		assert.ok(request?.path.includes('%2B55%7C'), request?.path);
 	});
 
 	test('every generated operation reaches the sandbox with a request the contract accepts', () => {
@@ -246,17 +276,26 @@ describe('WTS Chat in real n8n', () => {
 		assert.deepEqual(invalid.map((r) => `${r.method} ${r.path}: ${JSON.stringify(r.validationErrors)}`), []);
 		const called = new Set(sandbox.recorder.requests().map((r) => r.operationId));
 		const missing = operationTable.operations.filter((op) => !called.has(op.id)).map((op) => op.id);
-		assert.deepEqual(missing, []);
+		const runErrors = walks.map((wf) => results.get(wf.id)?.error?.message).filter(Boolean);
+		assert.deepEqual(missing, [], `walk runs: ${runErrors.join(' | ')}`);
 		const failures: string[] = [];
+		const refusedBySandbox: string[] = [];
+		let succeeded = 0;
+		let calls = 0;
 		for (const wf of walks) {
 			for (const node of wf.nodes.filter((n) => n.name !== 'Start')) {
+				calls++;
 				const [item] = outputOf(wf.id, node.name);
 				const message = String(item?.json.error ?? '');
-				// The sandbox answers 404 for records another call deleted or never had; anything else is a failure.
-				if (message && !/answered 404/.test(message)) failures.push(`${node.name}: ${message}`);
+				if (!message) succeeded++;
+				// Minimal values can break the sandbox's business rules (400, 404 for records another call
+				// deleted); a refusal by the node itself, a 5xx or a transport failure is a defect.
+				else if (/answered (400|404)/.test(message)) refusedBySandbox.push(`${node.name}: ${message}`);
+				else failures.push(`${node.name}: ${message}`);
 			}
 		}
 		assert.deepEqual(failures, []);
+		assert.ok(succeeded / calls >= 0.8, `only ${succeeded} of ${calls} operations succeeded: ${refusedBySandbox.join(' | ')}`);
 	});
 
 	test('the API key appears in no output and no n8n log line', () => {

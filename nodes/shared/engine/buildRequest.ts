@@ -57,17 +57,25 @@ function wireValue(reader: Reader, field: FieldSpec, value: unknown, label: stri
 						.split(',')
 						.map((entry) => entry.trim())
 						.filter(Boolean);
-			if (field.itemType !== 'number') return entries.map(String);
+			if (field.itemType !== 'number') {
+				return entries.map((entry, n) => wireValue(reader, { ...field, type: 'string' }, entry, `${label} ${n + 1}`));
+			}
 			return entries.map((entry) => wireValue(reader, { ...field, type: 'number' }, entry, label));
 		}
 		case 'object': {
 			if (typeof value === 'string') return parseJsonField(ctx, itemIndex, label, value);
-			return objectValue(reader, field.fields ?? [], (value ?? {}) as IDataObject, label);
+			const object = objectValue(reader, field.fields ?? [], (value ?? {}) as IDataObject, label);
+			checkOneOf(reader, field.oneOfKeys, object, field.fields ?? [], ` in "${label}"`);
+			return object;
 		}
 		case 'objectList': {
 			if (typeof value === 'string') return parseJsonField(ctx, itemIndex, label, value);
 			const entries = Array.isArray(value) ? value : ((value as IDataObject)?.values as IDataObject[] | undefined) ?? [];
-			return entries.map((entry, n) => objectValue(reader, field.fields ?? [], entry as IDataObject, `${label} ${n + 1}`));
+			return entries.map((entry, n) => {
+				const object = objectValue(reader, field.fields ?? [], entry as IDataObject, `${label} ${n + 1}`);
+				checkOneOf(reader, field.oneOfKeys, object, field.fields ?? [], ` in "${label} ${n + 1}"`);
+				return object;
+			});
 		}
 		default:
 			if (typeof value === 'object') return value;
@@ -95,6 +103,13 @@ function objectValue(reader: Reader, fields: FieldSpec[], value: IDataObject, pa
 	return out;
 }
 
+/** The contract's "one of these" rule, e.g. a message needs To or Session ID. */
+function checkOneOf(reader: Reader, keys: string[] | undefined, value: IDataObject, fields: FieldSpec[], where: string): void {
+	if (!keys?.length || keys.some((key) => value[key] !== undefined)) return;
+	const labels = keys.map((key) => `"${fields.find((f) => f.key === key) ? fieldLabel(fields.find((f) => f.key === key) as FieldSpec) : key}"`);
+	throw fieldError(reader.ctx, reader.itemIndex, `Fill ${labels.join(' or ')}${where}`, `One of ${labels.join(', ')} is needed${where}.`);
+}
+
 /** Reads an operation's parameters for one item into path, query and body. */
 export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: OperationSpec, preset: IDataObject = {}): ApiRequest {
 	const reader: Reader = { ctx, itemIndex };
@@ -118,6 +133,11 @@ export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: Oper
 		else if (field.in === 'query') qs[field.key] = value as IDataObject[keyof IDataObject];
 		else if (op.body === 'root') body = value;
 		else (body as IDataObject)[field.key] = value as IDataObject[keyof IDataObject];
+	}
+	if (op.bodyOneOfKeys && body && typeof body === 'object') checkOneOf(reader, op.bodyOneOfKeys, body as IDataObject, op.fields, '');
+	if (op.bodyRequired && Object.keys(body as IDataObject).length === 0) {
+		const collection = optionalCollectionOf(op).displayName;
+		throw fieldError(ctx, itemIndex, `Add at least one field under "${collection}"`, `This operation needs a request body: add the field that names the record, e.g. ${op.fields.filter((f) => f.in === 'body').slice(0, 3).map(fieldLabel).join(', ')}.`);
 	}
 	const request: ApiRequest = { method: op.method, path: pathTo(op.path, pathValues), itemIndex };
 	if (Object.keys(qs).length) request.qs = qs;

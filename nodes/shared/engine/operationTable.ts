@@ -33,7 +33,9 @@ export interface FieldSpec {
 	options?: string[];
 	/** For type `list`: what each entry is. */
 	itemType?: 'string' | 'number';
-	/** The contract's string format (`uuid`, `email`...): checked before sending. */
+	/** For objects: at least one of these keys must be given (the contract's `anyOf` of `required`). */
+	oneOfKeys?: string[];
+	/** The contract's string format (`uuid`, `email`), of the value or of each list entry: checked before sending. */
 	format?: string;
 	description?: string;
 	fields?: FieldSpec[];
@@ -72,6 +74,10 @@ export interface OperationSpec {
 	fields: FieldSpec[];
 	/** `root` bodies are a JSON array or value passed whole (field `body`). */
 	body?: 'json' | 'multipart' | 'root';
+	/** The contract requires a body even though none of its fields is required on its own. */
+	bodyRequired?: boolean;
+	/** At least one of these body keys must be given. */
+	bodyOneOfKeys?: string[];
 	pagination?: PaginationSpec;
 	/** The API family, for contracts that mix several (Chatwoot application / client / platform). */
 	api?: string;
