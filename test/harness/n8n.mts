@@ -628,8 +628,8 @@ export class N8nInstance {
 		return response;
 	}
 
-	/** A REST call as the owner; returns the response's `data`. */
-	private async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+	/** A REST call as the owner (after setupOwner); returns the response's `data`. */
+	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
 		const response = await this.fetchRest(method, path, body);
 		const payload = (await response.json()) as { data: T };
 		return payload.data;

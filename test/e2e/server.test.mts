@@ -1,0 +1,86 @@
+/**
+ * Through a running n8n server, as the editor does it: credential tests really check the key, and the
+ * pickers load the account's records through n8n's dynamic-parameters API.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { WTS_CREDENTIAL_ID, wtsCredential } from '../../demo/wtsDemo.mts';
+import { startWtsSandbox } from '../../sandbox/wts/server.mts';
+import { customNodeType, N8nInstance, prepareExtensions, repoRoot } from '../harness/n8n.mts';
+
+type Sandbox = Awaited<ReturnType<typeof startWtsSandbox>>;
+interface Option {
+	name: string;
+	value: string | number;
+}
+
+let wts: Sandbox;
+let n8n: N8nInstance;
+
+before(async () => {
+	wts = await startWtsSandbox({});
+	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
+	await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey)]);
+	await n8n.start();
+	await n8n.setupOwner();
+});
+
+after(async () => {
+	await n8n?.dispose();
+	await wts?.close();
+});
+
+async function testCredential(apiKey: string): Promise<{ status: string; message?: string }> {
+	return await n8n.rest('POST', '/credentials/test', {
+		credentials: { id: WTS_CREDENTIAL_ID, name: 'WTS Chat (sandbox)', type: 'wtsChatApi', data: { apiKey, baseUrl: wts.url } },
+	});
+}
+
+async function wtsOptions(methodName: string, currentNodeParameters: Record<string, unknown>): Promise<Option[]> {
+	return await n8n.rest('POST', '/dynamic-node-parameters/options', {
+		nodeTypeAndVersion: { name: customNodeType('wtsChat'), version: 1 },
+		path: 'parameters.picked',
+		methodName,
+		currentNodeParameters,
+		credentials: { wtsChatApi: { id: WTS_CREDENTIAL_ID, name: 'WTS Chat (sandbox)' } },
+	});
+}
+
+describe('WTS Chat through a running n8n server', () => {
+	test('the credential test accepts the right key and refuses a wrong one without echoing it', async () => {
+		assert.equal((await testCredential(wts.apiKey)).status, 'OK');
+		const wrong = await testCredential('pn_wrong_key_123456');
+		assert.equal(wrong.status, 'Error');
+		assert.ok(!JSON.stringify(wrong).includes('pn_wrong_key_123456'));
+	});
+
+	test('channel picker lists every channel as "number (platform)"', async () => {
+		const options = await wtsOptions('getChannels', { resource: 'message', operation: 'sendMessage' });
+		assert.deepEqual(options.map((o) => o.value).sort(), wts.seed.channels.map((c) => c.id).sort());
+		assert.ok(options.every((o) => /\(.+\)$/.test(o.name)), JSON.stringify(options));
+	});
+
+	test('template picker shows only approved templates of the chosen channel; variables come from the template', async () => {
+		const channel = wts.seed.channels[0].id;
+		const options = await wtsOptions('getTemplates', { resource: 'message', operation: 'sendTemplateMessage', from: channel });
+		const expected = wts.seed.templates.filter((t) => t.channelId === channel && t.status === 'Approved').map((t) => t.id);
+		assert.deepEqual(options.map((o) => o.value).sort(), [...expected].sort());
+		const withVariables = wts.seed.templates[0];
+		const variables = await wtsOptions('getTemplateVariables', { resource: 'message', operation: 'sendTemplateMessage', from: channel, templateId: withVariables.id });
+		assert.deepEqual(variables.map((o) => o.value), withVariables.variables.map((v) => v.replace(/[{}]/g, '')));
+	});
+
+	test('user picker follows the chosen department', async () => {
+		const all = await wtsOptions('getUsers', { resource: 'message', operation: 'sendMessage' });
+		const department = wts.seed.departments[0].id;
+		const some = await wtsOptions('getUsers', { resource: 'message', operation: 'sendMessage', options: { departmentId: department } });
+		assert.ok(some.length > 0 && some.length < all.length, `${some.length} of ${all.length}`);
+	});
+
+	test('chatbot picker offers chatbot keys, not ids', async () => {
+		const options = await wtsOptions('getChatbots', { resource: 'message', operation: 'sendMessage' });
+		const keys = new Set(wts.seed.chatbots.map((b) => b.key));
+		assert.ok(options.length > 0 && options.every((o) => keys.has(String(o.value))));
+	});
+});
