@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { WTS_CREDENTIAL_ID, wtsCredential } from '../../demo/wtsDemo.mts';
+import { WTS_CREDENTIAL_ID, wtsCredential, wtsDemoWorkflows } from '../../demo/wtsDemo.mts';
 import { startWtsSandbox } from '../../sandbox/wts/server.mts';
 import { customNodeType, N8nInstance, prepareExtensions, repoRoot } from '../harness/n8n.mts';
 
@@ -20,7 +20,9 @@ let n8n: N8nInstance;
 
 before(async () => {
 	wts = await startWtsSandbox({});
-	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
+	// The main end-to-end suite runs in n8n's default binary mode (filesystem); this instance keeps binary
+	// data in the database, so uploads are proven in both.
+	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)], env: { N8N_DEFAULT_BINARY_DATA_MODE: 'database' } });
 	await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey)]);
 	await n8n.start();
 	await n8n.setupOwner();
@@ -76,6 +78,17 @@ describe('WTS Chat through a running n8n server', () => {
 		const department = wts.seed.departments[0].id;
 		const some = await wtsOptions('getUsers', { resource: 'message', operation: 'sendMessage', options: { departmentId: department } });
 		assert.ok(some.length > 0 && some.length < all.length, `${some.length} of ${all.length}`);
+	});
+
+	test('send file uploads the exact bytes of a binary kept in the database binary mode', async () => {
+		const demo = wtsDemoWorkflows(wts.seed).find((d) => d.resultNode === 'Send File');
+		assert.ok(demo);
+		await n8n.importWorkflows([demo.workflow]);
+		const result = await n8n.execute(demo.workflow.id);
+		assert.equal(result.failed, false, result.error?.message);
+		const upload = wts.recorder.requests().find((r) => r.method === 'PUT' && r.rawRoute === 'upload');
+		assert.ok(upload && upload.body.kind === 'raw', 'no raw upload body');
+		assert.match(upload.body.bytes.toString('utf8'), /^%PDF-1\.4[\s\S]*%%EOF\n$/);
 	});
 
 	test('chatbot picker offers chatbot keys, not ids', async () => {
