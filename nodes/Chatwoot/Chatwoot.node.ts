@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { router } from './actions/router';
 import { chatwootDescriptionBase } from './chatwootFamily';
+import { chatwootListSearch } from './methods/listSearch';
 import { chatwootLoadOptions } from './methods/loadOptions';
 import type { ChatwootBrand } from './transport/chatwootProfile';
 
@@ -24,7 +25,7 @@ export class Chatwoot implements INodeType {
 		usableAsTool: true,
 	};
 
-	methods = { loadOptions: chatwootLoadOptions(brand) };
+	methods = { loadOptions: chatwootLoadOptions(brand), listSearch: chatwootListSearch(brand) };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this, brand);

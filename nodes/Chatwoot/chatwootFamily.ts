@@ -22,13 +22,16 @@ const isAccountOfApplication = (op: OperationSpec, field: FieldSpec) =>
 	field.in === 'path' && field.key === 'account_id' && op.api === 'application';
 
 const accountProperty: INodeProperties = {
-	displayName: 'Account ID',
+	displayName: 'Account',
 	name: 'accountId',
-	type: 'string',
-	default: '',
-	placeholder: 'From the credential',
-	description: "Account to work in. Leave empty to use the credential's default account.",
+	type: 'resourceLocator',
+	default: { mode: 'id', value: '' },
+	description: "Account to work in. Leave the ID empty to use the credential's default account.",
 	displayOptions: { show: { api: ['application'] } },
+	modes: [
+		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchAccounts', searchable: true } },
+		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'From the credential' },
+	],
 };
 
 async function accountPreset(ctx: IExecuteFunctions, op: OperationSpec, itemIndex: number, client: ApiClient): Promise<IDataObject> {

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { router } from '../Chatwoot/actions/router';
 import { chatwootDescriptionBase } from '../Chatwoot/chatwootFamily';
+import { chatwootListSearch } from '../Chatwoot/methods/listSearch';
 import { chatwootLoadOptions } from '../Chatwoot/methods/loadOptions';
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 
@@ -25,7 +26,7 @@ export class KonverteDigital implements INodeType {
 		usableAsTool: true,
 	};
 
-	methods = { loadOptions: chatwootLoadOptions(brand) };
+	methods = { loadOptions: chatwootLoadOptions(brand), listSearch: chatwootListSearch(brand) };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this, brand);

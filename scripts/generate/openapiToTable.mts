@@ -122,6 +122,14 @@ function shortText(text: Json | undefined, max = 110): string | undefined {
 	return sentence.length > max ? `${sentence.slice(0, max - 1).trimEnd()}…` : sentence;
 }
 
+/** "The ID of the inbox" under a field called inbox_id says nothing the label does not. */
+function restatesName(text: string, key: string): boolean {
+	const words = (value: string) => value.toLowerCase().replace(/\bid\b|\bthe\b|\bof\b|\ba\b|\ban\b|[^a-z ]/g, ' ').split(/\s+/).filter(Boolean);
+	const described = words(text);
+	const named = new Set(words(key.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2')));
+	return described.length <= named.size + 1 && described.every((word) => named.has(word) || named.has(word.replace(/s$/, '')) || /^(unique|identifier|numeric|number)$/.test(word));
+}
+
 function fieldFromSchema(
 	key: string,
 	location: FieldSpec['in'],
@@ -135,7 +143,7 @@ function fieldFromSchema(
 	const field: FieldSpec = { name: camelName(key), key, in: location, type: 'string' };
 	if (required) field.required = true;
 	const text = shortText(description ?? schema.description);
-	if (text) field.description = text;
+	if (text && !restatesName(text, key)) field.description = text;
 	const type = typeOf(schema);
 	const enumValues = (schema.enum as Json[] | undefined)?.filter((v) => v !== null);
 	if (enumValues?.length) field.options = enumValues.map(String);

@@ -260,13 +260,14 @@ describe('describeOperations on a small table', () => {
 
 	test('GET: optional fields in a sorted "Filters" collection, pickers as options, Return All and Limit', () => {
 		const props = forOp('listThings');
-		assert.deepEqual(props.map((p) => p.name), ['returnAll', 'limit', 'filters']);
-		const filters = props[2];
+		assert.deepEqual(props.map((p) => p.name).sort(), ['filters', 'limit', 'returnAll']);
+		const filters = props.find((p) => p.name === 'filters') as INodeProperties;
 		assert.deepEqual(((filters.options ?? []) as INodeProperties[]).map((p) => p.displayName), ['Alpha', 'Channel ID', 'Zeta']);
 		const channel = ((filters.options ?? []) as INodeProperties[]).find((p) => p.name === 'channelId');
 		assert.equal(channel?.type, 'options');
 		assert.deepEqual(channel?.typeOptions, { loadOptionsMethod: 'getChannels' });
-		assert.deepEqual(showOf(props[1]), { resource: ['thing'], operation: ['listThings'], returnAll: [false] });
+		// One Return All / Limit pair serves every list operation of the node.
+		assert.deepEqual(showOf(props.find((p) => p.name === 'limit') as INodeProperties), { resource: ['thing'], operation: ['listThings'], returnAll: [false] });
 	});
 
 	test('POST: required fields top-level and required, options default to the first value, the rest in "Additional Fields"', () => {

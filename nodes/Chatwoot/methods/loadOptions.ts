@@ -1,16 +1,14 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { ApiClient, pathTo } from '../../shared/transport/apiClient';
+import { pathTo } from '../../shared/transport/apiClient';
 import { recordsOf } from '../../shared/transport/pagination';
 import type { ChatwootBrand } from '../transport/chatwootProfile';
-import { chatwootProfile } from '../transport/chatwootProfile';
+import { accountContext } from './accountContext';
 
 async function accountList(ctx: ILoadOptionsFunctions, brand: ChatwootBrand, resource: string, itemsPath: string): Promise<IDataObject[]> {
-	const client = new ApiClient(ctx, chatwootProfile(brand.platformName, brand.credentialType, 'accessToken'));
-	const typed = ctx.getCurrentNodeParameter('accountId');
-	const account = (typeof typed === 'string' && typed.trim() && !typed.startsWith('=') ? typed.trim() : '') || String((await client.credentialData()).accountId ?? '');
-	if (!account) return [];
-	const body = await client.request({ method: 'GET', path: pathTo(`/api/v1/accounts/{account}/${resource}`, { account }) });
+	const context = await accountContext(ctx, brand);
+	if (!context) return [];
+	const body = await context.client.request({ method: 'GET', path: pathTo(`/api/v1/accounts/{account}/${resource}`, { account: context.account }) });
 	return recordsOf(body, itemsPath);
 }
 

@@ -119,7 +119,8 @@ export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: Oper
 	let body: IDataObject | unknown = op.body === 'root' ? undefined : op.fields.some((f) => f.in === 'body') ? {} : undefined;
 	for (const field of op.fields) {
 		const label = fieldLabel(field);
-		let raw = field.name in preset ? preset[field.name] : isTopLevel(field) ? ctx.getNodeParameter(field.name, itemIndex, '') : optional[field.name];
+		// extractValue: a picker (resource locator) gives its ID, whether chosen from the list, typed or taken from a URL.
+		let raw = field.name in preset ? preset[field.name] : isTopLevel(field) ? ctx.getNodeParameter(field.name, itemIndex, '', { extractValue: true }) : optional[field.name];
 		if (typeof raw === 'string' && field.type !== 'json') raw = raw.trim();
 		if (isBlank(raw) || isEmptyCollection(field, raw)) {
 			if (field.required) {

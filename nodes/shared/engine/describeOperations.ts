@@ -14,8 +14,16 @@ export interface HandMadeOperationInfo {
 	description: INodeProperties[];
 }
 
-/** Names a loadOptions method that fills a field's dropdown. */
-export type PickerFor = (op: OperationSpec, field: FieldSpec) => string | undefined;
+/** A searchable picker (n8n resource locator): a list with search, an ID, and optionally a URL. */
+export interface LocatorPicker {
+	searchListMethod: string;
+	/** Pulls the ID out of a pasted URL; the first capture group is the ID. */
+	urlRegex?: string;
+	urlPlaceholder?: string;
+}
+
+/** A loadOptions method name (dropdown) or a locator, for a field; undefined for a plain field. */
+export type PickerFor = (op: OperationSpec, field: FieldSpec) => string | LocatorPicker | undefined;
 
 export interface DescribeInput {
 	table: OperationTable;
@@ -45,6 +53,11 @@ export function fieldProperty(op: OperationSpec, field: FieldSpec, pickerFor: Pi
 		...(topLevel && field.required ? { required: true } : {}),
 	};
 	const picker = pickerFor(op, field);
+	if (picker && typeof picker === 'object') {
+		// Locators only at the top level: inside collections n8n would not extract their value.
+		if (topLevel && (field.type === 'string' || field.type === 'number')) return locatorProperty(base, picker);
+		return fieldProperty(op, field, () => undefined, topLevel);
+	}
 	if (picker && (field.type === 'string' || field.type === 'list')) {
 		const multi = field.type === 'list';
 		return {
@@ -100,6 +113,21 @@ export function fieldProperty(op: OperationSpec, field: FieldSpec, pickerFor: Pi
 	}
 }
 
+function locatorProperty(base: Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required'>, picker: LocatorPicker): INodeProperties {
+	return {
+		...base,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: picker.searchListMethod, searchable: true } },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 42' },
+			...(picker.urlRegex
+				? [{ displayName: 'By URL', name: 'url', type: 'string' as const, placeholder: picker.urlPlaceholder, extractValue: { type: 'regex' as const, regex: picker.urlRegex } }]
+				: []),
+		],
+	};
+}
+
 function toOptions(values: string[]): INodePropertyOptions[] {
 	return values.map((value) => ({ name: value, value }));
 }
@@ -112,27 +140,6 @@ function operationProperties(op: OperationSpec, input: DescribeInput): INodeProp
 		if (input.filledByNode?.(op, field)) continue;
 		if (isTopLevel(field)) props.push({ ...fieldProperty(op, field, input.pickerFor, true), displayOptions });
 		else optional.push(fieldProperty(op, field, input.pickerFor, false));
-	}
-	if (op.pagination) {
-		props.push(
-			{
-				displayName: 'Return All',
-				name: 'returnAll',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return all results or only up to a given limit',
-				displayOptions,
-			},
-			{
-				displayName: 'Limit',
-				name: 'limit',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 50,
-				description: 'Max number of results to return',
-				displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
-			},
-		);
 	}
 	if (optional.length) {
 		const collection = optionalCollectionOf(op);
@@ -147,6 +154,34 @@ function operationProperties(op: OperationSpec, input: DescribeInput): INodeProp
 		});
 	}
 	return props;
+}
+
+/**
+ * One Return All / Limit pair shown for every list operation: the description is downloaded by every
+ * editor, and a pair per operation would repeat the same text hundreds of times.
+ */
+function paginationProperties(lists: OperationSpec[]): INodeProperties[] {
+	if (!lists.length) return [];
+	const show = { resource: [...new Set(lists.map((op) => op.resource))], operation: lists.map((op) => op.id) };
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
 }
 
 /** Resource selector, one operation selector per resource, and every operation's fields. */
@@ -197,6 +232,7 @@ export function describeOperations(input: DescribeInput): INodeProperties[] {
 		properties.push(...op.description.map((p) => ({ ...p, displayOptions: mergeShow(p, showFor(op)) })));
 	}
 	for (const op of generated) properties.push(...operationProperties(op, input));
+	properties.push(...paginationProperties(generated.filter((op) => op.pagination)));
 	return properties;
 }
 
