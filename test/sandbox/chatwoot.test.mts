@@ -1,0 +1,446 @@
+// Behaviour of the Chatwoot sandbox: run with `node --import tsx --test test/sandbox/chatwoot.test.mts`.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { minimalRequest } from '../../sandbox/core/minimal-request.mts';
+import { derefSchema, responseFor, type ContractOperation, type SchemaObject } from '../../sandbox/core/openapi.mts';
+import { ContractSchemas } from '../../sandbox/core/schema-validator.mts';
+import { CHATWOOT_CONTRACT, startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
+
+type JsonObject = Record<string, unknown>;
+
+const contractSchemas = new ContractSchemas(CHATWOOT_CONTRACT);
+
+interface CallOptions {
+	query?: string;
+	body?: unknown;
+	/** Sent as multipart/form-data instead of JSON. */
+	form?: FormData;
+	headers?: Record<string, string>;
+	/** Token for `api_access_token`; false = none. Defaults to the user token. */
+	token?: string | false;
+}
+
+interface CallResult {
+	status: number;
+	headers: Headers;
+	text: string;
+	json: JsonObject;
+	/** The parsed body when it is not an object (arrays, numbers). */
+	value: unknown;
+}
+
+async function call(sb: ChatwootSandbox, method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+	const headers: Record<string, string> = { ...options.headers };
+	const token = options.token === undefined ? sb.userToken : options.token;
+	if (token !== false) headers.api_access_token = token;
+	let body: string | FormData | undefined;
+	if (options.form) body = options.form;
+	else if (options.body !== undefined) {
+		headers['content-type'] ??= 'application/json';
+		body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+	}
+	const response = await fetch(`${sb.url}${path}${options.query ? `?${options.query}` : ''}`, { method, headers, body });
+	const text = await response.text();
+	let value: unknown;
+	try {
+		value = text ? JSON.parse(text) : undefined;
+	} catch {
+		// CSV and other text answers are checked through `text`.
+	}
+	const json = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : {};
+	return { status: response.status, headers: response.headers, text, json, value };
+}
+
+function data(result: CallResult): { meta: JsonObject; payload: JsonObject[] } {
+	return result.json.data as { meta: JsonObject; payload: JsonObject[] };
+}
+
+/** Starts a local receiver that records every POST with its raw body. */
+async function webhookReceiver(): Promise<{ url: string; received: Array<{ headers: IncomingHttpHeaders; body: string }>; close: () => Promise<void> }> {
+	const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+	const server = createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+			response.end('ok');
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return { url: `http://127.0.0.1:${port}/chatwoot`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function waitFor<T>(read: () => T | undefined, timeoutMs = 3000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = read();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error('timed out waiting');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+function verify(secret: string, headers: IncomingHttpHeaders, body: string): boolean {
+	const expected = `sha256=${createHmac('sha256', secret).update(`${String(headers['x-chatwoot-timestamp'])}.${body}`).digest('hex')}`;
+	return headers['x-chatwoot-signature'] === expected;
+}
+
+let sb: ChatwootSandbox;
+before(async () => {
+	sb = await startChatwootSandbox({ validateResponses: true });
+});
+after(async () => {
+	await sb.close();
+});
+
+describe('auth', () => {
+	test('401 without a token and with an unknown one; account access like Chatwoot', async () => {
+		const missing = await call(sb, 'GET', '/api/v1/accounts/1/contacts', { token: false });
+		assert.equal(missing.status, 401);
+		assert.deepEqual(missing.json, { error: 'You need to sign in or sign up before continuing.' });
+		const wrong = await call(sb, 'GET', '/api/v1/accounts/1/contacts', { token: 'not-a-token' });
+		assert.equal(wrong.status, 401);
+		assert.equal(typeof wrong.json.error, 'string');
+		assert.equal((await call(sb, 'GET', '/api/v1/profile', { token: false })).status, 401);
+		// Not a member of account 3; account 999 does not exist.
+		assert.deepEqual((await call(sb, 'GET', `/api/v1/accounts/${sb.seed.foreignAccountId}/contacts`)).json, { error: 'You are not authorized to access this account' });
+		assert.equal((await call(sb, 'GET', '/api/v1/accounts/999/contacts')).status, 404);
+		assert.equal((await call(sb, 'GET', `/api/v1/accounts/${sb.seed.secondAccountId}/contacts`)).status, 200);
+		const refused = sb.recorder.requests({ path: '/api/v1/accounts/1/contacts', status: 401 });
+		assert.ok(refused.every((r) => r.processed === false));
+	});
+
+	test('the agent-bot token reaches only the bot allow-list', async () => {
+		const token = sb.botToken;
+		const conversation = sb.seed.conversationIds[1];
+		for (const path of ['/api/v1/accounts/1/contacts', '/api/v1/accounts/1/conversations', '/api/v1/accounts/1/labels', '/api/v1/profile']) {
+			const result = await call(sb, 'GET', path, { token });
+			assert.equal(result.status, 401, path);
+			assert.deepEqual(result.json, { error: 'Access to this endpoint is not authorized for bots' });
+		}
+		assert.equal((await call(sb, 'GET', `/api/v1/accounts/1/conversations/${conversation}`, { token })).status, 200);
+		const message = await call(sb, 'POST', `/api/v1/accounts/1/conversations/${conversation}/messages`, { token, body: { content: 'From the bot' } });
+		assert.equal(message.status, 200, message.text);
+		assert.equal(message.json.sender_type, 'AgentBot');
+		assert.equal((await call(sb, 'POST', `/api/v1/accounts/1/conversations/${conversation}/labels`, { token, body: { labels: ['bug'] } })).status, 200);
+		// The bot serves account 1 only.
+		assert.equal((await call(sb, 'GET', `/api/v1/accounts/${sb.seed.secondAccountId}/conversations/1`, { token })).status, 401);
+	});
+
+	test('the platform token reaches only /platform, and only what the platform app created', async () => {
+		const token = sb.platformToken;
+		assert.equal((await call(sb, 'GET', '/platform/api/v1/accounts', { token })).status, 200);
+		assert.equal((await call(sb, 'GET', '/api/v1/accounts/1/contacts', { token })).status, 401);
+		assert.deepEqual((await call(sb, 'GET', '/platform/api/v1/accounts', { token: sb.userToken })).json, { error: 'Invalid access_token' });
+		assert.deepEqual((await call(sb, 'GET', `/platform/api/v1/accounts/${sb.seed.foreignAccountId}`, { token })).json, { error: 'Non permissible resource' });
+		assert.equal((await call(sb, 'GET', `/platform/api/v1/users/${sb.seed.foreignUserId}`, { token })).status, 401);
+		assert.equal((await call(sb, 'GET', '/platform/api/v1/users/9999', { token })).status, 404);
+		const created = await call(sb, 'POST', '/platform/api/v1/accounts', { token, body: { name: 'Created by platform' } });
+		assert.equal(created.status, 200);
+		assert.equal((await call(sb, 'GET', `/platform/api/v1/accounts/${String(created.json.id)}`, { token })).json.name, 'Created by platform');
+	});
+});
+
+describe('validation', () => {
+	test('invalid bodies, queries and content types are rejected and recorded as invalid', async () => {
+		const cases: Array<{ method: string; path: string; options: CallOptions; status: number; message: RegExp }> = [
+			{ method: 'POST', path: '/api/v1/accounts/1/webhooks', options: { body: { subscriptions: ['message_created'] } }, status: 400, message: /url is required/ },
+			{ method: 'POST', path: '/api/v1/accounts/1/webhooks', options: { body: { url: 'not a url', subscriptions: ['message_created'] } }, status: 400, message: /url must match format "uri"/ },
+			{ method: 'POST', path: '/api/v1/accounts/1/webhooks', options: { body: { url: 'https://x.test', subscriptions: ['message_sent'] } }, status: 400, message: /must be one of/ },
+			{ method: 'POST', path: `/api/v1/accounts/1/conversations/${sb.seed.longConversationId}/toggle_status`, options: { body: { status: 'closed' } }, status: 400, message: /status must be one of/ },
+			{ method: 'GET', path: '/api/v1/accounts/1/conversations', options: { query: 'status=closed' }, status: 400, message: /status must be one of/ },
+			{ method: 'GET', path: '/api/v1/accounts/1/conversations', options: { query: 'per_page=100' }, status: 400, message: /per_page is not a query parameter/ },
+			{ method: 'GET', path: '/api/v1/accounts/1/contacts', options: { query: 'page=two' }, status: 400, message: /page must be integer/ },
+			{ method: 'GET', path: '/api/v1/accounts/abc/contacts', options: {}, status: 400, message: /account_id must be integer/ },
+			{ method: 'POST', path: '/api/v1/accounts/1/labels', options: { body: '{"title": ' }, status: 400, message: /not valid JSON/ },
+			{ method: 'POST', path: '/api/v1/accounts/1/contacts/import', options: { body: { import_file: 'x.csv' } }, status: 415, message: /content type application\/json is not accepted/ },
+		];
+		for (const { method, path, options, status, message } of cases) {
+			const before = sb.recorder.invalidRequests().length;
+			const result = await call(sb, method, path, options);
+			assert.equal(result.status, status, `${method} ${path}: ${result.text}`);
+			assert.match(String(result.json.message), message);
+			assert.ok(Array.isArray(result.json.errors));
+			const invalid = sb.recorder.invalidRequests();
+			assert.equal(invalid.length, before + 1, `${method} ${path} recorded`);
+			assert.equal(invalid.at(-1)?.processed, false);
+		}
+	});
+
+	test('Chatwoot 422s come from the models; lenient query mode ignores unknown keys', async () => {
+		const taken = await call(sb, 'POST', '/api/v1/accounts/1/labels', { body: { title: 'vip' } });
+		assert.equal(taken.status, 422);
+		assert.deepEqual(taken.json, { message: 'Title has already been taken', attributes: ['title'] });
+		const lenient = await startChatwootSandbox({ lenientQuery: true });
+		try {
+			assert.equal((await call(lenient, 'GET', '/api/v1/accounts/1/conversations', { query: 'per_page=100' })).status, 200);
+			assert.equal(lenient.recorder.invalidRequests().length, 0);
+		} finally {
+			await lenient.close();
+		}
+	});
+});
+
+describe('pagination and envelopes', () => {
+	test('conversations: {data: {meta, payload}}, open by default, 25 per page, status=all covers every one once', async () => {
+		const open = await call(sb, 'GET', '/api/v1/accounts/1/conversations');
+		assert.equal(open.status, 200);
+		assert.ok(data(open).payload.length > 0);
+		assert.ok(data(open).payload.every((c) => c.status === 'open'));
+		assert.deepEqual(Object.keys(data(open).meta).sort(), ['all_count', 'assigned_count', 'mine_count', 'unassigned_count']);
+
+		const seen = new Set<unknown>();
+		let page = 1;
+		for (;;) {
+			const result = await call(sb, 'GET', '/api/v1/accounts/1/conversations', { query: `status=all&page=${page}` });
+			const { meta, payload } = data(result);
+			if (page === 1) assert.equal(payload.length, 25);
+			for (const conversation of payload) seen.add(conversation.id);
+			if (payload.length < 25) {
+				assert.equal(meta.all_count, seen.size);
+				break;
+			}
+			page++;
+		}
+		assert.equal(page, 3);
+		assert.equal(seen.size, sb.state.conversationsOf(1).length);
+		assert.ok(sb.seed.conversationIds.length >= 60);
+		const statuses = new Set([...sb.state.conversations.values()].map((c) => c.status));
+		assert.deepEqual([...statuses].sort(), ['open', 'pending', 'resolved', 'snoozed']);
+
+		const mine = await call(sb, 'GET', '/api/v1/accounts/1/conversations', { query: 'status=all&assignee_type=me' });
+		assert.ok(data(mine).payload.every((c) => ((c.meta as JsonObject).assignee as JsonObject | undefined)?.id === sb.seed.userId));
+		const labelled = await call(sb, 'GET', '/api/v1/accounts/1/conversations', { query: 'status=all&labels[]=billing' });
+		assert.ok(data(labelled).payload.length > 0 && data(labelled).payload.every((c) => (c.labels as string[]).includes('billing')));
+	});
+
+	test('conversation filter and meta', async () => {
+		const filtered = await call(sb, 'POST', '/api/v1/accounts/1/conversations/filter', {
+			body: { payload: [{ attribute_key: 'status', filter_operator: 'equal_to', values: ['pending'], query_operator: 'AND' }, { attribute_key: 'inbox_id', filter_operator: 'equal_to', values: [sb.seed.inboxIds.api] }] },
+		});
+		assert.equal(filtered.status, 200, filtered.text);
+		assert.ok(data(filtered).payload.every((c) => c.status === 'pending' && c.inbox_id === sb.seed.inboxIds.api));
+		assert.equal(data(filtered).meta.all_count, data(filtered).payload.length);
+		const meta = await call(sb, 'GET', '/api/v1/accounts/1/conversations/meta', { query: 'status=all' });
+		assert.equal((meta.json.meta as JsonObject).all_count, sb.state.conversationsOf(1).length);
+	});
+
+	test('contacts: {meta: {count, current_page}, payload}, 15 per page', async () => {
+		const ids = new Set<unknown>();
+		for (let page = 1; page <= 3; page++) {
+			const result = await call(sb, 'GET', '/api/v1/accounts/1/contacts', { query: `page=${page}` });
+			const payload = result.json.payload as JsonObject[];
+			assert.deepEqual(result.json.meta, { count: 40, current_page: page });
+			assert.equal(payload.length, page < 3 ? 15 : 10);
+			for (const contact of payload) ids.add(contact.id);
+		}
+		assert.equal(ids.size, 40);
+		const search = await call(sb, 'GET', '/api/v1/accounts/1/contacts/search', { query: 'q=alice' });
+		assert.ok((search.json.payload as JsonObject[]).every((c) => String(c.name).toLowerCase().includes('alice')));
+		const sorted = await call(sb, 'GET', '/api/v1/accounts/1/contacts', { query: 'sort=name' });
+		const names = (sorted.json.payload as JsonObject[]).map((c) => String(c.name));
+		assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+	});
+
+	test('messages: following `before` = oldest id returns every message exactly once, oldest first', async () => {
+		const path = `/api/v1/accounts/1/conversations/${sb.seed.longConversationId}/messages`;
+		const collected: number[] = [];
+		let before: number | undefined;
+		for (;;) {
+			const result = await call(sb, 'GET', path, { query: before === undefined ? '' : `before=${before}` });
+			const ids = (result.json.payload as JsonObject[]).map((m) => Number(m.id));
+			assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'each page is oldest first');
+			collected.unshift(...ids);
+			if (ids.length < 20) break;
+			before = ids[0];
+		}
+		assert.equal(collected.length, sb.seed.longConversationMessageCount);
+		assert.equal(new Set(collected).size, collected.length);
+		// Using the newest id as the cursor re-fetches most of the same page: the trap the cursor rule avoids.
+		const latest = (await call(sb, 'GET', path)).json.payload as JsonObject[];
+		const wrong = (await call(sb, 'GET', path, { query: `before=${String(latest.at(-1)?.id)}` })).json.payload as JsonObject[];
+		assert.ok(wrong.filter((m) => latest.some((l) => l.id === m.id)).length >= 19);
+		const newer = (await call(sb, 'GET', path, { query: `after=${String(latest[0].id)}` })).json.payload as JsonObject[];
+		assert.equal(newer.length, 19);
+	});
+
+	test('notifications: {data: {meta, payload}} 15 per page; unread count is a bare number', async () => {
+		const first = await call(sb, 'GET', '/api/v1/accounts/1/notifications');
+		assert.equal(data(first).payload.length, 15);
+		assert.equal(data(first).meta.count, 20);
+		const unread = await call(sb, 'GET', '/api/v1/accounts/1/notifications/unread_count');
+		assert.equal(unread.value, data(first).meta.unread_count);
+	});
+
+	test('webhooks list and create envelopes; a secret on create; duplicate URL is 422', async () => {
+		const created = await call(sb, 'POST', '/api/v1/accounts/1/webhooks', { body: { url: 'https://hooks.example.test/a', subscriptions: ['message_created'] } });
+		assert.equal(created.status, 200, created.text);
+		const webhook = (created.json.payload as JsonObject).webhook as JsonObject;
+		assert.match(String(webhook.secret), /^[a-z0-9]{32}$/);
+		const duplicate = await call(sb, 'POST', '/api/v1/accounts/1/webhooks', { body: { url: 'https://hooks.example.test/a', subscriptions: ['conversation_created'] } });
+		assert.equal(duplicate.status, 422);
+		assert.equal(duplicate.json.message, 'Url has already been taken');
+		const list = await call(sb, 'GET', '/api/v1/accounts/1/webhooks');
+		assert.ok(((list.json.payload as JsonObject).webhooks as JsonObject[]).some((w) => w.id === webhook.id));
+		assert.equal((await call(sb, 'DELETE', `/api/v1/accounts/1/webhooks/${String(webhook.id)}`)).status, 200);
+	});
+});
+
+describe('conversations and messages', () => {
+	test('create with an initial message; toggle status; 404 for unknown ids', async () => {
+		const contact = sb.seed.apiContacts[1];
+		const created = await call(sb, 'POST', '/api/v1/accounts/1/conversations', { body: { source_id: contact.sourceId, inbox_id: sb.seed.inboxIds.api, message: { content: 'Opening line' } } });
+		assert.equal(created.status, 200, created.text);
+		const displayId = Number(created.json.id);
+		const messages = (await call(sb, 'GET', `/api/v1/accounts/1/conversations/${displayId}/messages`)).json.payload as JsonObject[];
+		assert.deepEqual(messages.map((m) => [m.content, m.message_type]), [['Opening line', 1]]);
+
+		const toggled = await call(sb, 'POST', `/api/v1/accounts/1/conversations/${displayId}/toggle_status`, { body: { status: 'resolved' } });
+		assert.deepEqual(toggled.json.payload, { success: true, current_status: 'resolved', conversation_id: displayId });
+		const open = data(await call(sb, 'GET', '/api/v1/accounts/1/conversations', { query: 'page=1' })).payload;
+		assert.ok(!open.some((c) => c.id === displayId));
+
+		for (const path of ['/api/v1/accounts/1/conversations/9999', '/api/v1/accounts/1/contacts/9999', '/api/v1/accounts/1/macros/9999', `/api/v1/accounts/1/conversations/${displayId}/messages/9999`]) {
+			const method = path.endsWith('/messages/9999') ? 'DELETE' : 'GET';
+			const missing = await call(sb, method, path);
+			assert.equal(missing.status, 404, path);
+			assert.deepEqual(missing.json, { error: 'Resource could not be found' });
+		}
+	});
+
+	test('a multipart message with two attachments keeps both files', async () => {
+		const form = new FormData();
+		form.append('content', 'Two files');
+		form.append('private', 'true');
+		form.append('attachments[]', new Blob([Buffer.from('%PDF-1.4 sandbox')], { type: 'application/pdf' }), 'invoice.pdf');
+		form.append('attachments[]', new Blob([Buffer.alloc(2048, 7)], { type: 'image/png' }), 'photo.png');
+		const path = `/api/v1/accounts/1/conversations/${sb.seed.conversationIds[2]}/messages`;
+		const result = await call(sb, 'POST', path, { form });
+		assert.equal(result.status, 200, result.text);
+		assert.equal(result.json.private, true);
+		const files = (result.json.attachments as JsonObject[]).map((a) => [a.file_name, a.file_size, a.content_type, a.file_type]);
+		assert.deepEqual(files, [
+			['invoice.pdf', 16, 'application/pdf', 'file'],
+			['photo.png', 2048, 'image/png', 'image'],
+		]);
+		const listed = ((await call(sb, 'GET', path)).json.payload as JsonObject[]).at(-1);
+		assert.equal((listed?.attachments as JsonObject[]).length, 2);
+		const record = sb.recorder.requests({ operationId: 'create-a-new-message-in-a-conversation' }).at(-1);
+		assert.equal(record?.invalid, false);
+	});
+
+	test('CSV reports are text/csv', async () => {
+		const result = await call(sb, 'GET', '/api/v2/accounts/1/reports/agents', { query: 'since=0&until=9999999999' });
+		assert.equal(result.status, 200);
+		assert.match(result.headers.get('content-type') ?? '', /^text\/csv/);
+		assert.match(result.text, /^Name,Conversations count/);
+		assert.equal(result.text.trim().split('\n').length, 1 + sb.seed.agentIds.length);
+	});
+});
+
+describe('webhooks out and the Client API', () => {
+	test('client API contact -> conversation -> message emits a signed message_created', async () => {
+		const receiver = await webhookReceiver();
+		try {
+			const hook = await call(sb, 'POST', '/api/v1/accounts/1/webhooks', { body: { url: receiver.url, subscriptions: ['message_created', 'conversation_created'] } });
+			const secret = String(((hook.json.payload as JsonObject).webhook as JsonObject).secret);
+			const base = `/public/api/v1/inboxes/${sb.seed.apiInboxIdentifier}`;
+			assert.equal((await call(sb, 'GET', '/public/api/v1/inboxes/unknown/contacts/x', { token: false })).status, 404);
+
+			const contact = await call(sb, 'POST', `${base}/contacts`, { token: false, body: { name: 'Widget Visitor', email: 'visitor@example.com' } });
+			assert.equal(contact.status, 200, contact.text);
+			assert.ok(contact.json.source_id && contact.json.pubsub_token);
+			const conversation = await call(sb, 'POST', `${base}/contacts/${String(contact.json.source_id)}/conversations`, { token: false, body: {} });
+			assert.equal(conversation.status, 200, conversation.text);
+			const message = await call(sb, 'POST', `${base}/contacts/${String(contact.json.source_id)}/conversations/${String(conversation.json.id)}/messages`, { token: false, body: { content: 'Hi from the widget', echo_id: 'e-1' } });
+			assert.equal(message.status, 200, message.text);
+			assert.equal(message.json.message_type, 0);
+
+			const delivered = await waitFor(() => receiver.received.find((r) => JSON.parse(r.body).event === 'message_created'));
+			const event = JSON.parse(delivered.body) as JsonObject;
+			assert.equal(event.content, 'Hi from the widget');
+			assert.equal(event.message_type, 'incoming');
+			assert.equal((event.conversation as JsonObject).id, conversation.json.id);
+			assert.equal((event.sender as JsonObject).name, 'Widget Visitor');
+			assert.deepEqual(event.account, { id: 1, name: 'Sandbox Inc' });
+			assert.ok(verify(secret, delivered.headers, delivered.body));
+			assert.ok(!verify('another-secret', delivered.headers, delivered.body));
+			assert.match(String(delivered.headers['x-chatwoot-delivery']), /^[0-9a-f-]{36}$/);
+			assert.ok(Math.abs(Number(delivered.headers['x-chatwoot-timestamp']) - Date.now() / 1000) < 30);
+			await waitFor(() => receiver.received.find((r) => JSON.parse(r.body).event === 'conversation_created'));
+			const listed = await call(sb, 'GET', `${base}/contacts/${String(contact.json.source_id)}/conversations/${String(conversation.json.id)}/messages`, { token: false });
+			assert.deepEqual((listed.value as JsonObject[]).map((m) => m.content), ['Hi from the widget']);
+			assert.equal(sb.recorder.requests({ path: `${base}/contacts` }).at(-1)?.credential, 'anonymous');
+		} finally {
+			await receiver.close();
+		}
+	});
+
+	test('emitWebhook options: wrong secret, stale timestamp, no signature, malformed body, same delivery resent', async () => {
+		const receiver = await webhookReceiver();
+		try {
+			const hook = await call(sb, 'POST', '/api/v1/accounts/1/webhooks', { body: { url: `${receiver.url}/options`, subscriptions: ['conversation_status_changed'] } });
+			const { id, secret } = (hook.json.payload as JsonObject).webhook as { id: number; secret: string };
+			const payload = { id: 1, status: 'resolved' };
+			const [good] = await sb.emitWebhook('conversation_status_changed', payload, { webhookId: id });
+			assert.equal(good.status, 200);
+			assert.equal(JSON.parse(good.body).event, 'conversation_status_changed');
+			const sent = receiver.received.at(-1);
+			assert.ok(sent && verify(secret, sent.headers, sent.body));
+
+			await sb.emitWebhook('conversation_status_changed', payload, { webhookId: id, secret: 'forged' });
+			assert.ok(!verify(secret, receiver.received.at(-1)?.headers ?? {}, receiver.received.at(-1)?.body ?? ''));
+			const [stale] = await sb.emitWebhook('conversation_status_changed', payload, { webhookId: id, timestampOffsetSeconds: -3600 });
+			assert.ok(stale.timestamp < Date.now() / 1000 - 3500);
+			assert.ok(verify(secret, receiver.received.at(-1)?.headers ?? {}, receiver.received.at(-1)?.body ?? ''), 'a stale delivery is still correctly signed');
+			await sb.emitWebhook('conversation_status_changed', payload, { webhookId: id, omitSignature: true });
+			assert.equal(receiver.received.at(-1)?.headers['x-chatwoot-signature'], undefined);
+			await sb.emitWebhook('conversation_status_changed', payload, { webhookId: id, malformedBody: true });
+			assert.throws(() => JSON.parse(receiver.received.at(-1)?.body ?? ''));
+			const repeated = await sb.emitWebhook('conversation_status_changed', payload, { webhookId: id, repeat: 2 });
+			assert.equal(repeated.length, 2);
+			assert.equal(repeated[0].deliveryId, repeated[1].deliveryId);
+			assert.equal(repeated[0].body, repeated[1].body);
+		} finally {
+			await receiver.close();
+		}
+	});
+});
+
+describe('rate limits and bulk data', () => {
+	test('429 with Retry-After once a custom bucket is full', async () => {
+		const limited = await startChatwootSandbox({ rateLimits: { general: { limit: 3, windowMs: 60_000 } } });
+		try {
+			for (let i = 0; i < 3; i++) assert.equal((await call(limited, 'GET', '/api/v1/accounts/1/labels')).status, 200);
+			const refused = await call(limited, 'GET', '/api/v1/accounts/1/labels');
+			assert.equal(refused.status, 429);
+			assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+		} finally {
+			await limited.close();
+		}
+	});
+
+	test('seedMessages and seedConversations handle 100,000 records', async () => {
+		const bulk = await startChatwootSandbox({ autoWebhooks: false });
+		try {
+			const started = performance.now();
+			const { lastId } = bulk.state.seedMessages(bulk.seed.conversationIds[5], 100_000);
+			bulk.state.seedConversations(100_000);
+			assert.ok(performance.now() - started < 5_000, 'seeding is fast');
+			const path = `/api/v1/accounts/1/conversations/${bulk.seed.conversationIds[5]}/messages`;
+			const latest = (await call(bulk, 'GET', path)).json.payload as JsonObject[];
+			assert.equal(latest.at(-1)?.id, lastId);
+			const older = (await call(bulk, 'GET', path, { query: `before=${String(latest[0].id)}` })).json.payload as JsonObject[];
+			assert.equal(Number(older.at(-1)?.id), Number(latest[0].id) - 1);
+			const page = await call(bulk, 'GET', '/api/v1/accounts/1/conversations', { query: 'page=4000' });
+			assert.equal(data(page).payload.length, 25);
+			assert.equal(data(page).meta.all_count, bulk.state.conversationsOf(1).filter((c) => c.status === 'open').length);
+		} finally {
+			await bulk.close();
+		}
+	});
+});
