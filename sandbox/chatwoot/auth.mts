@@ -80,7 +80,8 @@ export class ChatwootAuthenticator {
 
 	readonly authenticate = (headers: IncomingHttpHeaders): AuthResult => {
 		const route = this.routes.get(headers);
-		if (route === undefined) throw new Error('Chatwoot sandbox: request reached auth without its route being remembered');
+		if (route === undefined)
+			throw new Error('Chatwoot sandbox: request reached auth without its route being remembered');
 		const token = headerToken(headers);
 		const match = this.router.match(route.method, route.path);
 		// Rails routes before it authenticates: unknown paths fall through to the core's 404/405.
@@ -104,33 +105,57 @@ export class ChatwootAuthenticator {
 		return this.state.inboxByIdentifier(identifier) ? null : notFound();
 	}
 
-	private authenticatePlatform(headers: IncomingHttpHeaders, token: string | null, template: string, params: Record<string, string>): AuthResult {
-		if (token === null || this.state.tokenOwner(token)?.kind !== 'platform') return { credential: token, error: unauthorized(MESSAGES.platformToken) };
+	private authenticatePlatform(
+		headers: IncomingHttpHeaders,
+		token: string | null,
+		template: string,
+		params: Record<string, string>,
+	): AuthResult {
+		if (token === null || this.state.tokenOwner(token)?.kind !== 'platform')
+			return { credential: token, error: unauthorized(MESSAGES.platformToken) };
 		this.callers.set(headers, { kind: 'platform', token });
 		return { credential: token, error: this.checkPermissible(template, params) };
 	}
 
 	/** Platform apps only reach accounts, users and bots they created. */
 	private checkPermissible(template: string, params: Record<string, string>): HttpError | null {
-		const numeric = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
-		const check = (record: { platformOwned: boolean } | undefined) => (record === undefined ? notFound() : record.platformOwned ? null : unauthorized(MESSAGES.nonPermissible));
+		const numeric = (value: string | undefined) =>
+			value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+		const check = (record: { platformOwned: boolean } | undefined) =>
+			record === undefined
+				? notFound()
+				: record.platformOwned
+					? null
+					: unauthorized(MESSAGES.nonPermissible);
 		const accountId = numeric(params.account_id);
 		if (accountId !== undefined) return check(this.state.accounts.get(accountId));
 		const id = numeric(params.id);
 		if (id === undefined) return null;
 		if (template.startsWith('/platform/api/v1/users/')) return check(this.state.users.get(id));
-		if (template.startsWith('/platform/api/v1/agent_bots/')) return check(this.state.agentBots.get(id));
+		if (template.startsWith('/platform/api/v1/agent_bots/'))
+			return check(this.state.agentBots.get(id));
 		return null;
 	}
 
-	private authenticateApplication(headers: IncomingHttpHeaders, token: string | null, operationId: string, params: Record<string, string>): AuthResult {
+	private authenticateApplication(
+		headers: IncomingHttpHeaders,
+		token: string | null,
+		operationId: string,
+		params: Record<string, string>,
+	): AuthResult {
 		if (token === null) return { credential: null, error: unauthorized(MESSAGES.signIn) };
 		const owner = this.state.tokenOwner(token);
-		if (owner === undefined) return { credential: token, error: unauthorized(MESSAGES.invalidToken) };
+		if (owner === undefined)
+			return { credential: token, error: unauthorized(MESSAGES.invalidToken) };
 		// A platform app token is neither a user nor a bot, so Chatwoot refuses it like a bot.
-		if (owner.kind === 'platform') return { credential: token, error: unauthorized(MESSAGES.botNotAllowed) };
-		if (owner.kind === 'bot' && !BOT_ALLOWED_OPERATIONS.has(operationId)) return { credential: token, error: unauthorized(MESSAGES.botNotAllowed) };
-		const caller: Caller = owner.kind === 'user' ? { kind: 'user', user: owner.user, token } : { kind: 'bot', bot: owner.bot, token };
+		if (owner.kind === 'platform')
+			return { credential: token, error: unauthorized(MESSAGES.botNotAllowed) };
+		if (owner.kind === 'bot' && !BOT_ALLOWED_OPERATIONS.has(operationId))
+			return { credential: token, error: unauthorized(MESSAGES.botNotAllowed) };
+		const caller: Caller =
+			owner.kind === 'user'
+				? { kind: 'user', user: owner.user, token }
+				: { kind: 'bot', bot: owner.bot, token };
 		this.callers.set(headers, caller);
 		return { credential: token, error: this.checkAccount(caller, params.account_id) };
 	}

@@ -18,7 +18,8 @@ const { values } = parseArgs({
 });
 
 const rateLimits = values['rate-limits'];
-if (rateLimits !== 'off' && rateLimits !== 'chatwoot') throw new Error('--rate-limits must be off or chatwoot');
+if (rateLimits !== 'off' && rateLimits !== 'chatwoot')
+	throw new Error('--rate-limits must be off or chatwoot');
 
 const sandbox = await startChatwootSandbox({
 	port: Number(values.port),

@@ -27,7 +27,11 @@ function jsonTypeOf(value: unknown): string {
 }
 
 function typeAllowed(actual: string, allowed: string[]): boolean {
-	return allowed.length === 0 || allowed.includes(actual) || (actual === 'integer' && allowed.includes('number'));
+	return (
+		allowed.length === 0 ||
+		allowed.includes(actual) ||
+		(actual === 'integer' && allowed.includes('number'))
+	);
 }
 
 function isIsoDateTime(text: string): boolean {
@@ -73,25 +77,40 @@ export class ResponseShaper {
 	sample(schema: SchemaObject, depth = 3, key = ''): unknown {
 		const resolved = derefSchema(this.document, schema);
 		if (resolved.allOf) {
-			return Object.assign({}, ...resolved.allOf.map((part) => this.sample(part, depth, key)).filter((v) => v !== null && typeof v === 'object'));
+			return Object.assign(
+				{},
+				...resolved.allOf
+					.map((part) => this.sample(part, depth, key))
+					.filter((v) => v !== null && typeof v === 'object'),
+			);
 		}
 		const branches = resolved.oneOf ?? resolved.anyOf;
-		if (branches) return this.sample(branches.find((b) => !typesOf(derefSchema(this.document, b)).includes('null')) ?? branches[0], depth, key);
+		if (branches)
+			return this.sample(
+				branches.find((b) => !typesOf(derefSchema(this.document, b)).includes('null')) ??
+					branches[0],
+				depth,
+				key,
+			);
 		if (resolved.const !== undefined) return resolved.const;
 		if (resolved.enum) return resolved.enum.find((v) => v !== null) ?? null;
-		const type = typesOf(resolved).find((t) => t !== 'null') ?? (resolved.properties ? 'object' : 'string');
+		const type =
+			typesOf(resolved).find((t) => t !== 'null') ?? (resolved.properties ? 'object' : 'string');
 		switch (type) {
 			case 'object': {
 				const object: Record<string, unknown> = {};
 				if (depth <= 0) return object;
-				for (const [name, property] of Object.entries(resolved.properties ?? {})) object[name] = this.sample(property, depth - 1, name);
+				for (const [name, property] of Object.entries(resolved.properties ?? {}))
+					object[name] = this.sample(property, depth - 1, name);
 				return object;
 			}
 			case 'array':
 				return depth <= 0 || !resolved.items ? [] : [this.sample(resolved.items, depth - 1, key)];
 			case 'integer':
 			case 'number':
-				return TIME_KEY.test(key) ? Math.floor(Date.now() / 1000) : Math.max(resolved.minimum ?? 1, 1);
+				return TIME_KEY.test(key)
+					? Math.floor(Date.now() / 1000)
+					: Math.max(resolved.minimum ?? 1, 1);
 			case 'boolean':
 				return false;
 			default:
@@ -135,12 +154,18 @@ export class ResponseShaper {
 			}
 			const rest: SchemaObject = { ...schema };
 			delete rest.allOf;
-			return Object.keys(rest).some((k) => k === 'type' || k === 'properties' || k === 'enum') ? this.fit(rest, current, label, field) : current;
+			return Object.keys(rest).some((k) => k === 'type' || k === 'properties' || k === 'enum')
+				? this.fit(rest, current, label, field)
+				: current;
 		}
 		const branches = schema.oneOf ?? schema.anyOf;
 		if (branches) {
 			const actual = jsonTypeOf(value);
-			const ordered = [...branches].sort((a, b) => Number(!typeAllowed(actual, typesOf(derefSchema(this.document, a)))) - Number(!typeAllowed(actual, typesOf(derefSchema(this.document, b)))));
+			const ordered = [...branches].sort(
+				(a, b) =>
+					Number(!typeAllowed(actual, typesOf(derefSchema(this.document, a)))) -
+					Number(!typeAllowed(actual, typesOf(derefSchema(this.document, b)))),
+			);
 			for (const branch of ordered) {
 				const fitted = this.fit(branch, value, label, field);
 				if (fitted !== DROP) return fitted;
@@ -164,11 +189,14 @@ export class ResponseShaper {
 			case 'object':
 				return this.fitObject(schema, current as Record<string, unknown>, label, field);
 			case 'array': {
-				const items = (current as unknown[]).map((item, i) => (schema.items ? this.fit(schema.items, item, label, `${field}[${i}]`) : item));
+				const items = (current as unknown[]).map((item, i) =>
+					schema.items ? this.fit(schema.items, item, label, `${field}[${i}]`) : item,
+				);
 				const kept = items.filter((item) => item !== DROP);
 				if (kept.length < items.length) this.note(label, `${field}[]`, 'items left out');
 				if (schema.minItems !== undefined && kept.length < schema.minItems) return DROP;
-				if (schema.maxItems !== undefined && kept.length > schema.maxItems) return kept.slice(0, schema.maxItems);
+				if (schema.maxItems !== undefined && kept.length > schema.maxItems)
+					return kept.slice(0, schema.maxItems);
 				return kept;
 			}
 			case 'string': {
@@ -176,7 +204,8 @@ export class ResponseShaper {
 				if (!formatAccepts(schema.format, text)) return DROP;
 				if (schema.minLength !== undefined && text.length < schema.minLength) return DROP;
 				if (schema.maxLength !== undefined && text.length > schema.maxLength) return DROP;
-				if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(text)) return DROP;
+				if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(text))
+					return DROP;
 				return text;
 			}
 			case 'integer':
@@ -191,7 +220,12 @@ export class ResponseShaper {
 		}
 	}
 
-	private fitObject(schema: SchemaObject, value: Record<string, unknown>, label: string, field: string): Fitted {
+	private fitObject(
+		schema: SchemaObject,
+		value: Record<string, unknown>,
+		label: string,
+		field: string,
+	): Fitted {
 		const properties = schema.properties ?? {};
 		const object: Record<string, unknown> = {};
 		for (const [key, item] of Object.entries(value)) {
@@ -206,7 +240,12 @@ export class ResponseShaper {
 				continue;
 			}
 			const fitted = this.fit(target, item, label, path);
-			if (fitted === DROP) this.note(label, path, `value ${JSON.stringify(item)?.slice(0, 40)} does not fit, left out`);
+			if (fitted === DROP)
+				this.note(
+					label,
+					path,
+					`value ${JSON.stringify(item)?.slice(0, 40)} does not fit, left out`,
+				);
 			else object[key] = fitted;
 		}
 		for (const name of schema.required ?? []) {
@@ -222,15 +261,19 @@ export class ResponseShaper {
 		const key = field.split('.').pop() ?? '';
 		const timeLike = TIME_KEY.test(key) || schema.format === 'date-time';
 		if (typeof value === 'number') {
-			if (allowed.includes('string')) return timeLike ? new Date(value * 1000).toISOString() : String(value);
+			if (allowed.includes('string'))
+				return timeLike ? new Date(value * 1000).toISOString() : String(value);
 			if (allowed.includes('integer')) return Math.round(value);
 			return DROP;
 		}
 		if (typeof value === 'string') {
 			const wantsNumber = allowed.includes('integer') || allowed.includes('number');
-			if (wantsNumber && /^-?\d+(\.\d+)?$/.test(value)) return allowed.includes('integer') ? Math.round(Number(value)) : Number(value);
-			if (wantsNumber && timeLike && !Number.isNaN(Date.parse(value))) return Math.floor(Date.parse(value) / 1000);
-			if (allowed.includes('boolean') && (value === 'true' || value === 'false')) return value === 'true';
+			if (wantsNumber && /^-?\d+(\.\d+)?$/.test(value))
+				return allowed.includes('integer') ? Math.round(Number(value)) : Number(value);
+			if (wantsNumber && timeLike && !Number.isNaN(Date.parse(value)))
+				return Math.floor(Date.parse(value) / 1000);
+			if (allowed.includes('boolean') && (value === 'true' || value === 'false'))
+				return value === 'true';
 			return DROP;
 		}
 		if (typeof value === 'boolean' && allowed.includes('string')) return String(value);

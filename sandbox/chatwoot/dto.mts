@@ -21,10 +21,14 @@ import {
 import type { ChatwootState } from './state.mts';
 
 const CHATWOOT_VERSION = '4.16.2';
-const MESSAGE_TYPE_NAMES = Object.fromEntries(Object.entries(MESSAGE_TYPES).map(([name, value]) => [value, name])) as Record<number, string>;
+const MESSAGE_TYPE_NAMES = Object.fromEntries(
+	Object.entries(MESSAGE_TYPES).map(([name, value]) => [value, name]),
+) as Record<number, string>;
 
 function gravatar(email: string | null): string {
-	return email ? `https://www.gravatar.com/avatar/${Buffer.from(email).toString('hex').slice(0, 32)}?d=404` : '';
+	return email
+		? `https://www.gravatar.com/avatar/${Buffer.from(email).toString('hex').slice(0, 32)}?d=404`
+		: '';
 }
 
 export class ChatwootViews {
@@ -39,7 +43,11 @@ export class ChatwootViews {
 			support_email: account.support_email,
 			status: account.status,
 			created_at: isoTime(account.created_at),
-			cache_keys: { label: String(this.state.version), inbox: String(this.state.version), team: String(this.state.version) },
+			cache_keys: {
+				label: String(this.state.version),
+				inbox: String(this.state.version),
+				team: String(this.state.version),
+			},
 			features: account.features,
 			settings: account.settings,
 			custom_attributes: account.custom_attributes,
@@ -84,7 +92,9 @@ export class ChatwootViews {
 
 	/** api/v1/models/_user (profile, platform users): the user with every account membership. */
 	user(user: UserRecord): Json {
-		const memberships = [...this.state.accountUsers.values()].filter((member) => member.user_id === user.id);
+		const memberships = [...this.state.accountUsers.values()].filter(
+			(member) => member.user_id === user.id,
+		);
 		const first = memberships[0];
 		return {
 			id: user.id,
@@ -166,15 +176,37 @@ export class ChatwootViews {
 			business_name: null,
 			hmac_mandatory: false,
 			hmac_token: inbox.hmac_token,
-			...(widget ? { website_url: inbox.website_url, website_token: inbox.website_token, widget_color: '#1f93ff', welcome_title: null, welcome_tagline: null, web_widget_script: `<script>window.chatwootSettings={websiteToken:'${inbox.website_token}'}</script>` } : {}),
-			...(api ? { webhook_url: inbox.webhook_url, inbox_identifier: inbox.identifier, secret: inbox.secret } : {}),
+			...(widget
+				? {
+						website_url: inbox.website_url,
+						website_token: inbox.website_token,
+						widget_color: '#1f93ff',
+						welcome_title: null,
+						welcome_tagline: null,
+						web_widget_script: `<script>window.chatwootSettings={websiteToken:'${inbox.website_token}'}</script>`,
+					}
+				: {}),
+			...(api
+				? {
+						webhook_url: inbox.webhook_url,
+						inbox_identifier: inbox.identifier,
+						secret: inbox.secret,
+					}
+				: {}),
 			...(inbox.channel_type === 'Channel::Email' ? { email: inbox.email, provider: null } : {}),
 		};
 	}
 
 	/** The short inbox of contact_inboxes (`api/v1/models/_inbox_slim`). */
 	inboxSlim(inbox: InboxRecord): Json {
-		return { id: inbox.id, avatar_url: '', channel_id: inbox.channel_id, name: inbox.name, channel_type: inbox.channel_type, provider: null };
+		return {
+			id: inbox.id,
+			avatar_url: '',
+			channel_id: inbox.channel_id,
+			name: inbox.name,
+			channel_type: inbox.channel_type,
+			provider: null,
+		};
 	}
 
 	team(team: TeamRecord, viewerId: number | null): Json {
@@ -207,7 +239,13 @@ export class ChatwootViews {
 			custom_attributes: contact.custom_attributes,
 			last_activity_at: unixSeconds(contact.last_activity_at),
 			created_at: unixSeconds(contact.created_at),
-			...(options.withContactInboxes === false ? {} : { contact_inboxes: this.state.contactInboxesOf(contact.id).map((ci) => this.contactInbox(ci)) }),
+			...(options.withContactInboxes === false
+				? {}
+				: {
+						contact_inboxes: this.state
+							.contactInboxesOf(contact.id)
+							.map((ci) => this.contactInbox(ci)),
+					}),
 		};
 	}
 
@@ -217,15 +255,39 @@ export class ChatwootViews {
 		if (type === 'Contact') {
 			const contact = this.state.contacts.get(id);
 			return contact
-				? { id: contact.id, name: contact.name, avatar: '', thumbnail: '', type: 'contact', email: contact.email, phone_number: contact.phone_number, identifier: contact.identifier, blocked: contact.blocked, additional_attributes: contact.additional_attributes, custom_attributes: contact.custom_attributes }
+				? {
+						id: contact.id,
+						name: contact.name,
+						avatar: '',
+						thumbnail: '',
+						type: 'contact',
+						email: contact.email,
+						phone_number: contact.phone_number,
+						identifier: contact.identifier,
+						blocked: contact.blocked,
+						additional_attributes: contact.additional_attributes,
+						custom_attributes: contact.custom_attributes,
+					}
 				: null;
 		}
 		if (type === 'User') {
 			const user = this.state.users.get(id);
-			return user ? { id: user.id, name: user.name, available_name: user.display_name ?? user.name, avatar_url: '', thumbnail: '', type: 'user', availability_status: 'online' } : null;
+			return user
+				? {
+						id: user.id,
+						name: user.name,
+						available_name: user.display_name ?? user.name,
+						avatar_url: '',
+						thumbnail: '',
+						type: 'user',
+						availability_status: 'online',
+					}
+				: null;
 		}
 		const bot = this.state.agentBots.get(id);
-		return bot ? { id: bot.id, name: bot.name, avatar_url: '', thumbnail: '', type: 'agent_bot' } : null;
+		return bot
+			? { id: bot.id, name: bot.name, avatar_url: '', thumbnail: '', type: 'agent_bot' }
+			: null;
 	}
 
 	attachment(attachment: AttachmentRecord, conversationDisplayId: number): Json {
@@ -273,8 +335,12 @@ export class ChatwootViews {
 			sender_type: message.sender_type,
 			sender_id: message.sender_id,
 			external_error: message.external_error,
-			...(message.sender_id !== null ? { sender: this.sender(message.sender_type, message.sender_id) ?? {} } : {}),
-			...(message.attachments.length > 0 ? { attachments: message.attachments.map((a) => this.attachment(a, displayId)) } : {}),
+			...(message.sender_id !== null
+				? { sender: this.sender(message.sender_type, message.sender_id) ?? {} }
+				: {}),
+			...(message.attachments.length > 0
+				? { attachments: message.attachments.map((a) => this.attachment(a, displayId)) }
+				: {}),
 		};
 	}
 
@@ -295,15 +361,20 @@ export class ChatwootViews {
 
 	private lastNonActivityMessage(conversation: ConversationRecord): MessageRecord | undefined {
 		const messages = this.state.messagesOf(conversation.id);
-		for (let i = messages.length - 1; i >= 0; i--) if (messages[i].message_type !== 2) return messages[i];
+		for (let i = messages.length - 1; i >= 0; i--)
+			if (messages[i].message_type !== 2) return messages[i];
 		return undefined;
 	}
 
 	/** The conversation partial of lists, show, filter and search. */
 	conversation(conversation: ConversationRecord): Json {
 		const contact = this.state.contacts.get(conversation.contact_id);
-		const assignee = conversation.assignee_id === null ? undefined : this.state.users.get(conversation.assignee_id);
-		const team = conversation.team_id === null ? undefined : this.state.teams.get(conversation.team_id);
+		const assignee =
+			conversation.assignee_id === null
+				? undefined
+				: this.state.users.get(conversation.assignee_id);
+		const team =
+			conversation.team_id === null ? undefined : this.state.teams.get(conversation.team_id);
 		const inbox = this.state.inboxes.get(conversation.inbox_id);
 		const messages = this.state.messagesOf(conversation.id);
 		const last = messages.at(-1);
@@ -347,12 +418,24 @@ export class ChatwootViews {
 
 	/** Conversation `webhook_data` (event payloads): like the partial, with the contact inbox. */
 	conversationEvent(conversation: ConversationRecord): Json {
-		const contactInbox = conversation.contact_inbox_id === null ? undefined : this.state.contactInboxes.get(conversation.contact_inbox_id);
+		const contactInbox =
+			conversation.contact_inbox_id === null
+				? undefined
+				: this.state.contactInboxes.get(conversation.contact_inbox_id);
 		const { meta, ...rest } = this.conversation(conversation);
 		return {
 			...rest,
 			channel: (meta as Json).channel,
-			contact_inbox: contactInbox ? { id: contactInbox.id, contact_id: contactInbox.contact_id, inbox_id: contactInbox.inbox_id, source_id: contactInbox.source_id, hmac_verified: contactInbox.hmac_verified, pubsub_token: contactInbox.pubsub_token } : null,
+			contact_inbox: contactInbox
+				? {
+						id: contactInbox.id,
+						contact_id: contactInbox.contact_id,
+						inbox_id: contactInbox.inbox_id,
+						source_id: contactInbox.source_id,
+						hmac_verified: contactInbox.hmac_verified,
+						pubsub_token: contactInbox.pubsub_token,
+					}
+				: null,
 			meta,
 		};
 	}
@@ -377,12 +460,21 @@ export class ChatwootViews {
 			conversation: conversation ? this.conversationEvent(conversation) : null,
 			inbox: inbox ? { id: inbox.id, name: inbox.name } : null,
 			account: account ? { id: account.id, name: account.name } : null,
-			...(message.attachments.length > 0 ? { attachments: message.attachments.map((a) => this.attachment(a, displayId)) } : {}),
+			...(message.attachments.length > 0
+				? { attachments: message.attachments.map((a) => this.attachment(a, displayId)) }
+				: {}),
 		};
 	}
 
 	publicContact(contact: ContactRecord, contactInbox: ContactInboxRecord): Json {
-		return { id: contact.id, source_id: contactInbox.source_id, name: contact.name, email: contact.email, phone_number: contact.phone_number, pubsub_token: contactInbox.pubsub_token };
+		return {
+			id: contact.id,
+			source_id: contactInbox.source_id,
+			name: contact.name,
+			email: contact.email,
+			phone_number: contact.phone_number,
+			pubsub_token: contactInbox.pubsub_token,
+		};
 	}
 
 	/** The contact model the public contact update renders (the Contact record itself). */
@@ -413,11 +505,23 @@ export class ChatwootViews {
 			id: conversation.display_id,
 			uuid: conversation.uuid,
 			inbox_id: conversation.inbox_id,
-			contact_last_seen_at: unixSeconds(conversation.contact_last_seen_at ?? conversation.created_at),
+			contact_last_seen_at: unixSeconds(
+				conversation.contact_last_seen_at ?? conversation.created_at,
+			),
 			status: conversation.status,
 			agent_last_seen_at: unixSeconds(conversation.agent_last_seen_at ?? conversation.created_at),
-			messages: this.state.messagesOf(conversation.id).filter((m) => !m.private).map((m) => this.publicMessage(m)),
-			contact: contact ? { id: contact.id, name: contact.name, email: contact.email, phone_number: contact.phone_number } : {},
+			messages: this.state
+				.messagesOf(conversation.id)
+				.filter((m) => !m.private)
+				.map((m) => this.publicMessage(m)),
+			contact: contact
+				? {
+						id: contact.id,
+						name: contact.name,
+						email: contact.email,
+						phone_number: contact.phone_number,
+					}
+				: {},
 		};
 	}
 
@@ -443,7 +547,14 @@ export class ChatwootViews {
 			push_message_title: notification.push_message_title,
 			primary_actor_type: notification.primary_actor_type,
 			primary_actor_id: notification.primary_actor_id,
-			primary_actor: conversation ? { id: conversation.display_id, inbox_id: conversation.inbox_id, status: conversation.status, uuid: conversation.uuid } : {},
+			primary_actor: conversation
+				? {
+						id: conversation.display_id,
+						inbox_id: conversation.inbox_id,
+						status: conversation.status,
+						uuid: conversation.uuid,
+					}
+				: {},
 			read_at: unixSeconds(notification.read_at),
 			secondary_actor: {},
 			user: user ? { id: user.id, name: user.name, email: user.email } : {},

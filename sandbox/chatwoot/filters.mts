@@ -59,12 +59,18 @@ function matchesOne(value: unknown, condition: FilterCondition): boolean {
 }
 
 /** Builds a predicate for a list of conditions. */
-export function conditionFilter<T>(conditions: FilterCondition[], read: AttributeReader<T>): (item: T) => boolean {
+export function conditionFilter<T>(
+	conditions: FilterCondition[],
+	read: AttributeReader<T>,
+): (item: T) => boolean {
 	// Split into OR groups of AND-joined conditions.
 	const groups: FilterCondition[][] = [[]];
 	conditions.forEach((condition, i) => {
 		groups[groups.length - 1].push(condition);
 		if (i < conditions.length - 1 && condition.query_operator === 'OR') groups.push([]);
 	});
-	return (item) => groups.some((group) => group.every((condition) => matchesOne(read(item, condition.attribute_key), condition)));
+	return (item) =>
+		groups.some((group) =>
+			group.every((condition) => matchesOne(read(item, condition.attribute_key), condition)),
+		);
 }

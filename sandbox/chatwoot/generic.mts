@@ -8,10 +8,20 @@
 // Records are stored per concrete collection path, so each account and each parent has its own.
 // Every collection starts with one record (id 1) sampled from the contract's schema.
 import type { OperationRequest } from '../core/http-server.mts';
-import { derefSchema, type ContractOperation, type OpenApiDocument, type SchemaObject } from '../core/openapi.mts';
+import {
+	derefSchema,
+	type ContractOperation,
+	type OpenApiDocument,
+	type SchemaObject,
+} from '../core/openapi.mts';
 import type { ResponseShaper } from './conform.mts';
 import { CHATWOOT_OPERATIONS, normalizedTemplate, paginationOf } from './contract.mts';
-import { notFound, pageSlice, type ChatwootContext, type ChatwootResponse } from './handler-kit.mts';
+import {
+	notFound,
+	pageSlice,
+	type ChatwootContext,
+	type ChatwootResponse,
+} from './handler-kit.mts';
 import type { GenericRecord, Json } from './records.mts';
 import type { ChatwootState } from './state.mts';
 
@@ -38,8 +48,12 @@ interface ModelledItem {
 	representative: (state: ChatwootState) => string;
 }
 
-const accountScoped = (find: (state: ChatwootState, accountId: number, id: number) => boolean): ModelledItem['exists'] => (state, values) =>
-	find(state, Number(values[0]), Number(values[1]));
+const accountScoped =
+	(
+		find: (state: ChatwootState, accountId: number, id: number) => boolean,
+	): ModelledItem['exists'] =>
+	(state, values) =>
+		find(state, Number(values[0]), Number(values[1]));
 
 const MODELLED_ITEMS: Record<string, ModelledItem> = {
 	'/api/v1/accounts/{}/contacts/{}': {
@@ -53,29 +67,70 @@ const MODELLED_ITEMS: Record<string, ModelledItem> = {
 	'/api/v1/accounts/{}/conversations/{}/messages/{}': {
 		exists: (s, values) => {
 			const conversation = s.conversationByDisplayId(Number(values[0]), Number(values[1]));
-			return conversation !== undefined && s.messages.get(Number(values[2]))?.conversation_id === conversation.id;
+			return (
+				conversation !== undefined &&
+				s.messages.get(Number(values[2]))?.conversation_id === conversation.id
+			);
 		},
-		representative: (s) => String(s.messagesOf(s.conversationByDisplayId(s.seed.accountId, s.seed.longConversationId)?.id ?? 0)[0]?.id ?? 1),
+		representative: (s) =>
+			String(
+				s.messagesOf(
+					s.conversationByDisplayId(s.seed.accountId, s.seed.longConversationId)?.id ?? 0,
+				)[0]?.id ?? 1,
+			),
 	},
 	'/api/v1/accounts/{}/inboxes/{}': {
 		exists: accountScoped((s, a, id) => s.inboxes.get(id)?.account_id === a),
 		representative: (s) => String(s.seed.inboxIds.api),
 	},
-	'/api/v1/accounts/{}/teams/{}': { exists: accountScoped((s, a, id) => s.teams.get(id)?.account_id === a), representative: (s) => String(s.seed.teamIds[0]) },
-	'/api/v1/accounts/{}/agents/{}': { exists: accountScoped((s, a, id) => s.accountUser(a, id) !== undefined), representative: (s) => String(s.seed.agentIds[1]) },
-	'/api/v1/accounts/{}/agent_bots/{}': { exists: accountScoped((s, a, id) => s.agentBots.get(id)?.account_id === a), representative: (s) => String(s.seed.botId) },
-	'/api/v1/accounts/{}/labels/{}': { exists: accountScoped((s, a, id) => s.labels.get(id)?.account_id === a), representative: (s) => String(s.seed.labelIds[0]) },
-	'/api/v1/accounts/{}/webhooks/{}': { exists: accountScoped((s, a, id) => s.webhooks.get(id)?.account_id === a), representative: () => '1' },
+	'/api/v1/accounts/{}/teams/{}': {
+		exists: accountScoped((s, a, id) => s.teams.get(id)?.account_id === a),
+		representative: (s) => String(s.seed.teamIds[0]),
+	},
+	'/api/v1/accounts/{}/agents/{}': {
+		exists: accountScoped((s, a, id) => s.accountUser(a, id) !== undefined),
+		representative: (s) => String(s.seed.agentIds[1]),
+	},
+	'/api/v1/accounts/{}/agent_bots/{}': {
+		exists: accountScoped((s, a, id) => s.agentBots.get(id)?.account_id === a),
+		representative: (s) => String(s.seed.botId),
+	},
+	'/api/v1/accounts/{}/labels/{}': {
+		exists: accountScoped((s, a, id) => s.labels.get(id)?.account_id === a),
+		representative: (s) => String(s.seed.labelIds[0]),
+	},
+	'/api/v1/accounts/{}/webhooks/{}': {
+		exists: accountScoped((s, a, id) => s.webhooks.get(id)?.account_id === a),
+		representative: () => '1',
+	},
 	'/api/v1/accounts/{}/notifications/{}': {
 		exists: accountScoped((s, a, id) => s.notifications.get(id)?.account_id === a),
 		representative: (s) => String(s.seed.notificationIds[0]),
 	},
-	'/platform/api/v1/users/{}': { exists: (s, values) => s.users.has(Number(values[0])), representative: (s) => String(s.seed.userId) },
-	'/platform/api/v1/agent_bots/{}': { exists: (s, values) => s.agentBots.has(Number(values[0])), representative: (s) => String(s.seed.platformBotId) },
-	'/platform/api/v1/accounts/{}': { exists: (s, values) => s.accounts.has(Number(values[0])), representative: (s) => String(s.seed.accountId) },
+	'/platform/api/v1/users/{}': {
+		exists: (s, values) => s.users.has(Number(values[0])),
+		representative: (s) => String(s.seed.userId),
+	},
+	'/platform/api/v1/agent_bots/{}': {
+		exists: (s, values) => s.agentBots.has(Number(values[0])),
+		representative: (s) => String(s.seed.platformBotId),
+	},
+	'/platform/api/v1/accounts/{}': {
+		exists: (s, values) => s.accounts.has(Number(values[0])),
+		representative: (s) => String(s.seed.accountId),
+	},
 };
 
-const COUNTER_NAMES = ['count', 'total_count', 'all_count', 'total_entries', 'current_page', 'page', 'per_page', 'total_pages'] as const;
+const COUNTER_NAMES = [
+	'count',
+	'total_count',
+	'all_count',
+	'total_entries',
+	'current_page',
+	'page',
+	'per_page',
+	'total_pages',
+] as const;
 
 function isParam(segment: string | undefined): boolean {
 	return segment !== undefined && /^\{[^}]+\}$/.test(segment);
@@ -92,13 +147,18 @@ function parentOf(template: string): string | null {
 
 /** First declared 2xx status; an impossible "204 with a body" is answered as 200. */
 export function successStatus(operation: ContractOperation): number {
-	const code = Object.keys(operation.responses).filter((c) => /^2\d\d$/.test(c)).sort()[0] ?? '200';
+	const code =
+		Object.keys(operation.responses)
+			.filter((c) => /^2\d\d$/.test(c))
+			.sort()[0] ?? '200';
 	const hasBody = Object.keys(operation.responses[code]?.content ?? {}).length > 0;
 	return code === '204' && hasBody ? 200 : Number(code);
 }
 
 export function successSchema(operation: ContractOperation): SchemaObject | undefined {
-	const code = Object.keys(operation.responses).filter((c) => /^2\d\d$/.test(c)).sort()[0];
+	const code = Object.keys(operation.responses)
+		.filter((c) => /^2\d\d$/.test(c))
+		.sort()[0];
 	return code === undefined ? undefined : operation.responses[code].content['application/json'];
 }
 
@@ -116,18 +176,26 @@ export class GenericModel {
 			const key = normalizedTemplate(operation.path);
 			byTemplate.set(key, [...(byTemplate.get(key) ?? []), operation]);
 		}
-		for (const operation of CHATWOOT_OPERATIONS) this.routes.set(operation.operationId, this.classify(operation, byTemplate));
+		for (const operation of CHATWOOT_OPERATIONS)
+			this.routes.set(operation.operationId, this.classify(operation, byTemplate));
 
-		const modelled = (key: string) => (byTemplate.get(key) ?? []).some((o) => modelledOperationIds.has(o.operationId));
+		const modelled = (key: string) =>
+			(byTemplate.get(key) ?? []).some((o) => modelledOperationIds.has(o.operationId));
 		for (const route of this.routes.values()) {
 			if (route.collectionTemplate === null) continue;
 			const key = normalizedTemplate(route.collectionTemplate);
 			if (this.collections.has(key) || modelled(key) || modelled(`${key}/{}`)) continue;
-			this.collections.set(key, { template: route.collectionTemplate, recordSchema: this.recordSchemaOf(key, byTemplate) });
+			this.collections.set(key, {
+				template: route.collectionTemplate,
+				recordSchema: this.recordSchemaOf(key, byTemplate),
+			});
 		}
 	}
 
-	private classify(operation: ContractOperation, byTemplate: Map<string, ContractOperation[]>): GenericRoute {
+	private classify(
+		operation: ContractOperation,
+		byTemplate: Map<string, ContractOperation[]>,
+	): GenericRoute {
 		const segments = operation.path.split('/');
 		if (isParam(segments.at(-1))) {
 			const collectionTemplate = segments.slice(0, -1).join('/');
@@ -137,13 +205,20 @@ export class GenericModel {
 		const siblings = byTemplate.get(key) ?? [];
 		const listed = siblings.some((o) => o.method === 'GET' && paginationOf(o) !== undefined);
 		const parentItemTemplate = parentOf(operation.path);
-		if (byTemplate.has(`${key}/{}`) || listed) return { kind: 'collection', collectionTemplate: operation.path, parentItemTemplate };
-		if (siblings.some((o) => o.method === 'GET')) return { kind: 'singleton', collectionTemplate: null, parentItemTemplate };
+		if (byTemplate.has(`${key}/{}`) || listed)
+			return { kind: 'collection', collectionTemplate: operation.path, parentItemTemplate };
+		if (siblings.some((o) => o.method === 'GET'))
+			return { kind: 'singleton', collectionTemplate: null, parentItemTemplate };
 		return { kind: 'action', collectionTemplate: null, parentItemTemplate };
 	}
 
-	private recordSchemaOf(key: string, byTemplate: Map<string, ContractOperation[]>): SchemaObject | undefined {
-		const list = (byTemplate.get(key) ?? []).find((o) => o.method === 'GET' && paginationOf(o) !== undefined);
+	private recordSchemaOf(
+		key: string,
+		byTemplate: Map<string, ContractOperation[]>,
+	): SchemaObject | undefined {
+		const list = (byTemplate.get(key) ?? []).find(
+			(o) => o.method === 'GET' && paginationOf(o) !== undefined,
+		);
 		const listSchema = list && successSchema(list);
 		if (list && listSchema) {
 			const path = paginationOf(list)?.itemsPath ?? '$';
@@ -151,7 +226,9 @@ export class GenericModel {
 			const resolved = items && derefSchema(this.document, items);
 			if (resolved?.items) return resolved.items;
 		}
-		const single = (byTemplate.get(`${key}/{}`) ?? []).find((o) => o.method === 'GET') ?? (byTemplate.get(key) ?? []).find((o) => o.method === 'POST');
+		const single =
+			(byTemplate.get(`${key}/{}`) ?? []).find((o) => o.method === 'GET') ??
+			(byTemplate.get(key) ?? []).find((o) => o.method === 'POST');
 		const singleSchema = single && successSchema(single);
 		return singleSchema && this.schemaAt(singleSchema, this.recordSlot(singleSchema));
 	}
@@ -192,7 +269,11 @@ export class GenericModel {
 	}
 
 	/** A list answer with `items` at the operation's `itemsPath` and the paging counters its schema declares. */
-	listEnvelope(operation: ContractOperation, items: unknown[], counters: Record<string, number>): unknown {
+	listEnvelope(
+		operation: ContractOperation,
+		items: unknown[],
+		counters: Record<string, number>,
+	): unknown {
 		const schema = successSchema(operation);
 		const path = paginationOf(operation)?.itemsPath ?? '$';
 		if (path === '$' || schema === undefined) return items;
@@ -212,27 +293,44 @@ export class GenericModel {
 		return root;
 	}
 
-	private fillCounters(target: Json, schema: SchemaObject | undefined, counters: Record<string, number>): void {
+	private fillCounters(
+		target: Json,
+		schema: SchemaObject | undefined,
+		counters: Record<string, number>,
+	): void {
 		if (schema === undefined) return;
 		const properties = this.propertiesOf(schema);
-		for (const name of COUNTER_NAMES) if (properties[name] !== undefined && counters[name] !== undefined) target[name] = counters[name];
+		for (const name of COUNTER_NAMES)
+			if (properties[name] !== undefined && counters[name] !== undefined)
+				target[name] = counters[name];
 		if (properties.meta !== undefined) {
 			const meta: Json = {};
 			const declared = this.propertiesOf(properties.meta);
-			for (const name of COUNTER_NAMES) if (declared[name] !== undefined && counters[name] !== undefined) meta[name] = counters[name];
+			for (const name of COUNTER_NAMES)
+				if (declared[name] !== undefined && counters[name] !== undefined)
+					meta[name] = counters[name];
 			target.meta = meta;
 		}
 	}
 
 	/** Seeds one sampled record (id 1) into every generic collection, parents before children. */
 	seed(state: ChatwootState, shaper: ResponseShaper): void {
-		const ordered = [...this.collections.values()].sort((a, b) => a.template.split('/').length - b.template.split('/').length);
+		const ordered = [...this.collections.values()].sort(
+			(a, b) => a.template.split('/').length - b.template.split('/').length,
+		);
 		for (const collection of ordered) {
 			const values = this.seedValues(state, collection.template);
 			if (values === null) continue;
 			const path = fillTemplate(collection.template, values);
 			const sampled = collection.recordSchema ? shaper.sample(collection.recordSchema) : {};
-			const record = newRecord(collection.template, values, sampled !== null && typeof sampled === 'object' && !Array.isArray(sampled) ? (sampled as Json) : {}, state);
+			const record = newRecord(
+				collection.template,
+				values,
+				sampled !== null && typeof sampled === 'object' && !Array.isArray(sampled)
+					? (sampled as Json)
+					: {},
+				state,
+			);
 			state.generic.collection(path).set(String(record.id), record);
 		}
 	}
@@ -251,7 +349,8 @@ export class GenericModel {
 			const itemKey = normalizedTemplate(segments.slice(0, i + 1).join('/'));
 			const modelled = MODELLED_ITEMS[itemKey];
 			if (modelled) values[name] = modelled.representative(state);
-			else if (this.collections.has(normalizedTemplate(segments.slice(0, i).join('/')))) values[name] = '1';
+			else if (this.collections.has(normalizedTemplate(segments.slice(0, i).join('/'))))
+				values[name] = '1';
 			else return null;
 		}
 		return values;
@@ -264,7 +363,14 @@ export class GenericModel {
 		if (modelled) return modelled.exists(state, values);
 		const collectionTemplate = template.split('/').slice(0, -1).join('/');
 		if (!this.collections.has(normalizedTemplate(collectionTemplate))) return true;
-		return findRecord(state, collectionTemplate, params, String(params[paramNames(template).at(-1) ?? ''])) !== undefined;
+		return (
+			findRecord(
+				state,
+				collectionTemplate,
+				params,
+				String(params[paramNames(template).at(-1) ?? '']),
+			) !== undefined
+		);
 	}
 }
 
@@ -277,7 +383,12 @@ function collectionPath(template: string, params: Record<string, unknown>): stri
 	return fillTemplate(template, params);
 }
 
-function findRecord(state: ChatwootState, collectionTemplate: string, params: Record<string, unknown>, id: string): GenericRecord | undefined {
+function findRecord(
+	state: ChatwootState,
+	collectionTemplate: string,
+	params: Record<string, unknown>,
+	id: string,
+): GenericRecord | undefined {
 	const records = state.generic.collection(collectionPath(collectionTemplate, params));
 	const direct = records.get(id);
 	if (direct) return direct;
@@ -287,7 +398,12 @@ function findRecord(state: ChatwootState, collectionTemplate: string, params: Re
 }
 
 /** A new record from a (unwrapped) body: numeric id, timestamps, and the parent ids of its path. */
-function newRecord(collectionTemplate: string, params: Record<string, unknown>, fields: Json, state: ChatwootState): GenericRecord {
+function newRecord(
+	collectionTemplate: string,
+	params: Record<string, unknown>,
+	fields: Json,
+	state: ChatwootState,
+): GenericRecord {
 	const now = Math.floor(Date.now() / 1000);
 	const parents: Json = {};
 	for (const name of paramNames(collectionTemplate)) {
@@ -295,14 +411,22 @@ function newRecord(collectionTemplate: string, params: Record<string, unknown>, 
 		if (!name.endsWith('_id')) continue;
 		parents[name] = /^\d+$/.test(String(value)) ? Number(value) : value;
 	}
-	return { ...fields, ...parents, id: state.generic.nextId(normalizedTemplate(collectionTemplate)), created_at: now, updated_at: now };
+	return {
+		...fields,
+		...parents,
+		id: state.generic.nextId(normalizedTemplate(collectionTemplate)),
+		created_at: now,
+		updated_at: now,
+	};
 }
 
 /** Bodies Chatwoot reads through `params.require(:x)` arrive as `{x: {...}}`; the record is the inner object. */
 function unwrappedBody(operation: ContractOperation, body: unknown): Json {
 	if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
 	const entries = Object.entries(body as Json);
-	const schema = operation.requestBody?.content['application/json'] ?? operation.requestBody?.content['multipart/form-data'];
+	const schema =
+		operation.requestBody?.content['application/json'] ??
+		operation.requestBody?.content['multipart/form-data'];
 	const declared = schema?.properties ? Object.keys(schema.properties) : [];
 	if (entries.length === 1 && declared.length === 1 && entries[0][0] === declared[0]) {
 		const inner = entries[0][1];
@@ -316,7 +440,11 @@ export function genericHandler(model: GenericModel) {
 		const { operation, pathParams: params } = request;
 		const state = context.state;
 		const route = model.route(operation);
-		if (route.parentItemTemplate !== null && !model.itemExists(state, route.parentItemTemplate, params)) throw notFound();
+		if (
+			route.parentItemTemplate !== null &&
+			!model.itemExists(state, route.parentItemTemplate, params)
+		)
+			throw notFound();
 		const status = successStatus(operation);
 		const schema = successSchema(operation);
 		const single = (record: Json | undefined): ChatwootResponse => {
@@ -335,25 +463,53 @@ export function genericHandler(model: GenericModel) {
 				return single(undefined);
 			}
 			if (operation.method === 'GET') return single(record);
-			const updated: GenericRecord = { ...record, ...unwrappedBody(operation, request.body), id: record.id, updated_at: Math.floor(Date.now() / 1000) };
+			const updated: GenericRecord = {
+				...record,
+				...unwrappedBody(operation, request.body),
+				id: record.id,
+				updated_at: Math.floor(Date.now() / 1000),
+			};
 			records.set(String(record.id), updated);
 			return single(updated);
 		}
 
-		if (route.kind === 'collection' && route.collectionTemplate !== null && (operation.method === 'GET' || operation.method === 'POST')) {
+		if (
+			route.kind === 'collection' &&
+			route.collectionTemplate !== null &&
+			(operation.method === 'GET' || operation.method === 'POST')
+		) {
 			const records = state.generic.collection(collectionPath(route.collectionTemplate, params));
 			if (operation.method === 'POST') {
-				const record = newRecord(route.collectionTemplate, params, unwrappedBody(operation, request.body), state);
+				const record = newRecord(
+					route.collectionTemplate,
+					params,
+					unwrappedBody(operation, request.body),
+					state,
+				);
 				records.set(String(record.id), record);
 				return single(record);
 			}
 			const all = [...records.values()];
 			const pagination = paginationOf(operation);
 			const page = Number(request.query[pagination?.param ?? 'page'] ?? 1);
-			const perPage = pagination?.perPageParam ? Number(request.query[pagination.perPageParam] ?? pagination.maxPageSize ?? all.length) : undefined;
-			const size = pagination?.style === 'page' ? (perPage ?? pagination.pageSize ?? Math.max(all.length, 1)) : Math.max(all.length, 1);
+			const perPage = pagination?.perPageParam
+				? Number(request.query[pagination.perPageParam] ?? pagination.maxPageSize ?? all.length)
+				: undefined;
+			const size =
+				pagination?.style === 'page'
+					? (perPage ?? pagination.pageSize ?? Math.max(all.length, 1))
+					: Math.max(all.length, 1);
 			const items = pagination?.style === 'page' ? pageSlice(all, page, size) : all;
-			const counters = { count: all.length, total_count: all.length, all_count: all.length, total_entries: all.length, current_page: page, page, per_page: size, total_pages: Math.ceil(all.length / size) };
+			const counters = {
+				count: all.length,
+				total_count: all.length,
+				all_count: all.length,
+				total_entries: all.length,
+				current_page: page,
+				page,
+				per_page: size,
+				total_pages: Math.ceil(all.length / size),
+			};
 			return { status, body: model.listEnvelope(operation, items, counters) };
 		}
 
@@ -363,18 +519,32 @@ export function genericHandler(model: GenericModel) {
 				state.generic.singletons.delete(key);
 				return single(undefined);
 			}
-			if (operation.method !== 'GET') state.generic.singletons.set(key, { ...state.generic.singletons.get(key), ...unwrappedBody(operation, request.body) });
+			if (operation.method !== 'GET')
+				state.generic.singletons.set(key, {
+					...state.generic.singletons.get(key),
+					...unwrappedBody(operation, request.body),
+				});
 			return single(state.generic.singletons.get(key) ?? {});
 		}
 
 		// Actions answer with their parent record when it is a generic one (reset_secret, archive, sync...).
-		const parent = route.parentItemTemplate === null ? undefined : parentRecord(model, state, route.parentItemTemplate, params);
+		const parent =
+			route.parentItemTemplate === null
+				? undefined
+				: parentRecord(model, state, route.parentItemTemplate, params);
 		return single(parent ?? {});
 	};
 }
 
-function parentRecord(model: GenericModel, state: ChatwootState, itemTemplate: string, params: Record<string, unknown>): GenericRecord | undefined {
+function parentRecord(
+	model: GenericModel,
+	state: ChatwootState,
+	itemTemplate: string,
+	params: Record<string, unknown>,
+): GenericRecord | undefined {
 	const names = paramNames(itemTemplate);
 	const collectionTemplate = itemTemplate.split('/').slice(0, -1).join('/');
-	return model.itemExists(state, itemTemplate, params) ? findRecord(state, collectionTemplate, params, String(params[names.at(-1) ?? ''])) : undefined;
+	return model.itemExists(state, itemTemplate, params)
+		? findRecord(state, collectionTemplate, params, String(params[names.at(-1) ?? '']))
+		: undefined;
 }

@@ -29,7 +29,10 @@ export interface ChatwootResponse {
 	headers?: Record<string, string>;
 }
 
-export type ChatwootHandler = (request: OperationRequest, context: ChatwootContext) => ChatwootResponse | Promise<ChatwootResponse>;
+export type ChatwootHandler = (
+	request: OperationRequest,
+	context: ChatwootContext,
+) => ChatwootResponse | Promise<ChatwootResponse>;
 export type ChatwootHandlers = Record<string, ChatwootHandler>;
 
 export type { HandlerResponse };
@@ -41,7 +44,12 @@ export function notFound(): HttpError {
 
 /** Chatwoot's RecordInvalid answer: 422 `{message, attributes}`. */
 export function unprocessable(message: string, attributes: string[] = []): HttpError {
-	return new HttpError(422, 'UNPROCESSABLE', message, attributes.map((field) => ({ location: 'body', field, message })));
+	return new HttpError(
+		422,
+		'UNPROCESSABLE',
+		message,
+		attributes.map((field) => ({ location: 'body', field, message })),
+	);
 }
 
 export function ok(body?: unknown): ChatwootResponse {

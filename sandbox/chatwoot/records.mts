@@ -7,7 +7,14 @@ export type Role = 'agent' | 'administrator';
 export type Availability = 'online' | 'busy' | 'offline';
 export type ConversationStatus = 'open' | 'resolved' | 'pending' | 'snoozed';
 export type Priority = 'urgent' | 'high' | 'medium' | 'low';
-export type ChannelType = 'Channel::Api' | 'Channel::WebWidget' | 'Channel::Email' | 'Channel::Line' | 'Channel::Telegram' | 'Channel::Whatsapp' | 'Channel::Sms';
+export type ChannelType =
+	| 'Channel::Api'
+	| 'Channel::WebWidget'
+	| 'Channel::Email'
+	| 'Channel::Line'
+	| 'Channel::Telegram'
+	| 'Channel::Whatsapp'
+	| 'Channel::Sms';
 export type MessageStatus = 'sent' | 'delivered' | 'read' | 'failed' | 'progress';
 export type SenderType = 'Contact' | 'User' | 'AgentBot';
 export type FileType = 'image' | 'audio' | 'video' | 'file';
@@ -26,7 +33,11 @@ export interface AccountRecord {
 	features: Record<string, boolean>;
 	limits: Json;
 	custom_attributes: Json;
-	settings: { auto_resolve_after: number | null; auto_resolve_message: string | null; auto_resolve_ignore_waiting: boolean | null };
+	settings: {
+		auto_resolve_after: number | null;
+		auto_resolve_message: string | null;
+		auto_resolve_ignore_waiting: boolean | null;
+	};
 	created_at: number;
 	/** Created by (so visible to) the sandbox platform app. */
 	platformOwned: boolean;

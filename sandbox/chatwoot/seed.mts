@@ -1,7 +1,13 @@
 // Deterministic seed: the same ids and names on every start, with times relative to the start.
 // Sized so every paginated list needs several pages (62 conversations at 25/page, 40 contacts at
 // 15/page, 55 messages in one conversation at 20/page, 20 notifications at 15/page).
-import type { ConversationRecord, ConversationStatus, InboxRecord, Priority, UserRecord } from './records.mts';
+import type {
+	ConversationRecord,
+	ConversationStatus,
+	InboxRecord,
+	Priority,
+	UserRecord,
+} from './records.mts';
 import type { ChatwootState } from './state.mts';
 
 export const SANDBOX_API_INBOX_IDENTIFIER = 'sandboxApiInboxIdentifier1';
@@ -49,7 +55,18 @@ export interface ChatwootSeed {
 	secondAccountConversationIds: number[];
 }
 
-const FIRST_NAMES = ['Alice', 'Bernardo', 'Camila', 'Diego', 'Elisa', 'Fábio', 'Gabriela', 'Heitor', 'Isabela', 'João'];
+const FIRST_NAMES = [
+	'Alice',
+	'Bernardo',
+	'Camila',
+	'Diego',
+	'Elisa',
+	'Fábio',
+	'Gabriela',
+	'Heitor',
+	'Isabela',
+	'João',
+];
 const LAST_NAMES = ['Almeida', 'Barbosa', 'Cardoso', 'Duarte'];
 const CITIES = [
 	{ city: 'São Paulo', country: 'Brazil', country_code: 'BR' },
@@ -58,12 +75,22 @@ const CITIES = [
 ];
 const PLANS = ['free', 'pro', 'enterprise'];
 // 31 statuses repeated twice: 30 open, 10 pending, 16 resolved, 6 snoozed, interleaved so every page mixes them.
+// prettier-ignore
 const STATUS_CYCLE: ConversationStatus[] = [
 	'open', 'resolved', 'open', 'pending', 'open', 'resolved', 'open', 'snoozed', 'open', 'pending', 'resolved',
 	'open', 'open', 'resolved', 'pending', 'open', 'resolved', 'open', 'snoozed', 'open', 'pending', 'resolved',
 	'open', 'resolved', 'open', 'pending', 'open', 'open', 'snoozed', 'resolved', 'open',
 ];
-const PRIORITIES: Array<Priority | null> = [null, 'low', null, 'medium', null, 'high', null, 'urgent'];
+const PRIORITIES: Array<Priority | null> = [
+	null,
+	'low',
+	null,
+	'medium',
+	null,
+	'high',
+	null,
+	'urgent',
+];
 const LABELS = [
 	{ title: 'vip', description: 'High-value customer', color: '#e11d48' },
 	{ title: 'billing', description: 'Payments and invoices', color: '#2563eb' },
@@ -74,7 +101,15 @@ const LABELS = [
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-function user(state: ChatwootState, id: number, name: string, email: string, token: string, platformOwned: boolean, createdAt: number): UserRecord {
+function user(
+	state: ChatwootState,
+	id: number,
+	name: string,
+	email: string,
+	token: string,
+	platformOwned: boolean,
+	createdAt: number,
+): UserRecord {
 	return state.addUser({
 		id,
 		name,
@@ -92,7 +127,12 @@ function user(state: ChatwootState, id: number, name: string, email: string, tok
 	});
 }
 
-function inbox(state: ChatwootState, accountId: number, fields: Partial<InboxRecord> & Pick<InboxRecord, 'name' | 'channel_type'>, createdAt: number): InboxRecord {
+function inbox(
+	state: ChatwootState,
+	accountId: number,
+	fields: Partial<InboxRecord> & Pick<InboxRecord, 'name' | 'channel_type'>,
+	createdAt: number,
+): InboxRecord {
 	const id = state.nextId('inboxes');
 	const record: InboxRecord = {
 		id,
@@ -133,10 +173,20 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 			domain: null,
 			support_email: `support@account${id}.sandbox.test`,
 			status: 'active',
-			features: { inbound_emails: true, channel_email: true, help_center: true, agent_bots: true, macros: true },
+			features: {
+				inbound_emails: true,
+				channel_email: true,
+				help_center: true,
+				agent_bots: true,
+				macros: true,
+			},
 			limits: {},
 			custom_attributes: {},
-			settings: { auto_resolve_after: null, auto_resolve_message: null, auto_resolve_ignore_waiting: false },
+			settings: {
+				auto_resolve_after: null,
+				auto_resolve_message: null,
+				auto_resolve_ignore_waiting: false,
+			},
 			created_at: longAgo,
 			platformOwned,
 		});
@@ -146,39 +196,164 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 	const secondAccountId = account('Sandbox Second Account', true);
 	const foreignAccountId = account('Foreign Account', false);
 
-	const admin = user(state, state.nextId('users'), 'Sandbox Admin', 'admin@sandbox.test', state.tokens.user, true, longAgo);
+	const admin = user(
+		state,
+		state.nextId('users'),
+		'Sandbox Admin',
+		'admin@sandbox.test',
+		state.tokens.user,
+		true,
+		longAgo,
+	);
 	const agents = [
 		admin,
-		user(state, state.nextId('users'), 'Ana Souza', 'ana@sandbox.test', state.newToken(24), true, longAgo),
-		user(state, state.nextId('users'), 'Bruno Lima', 'bruno@sandbox.test', state.newToken(24), true, longAgo),
-		user(state, state.nextId('users'), 'Carla Dias', 'carla@sandbox.test', state.newToken(24), true, longAgo),
+		user(
+			state,
+			state.nextId('users'),
+			'Ana Souza',
+			'ana@sandbox.test',
+			state.newToken(24),
+			true,
+			longAgo,
+		),
+		user(
+			state,
+			state.nextId('users'),
+			'Bruno Lima',
+			'bruno@sandbox.test',
+			state.newToken(24),
+			true,
+			longAgo,
+		),
+		user(
+			state,
+			state.nextId('users'),
+			'Carla Dias',
+			'carla@sandbox.test',
+			state.newToken(24),
+			true,
+			longAgo,
+		),
 	];
 	const availabilities = ['online', 'online', 'busy', 'offline'] as const;
 	agents.forEach((agent, i) =>
-		state.setAccountUser({ account_id: accountId, user_id: agent.id, role: i === 0 ? 'administrator' : 'agent', availability: availabilities[i], auto_offline: true, active_at: now - i * HOUR }),
+		state.setAccountUser({
+			account_id: accountId,
+			user_id: agent.id,
+			role: i === 0 ? 'administrator' : 'agent',
+			availability: availabilities[i],
+			auto_offline: true,
+			active_at: now - i * HOUR,
+		}),
 	);
-	state.setAccountUser({ account_id: secondAccountId, user_id: admin.id, role: 'administrator', availability: 'online', auto_offline: true, active_at: now });
-	const foreignUser = user(state, state.nextId('users'), 'Foreign Owner', 'owner@foreign.test', state.newToken(24), false, longAgo);
-	state.setAccountUser({ account_id: foreignAccountId, user_id: foreignUser.id, role: 'administrator', availability: 'offline', auto_offline: true, active_at: null });
+	state.setAccountUser({
+		account_id: secondAccountId,
+		user_id: admin.id,
+		role: 'administrator',
+		availability: 'online',
+		auto_offline: true,
+		active_at: now,
+	});
+	const foreignUser = user(
+		state,
+		state.nextId('users'),
+		'Foreign Owner',
+		'owner@foreign.test',
+		state.newToken(24),
+		false,
+		longAgo,
+	);
+	state.setAccountUser({
+		account_id: foreignAccountId,
+		user_id: foreignUser.id,
+		role: 'administrator',
+		availability: 'offline',
+		auto_offline: true,
+		active_at: null,
+	});
 
-	const website = inbox(state, accountId, { name: 'Website', channel_type: 'Channel::WebWidget', website_url: 'https://www.sandbox.test', website_token: state.newToken(24) }, longAgo);
-	const api = inbox(state, accountId, { name: 'API Inbox', channel_type: 'Channel::Api', identifier: SANDBOX_API_INBOX_IDENTIFIER, secret: state.newToken(24), webhook_url: null }, longAgo);
-	const email = inbox(state, accountId, { name: 'Support Email', channel_type: 'Channel::Email', email: 'support@sandbox.test' }, longAgo);
-	const secondInbox = inbox(state, secondAccountId, { name: 'Second API Inbox', channel_type: 'Channel::Api', identifier: SECOND_ACCOUNT_INBOX_IDENTIFIER, secret: state.newToken(24) }, longAgo);
+	const website = inbox(
+		state,
+		accountId,
+		{
+			name: 'Website',
+			channel_type: 'Channel::WebWidget',
+			website_url: 'https://www.sandbox.test',
+			website_token: state.newToken(24),
+		},
+		longAgo,
+	);
+	const api = inbox(
+		state,
+		accountId,
+		{
+			name: 'API Inbox',
+			channel_type: 'Channel::Api',
+			identifier: SANDBOX_API_INBOX_IDENTIFIER,
+			secret: state.newToken(24),
+			webhook_url: null,
+		},
+		longAgo,
+	);
+	const email = inbox(
+		state,
+		accountId,
+		{ name: 'Support Email', channel_type: 'Channel::Email', email: 'support@sandbox.test' },
+		longAgo,
+	);
+	const secondInbox = inbox(
+		state,
+		secondAccountId,
+		{
+			name: 'Second API Inbox',
+			channel_type: 'Channel::Api',
+			identifier: SECOND_ACCOUNT_INBOX_IDENTIFIER,
+			secret: state.newToken(24),
+		},
+		longAgo,
+	);
 	state.membersOf(state.inboxMembers, website.id).add(agents[1].id).add(agents[2].id);
 	state.membersOf(state.inboxMembers, api.id).add(agents[0].id).add(agents[1].id).add(agents[3].id);
 	state.membersOf(state.inboxMembers, email.id).add(agents[2].id).add(agents[3].id);
 
-	const bot = state.addAgentBot({ id: state.nextId('agent_bots'), name: 'Sandbox Bot', description: 'Answers first', outgoing_url: 'http://127.0.0.1:9/bot', bot_type: 'webhook', bot_config: {}, account_id: accountId, access_token: state.tokens.bot, secret: state.newToken(24), platformOwned: false });
+	const bot = state.addAgentBot({
+		id: state.nextId('agent_bots'),
+		name: 'Sandbox Bot',
+		description: 'Answers first',
+		outgoing_url: 'http://127.0.0.1:9/bot',
+		bot_type: 'webhook',
+		bot_config: {},
+		account_id: accountId,
+		access_token: state.tokens.bot,
+		secret: state.newToken(24),
+		platformOwned: false,
+	});
 	api.agent_bot_id = bot.id;
-	const platformBot = state.addAgentBot({ id: state.nextId('agent_bots'), name: 'Platform Bot', description: null, outgoing_url: 'http://127.0.0.1:9/platform-bot', bot_type: 'webhook', bot_config: {}, account_id: null, access_token: state.newToken(24), secret: state.newToken(24), platformOwned: true });
+	const platformBot = state.addAgentBot({
+		id: state.nextId('agent_bots'),
+		name: 'Platform Bot',
+		description: null,
+		outgoing_url: 'http://127.0.0.1:9/platform-bot',
+		bot_type: 'webhook',
+		bot_config: {},
+		account_id: null,
+		access_token: state.newToken(24),
+		secret: state.newToken(24),
+		platformOwned: true,
+	});
 
 	const teamIds = [
 		{ name: 'Sales', description: 'New business', members: [agents[1], agents[2]] },
 		{ name: 'Support', description: 'Customer care', members: [agents[2], agents[3]] },
 	].map((team) => {
 		const id = state.nextId('teams');
-		state.teams.set(id, { id, account_id: accountId, name: team.name, description: team.description, allow_auto_assign: true });
+		state.teams.set(id, {
+			id,
+			account_id: accountId,
+			name: team.name,
+			description: team.description,
+			allow_auto_assign: true,
+		});
 		for (const member of team.members) state.membersOf(state.teamMembers, id).add(member.id);
 		return id;
 	});
@@ -194,10 +369,23 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 		['closing', 'Is there anything else we can do for you?'],
 	].map(([short_code, content]) => {
 		const id = state.nextId('canned_responses');
-		state.cannedResponses.set(id, { id, account_id: accountId, short_code, content, created_at: longAgo, updated_at: longAgo });
+		state.cannedResponses.set(id, {
+			id,
+			account_id: accountId,
+			short_code,
+			content,
+			created_at: longAgo,
+			updated_at: longAgo,
+		});
 		return id;
 	});
-	const definition = (model: 'contact_attribute' | 'conversation_attribute', key: string, name: string, type: string, values: string[] = []) => {
+	const definition = (
+		model: 'contact_attribute' | 'conversation_attribute',
+		key: string,
+		name: string,
+		type: string,
+		values: string[] = [],
+	) => {
 		const id = state.nextId('custom_attribute_definitions');
 		state.customAttributes.set(id, {
 			id,
@@ -217,8 +405,14 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 		return id;
 	};
 	const customAttributeIds = {
-		contact: [definition('contact_attribute', 'plan', 'Plan', 'list', PLANS), definition('contact_attribute', 'cpf', 'CPF', 'text')],
-		conversation: [definition('conversation_attribute', 'order_id', 'Order', 'text'), definition('conversation_attribute', 'order_value', 'Order value', 'number')],
+		contact: [
+			definition('contact_attribute', 'plan', 'Plan', 'list', PLANS),
+			definition('contact_attribute', 'cpf', 'CPF', 'text'),
+		],
+		conversation: [
+			definition('conversation_attribute', 'order_id', 'Order', 'text'),
+			definition('conversation_attribute', 'order_value', 'Order value', 'number'),
+		],
 	};
 
 	const contacts = Array.from({ length: 40 }, (_, i) => {
@@ -229,10 +423,16 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 			accountId,
 			{
 				name: `${first} ${last}`,
-				email: `${first.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase()}.${last.toLowerCase()}${i}@example.com`,
+				email: `${first
+					.normalize('NFD')
+					.replace(/[^A-Za-z]/g, '')
+					.toLowerCase()}.${last.toLowerCase()}${i}@example.com`,
 				phone_number: `+5511${String(900000000 + i * 7919).padStart(9, '0')}`,
 				identifier: `customer-${1000 + i}`,
-				additional_attributes: { ...CITIES[i % CITIES.length], company_name: i % 4 === 0 ? 'Acme Ltda' : '' },
+				additional_attributes: {
+					...CITIES[i % CITIES.length],
+					company_name: i % 4 === 0 ? 'Acme Ltda' : '',
+				},
 				custom_attributes: { plan: PLANS[i % PLANS.length] },
 				labels: i % 6 === 0 ? ['vip'] : i % 7 === 0 ? ['lead'] : [],
 				last_activity_at: createdAt,
@@ -244,21 +444,40 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 	});
 	const apiContacts = contacts.slice(0, 5).map((contact) => {
 		const contactInbox = state.contactInboxesOf(contact.id)[0];
-		return { contactId: contact.id, sourceId: contactInbox.source_id, pubsubToken: contactInbox.pubsub_token };
+		return {
+			contactId: contact.id,
+			sourceId: contactInbox.source_id,
+			pubsubToken: contactInbox.pubsub_token,
+		};
 	});
 
 	const inboxCycle = [website, api, email];
 	const contactInboxFor = (contactId: number, target: InboxRecord) =>
 		state.contactInboxesOf(contactId).find((ci) => ci.inbox_id === target.id) ??
-		state.newContactInbox(contactId, target.id, target.channel_type === 'Channel::Email' ? (state.contacts.get(contactId)?.email ?? state.newUuid()) : state.newUuid());
-	const conversationsByStatus: Record<ConversationStatus, number[]> = { open: [], resolved: [], pending: [], snoozed: [] };
+		state.newContactInbox(
+			contactId,
+			target.id,
+			target.channel_type === 'Channel::Email'
+				? (state.contacts.get(contactId)?.email ?? state.newUuid())
+				: state.newUuid(),
+		);
+	const conversationsByStatus: Record<ConversationStatus, number[]> = {
+		open: [],
+		resolved: [],
+		pending: [],
+		snoozed: [],
+	};
 	const conversations: ConversationRecord[] = [];
 	for (let i = 0; i < 62; i++) {
 		const contact = contacts[i % contacts.length];
 		const target = i === 0 ? api : inboxCycle[i % 3];
 		const status = STATUS_CYCLE[i % STATUS_CYCLE.length];
 		const createdAt = now - (62 - i) * 11 * HOUR;
-		const labels = [i % 4 === 0 ? 'vip' : '', i % 5 === 0 ? 'billing' : '', i % 3 === 1 ? 'support' : ''].filter(Boolean);
+		const labels = [
+			i % 4 === 0 ? 'vip' : '',
+			i % 5 === 0 ? 'billing' : '',
+			i % 3 === 1 ? 'support' : '',
+		].filter(Boolean);
 		const conversation = state.newConversation(
 			{
 				account_id: accountId,
@@ -271,7 +490,10 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 				team_id: i % 3 === 2 ? null : teamIds[i % 2],
 				labels,
 				custom_attributes: i % 2 === 0 ? { order_id: `ORD-${5000 + i}` } : {},
-				additional_attributes: target.channel_type === 'Channel::WebWidget' ? { browser: { browser_name: 'Firefox' }, referer: 'https://www.sandbox.test/pricing' } : {},
+				additional_attributes:
+					target.channel_type === 'Channel::WebWidget'
+						? { browser: { browser_name: 'Firefox' }, referer: 'https://www.sandbox.test/pricing' }
+						: {},
 				snoozed_until: status === 'snoozed' ? Math.floor((now + 3 * DAY) / 1000) * 1000 : null,
 				participant_ids: i % 10 === 0 ? [agents[1].id] : [],
 			},
@@ -283,7 +505,11 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 			state.addMessage(
 				conversation,
 				{
-					content: incoming ? (m === 0 ? `Hello, I need help with order ORD-${5000 + i}.` : `Follow-up ${m} from ${contact.name}`) : `Reply ${m} from the team`,
+					content: incoming
+						? m === 0
+							? `Hello, I need help with order ORD-${5000 + i}.`
+							: `Follow-up ${m} from ${contact.name}`
+						: `Reply ${m} from the team`,
 					message_type: incoming ? 0 : 1,
 					sender_type: incoming ? 'Contact' : 'User',
 					sender_id: incoming ? contact.id : (conversation.assignee_id ?? admin.id),
@@ -292,7 +518,12 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 				createdAt + m * 60_000,
 			);
 		}
-		if (status === 'resolved' || status === 'pending') state.addMessage(conversation, { content: `Conversation was marked ${status} by Sandbox Admin`, message_type: 2 }, createdAt + messageCount * 60_000);
+		if (status === 'resolved' || status === 'pending')
+			state.addMessage(
+				conversation,
+				{ content: `Conversation was marked ${status} by Sandbox Admin`, message_type: 2 },
+				createdAt + messageCount * 60_000,
+			);
 		conversation.agent_last_seen_at = conversation.last_activity_at;
 		conversations.push(conversation);
 		conversationsByStatus[status].push(conversation.display_id);
@@ -304,7 +535,8 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 			id,
 			account_id: accountId,
 			user_id: admin.id,
-			notification_type: i % 2 === 0 ? 'conversation_assignment' : 'assigned_conversation_new_message',
+			notification_type:
+				i % 2 === 0 ? 'conversation_assignment' : 'assigned_conversation_new_message',
 			primary_actor_type: 'Conversation',
 			primary_actor_id: conversation.id,
 			push_message_title: `[#${conversation.display_id}] New activity`,
@@ -316,17 +548,37 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 		return id;
 	});
 
-	const secondAccountContacts = ['Olivia Second', 'Pedro Second', 'Quésia Second'].map((name, i) => {
-		const contact = state.newContact(secondAccountId, { name, email: `second${i}@example.com`, last_activity_at: now - DAY }, now - 10 * DAY);
-		state.newContactInbox(contact.id, secondInbox.id);
-		return contact;
-	});
+	const secondAccountContacts = ['Olivia Second', 'Pedro Second', 'Quésia Second'].map(
+		(name, i) => {
+			const contact = state.newContact(
+				secondAccountId,
+				{ name, email: `second${i}@example.com`, last_activity_at: now - DAY },
+				now - 10 * DAY,
+			);
+			state.newContactInbox(contact.id, secondInbox.id);
+			return contact;
+		},
+	);
 	const secondAccountConversations = secondAccountContacts.slice(0, 2).map((contact, i) => {
 		const conversation = state.newConversation(
-			{ account_id: secondAccountId, inbox_id: secondInbox.id, contact_id: contact.id, contact_inbox_id: state.contactInboxesOf(contact.id)[0].id },
+			{
+				account_id: secondAccountId,
+				inbox_id: secondInbox.id,
+				contact_id: contact.id,
+				contact_inbox_id: state.contactInboxesOf(contact.id)[0].id,
+			},
 			now - (5 - i) * DAY,
 		);
-		state.addMessage(conversation, { content: 'Hello from the second account', message_type: 0, sender_type: 'Contact', sender_id: contact.id }, now - (5 - i) * DAY);
+		state.addMessage(
+			conversation,
+			{
+				content: 'Hello from the second account',
+				message_type: 0,
+				sender_type: 'Contact',
+				sender_id: contact.id,
+			},
+			now - (5 - i) * DAY,
+		);
 		return conversation.display_id;
 	});
 

@@ -39,7 +39,12 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { HttpError } from '../core/errors.mts';
 import type { FaultInjector } from '../core/faults.mts';
-import { startSandboxServer, type HandlerResponse, type OperationHandler, type OperationRequest } from '../core/http-server.mts';
+import {
+	startSandboxServer,
+	type HandlerResponse,
+	type OperationHandler,
+	type OperationRequest,
+} from '../core/http-server.mts';
 import { responseFor, type ContractOperation } from '../core/openapi.mts';
 import { SlidingWindowRateLimiter, type RateLimitBucket } from '../core/rate-limiter.mts';
 import type { RequestRecorder } from '../core/recorder.mts';
@@ -48,7 +53,12 @@ import { ResponseShaper } from './conform.mts';
 import { CHATWOOT_CONTRACT, CHATWOOT_OPERATIONS } from './contract.mts';
 import { ChatwootViews } from './dto.mts';
 import { GenericModel, genericHandler } from './generic.mts';
-import type { ChatwootContext, ChatwootHandler, ChatwootHandlers, ChatwootResponse } from './handler-kit.mts';
+import type {
+	ChatwootContext,
+	ChatwootHandler,
+	ChatwootHandlers,
+	ChatwootResponse,
+} from './handler-kit.mts';
 import { accountHandlers } from './handlers/account.mts';
 import { clientHandlers } from './handlers/client.mts';
 import { contactHandlers } from './handlers/contacts.mts';
@@ -63,7 +73,11 @@ import { deliverEvent, type EmitOptions } from './webhook-emitter.mts';
 
 export { CHATWOOT_CONTRACT } from './contract.mts';
 
-export const DEFAULT_CHATWOOT_TOKENS = { user: 'cw_user_token_sandbox', bot: 'cw_bot_token_sandbox', platform: 'cw_platform_token_sandbox' } as const;
+export const DEFAULT_CHATWOOT_TOKENS = {
+	user: 'cw_user_token_sandbox',
+	bot: 'cw_bot_token_sandbox',
+	platform: 'cw_platform_token_sandbox',
+} as const;
 
 export interface WindowLimit {
 	limit: number;
@@ -74,7 +88,10 @@ export interface WindowLimit {
  * `chatwoot` = rack-attack's default 3000 requests per minute. A custom object sets `general` (every
  * request) and/or `agentInvites` (agent creation, which Chatwoot throttles separately).
  */
-export type ChatwootRateLimits = 'off' | 'chatwoot' | { general?: WindowLimit; agentInvites?: WindowLimit };
+export type ChatwootRateLimits =
+	| 'off'
+	| 'chatwoot'
+	| { general?: WindowLimit; agentInvites?: WindowLimit };
 
 export interface ChatwootSandboxOptions {
 	port?: number;
@@ -106,7 +123,11 @@ export interface ChatwootSandbox {
 	/** Where answers had to bend to the contract: `<operationId> <field>: <change>` -> count. */
 	adaptations: Map<string, number>;
 	/** POSTs `{...payload, event}` to the account's webhooks subscribed to `event`, signed. */
-	emitWebhook: (event: WebhookEvent, payload: Json, options?: EmitOptions) => Promise<WebhookDelivery[]>;
+	emitWebhook: (
+		event: WebhookEvent,
+		payload: Json,
+		options?: EmitOptions,
+	) => Promise<WebhookDelivery[]>;
 	close: () => Promise<void>;
 }
 
@@ -127,7 +148,9 @@ const GENERIC_MODEL = new GenericModel(CHATWOOT_CONTRACT, new Set(Object.keys(AL
 
 /** Operations without a dedicated handler, answered by the generic store. */
 export function genericOperationIds(): string[] {
-	return CHATWOOT_OPERATIONS.map((o) => o.operationId).filter((id) => ALL_HANDLERS[id] === undefined);
+	return CHATWOOT_OPERATIONS.map((o) => o.operationId).filter(
+		(id) => ALL_HANDLERS[id] === undefined,
+	);
 }
 
 /** Chatwoot's error bodies: `{error}` for auth/not-found, `{message, attributes}` for RecordInvalid, field errors for contract violations. */
@@ -137,7 +160,14 @@ export function chatwootErrorBody(error: HttpError): Json {
 		case 'UNKNOWN_QUERY_PARAMETER':
 		case 'UNSUPPORTED_MEDIA_TYPE':
 		case 'INVALID_BODY':
-			return { message: error.message, errors: error.issues.map((issue) => ({ field: issue.field, message: issue.message, code: 'invalid' })) };
+			return {
+				message: error.message,
+				errors: error.issues.map((issue) => ({
+					field: issue.field,
+					message: issue.message,
+					code: 'invalid',
+				})),
+			};
 		case 'UNPROCESSABLE':
 			return { message: error.message, attributes: error.issues.map((issue) => issue.field) };
 		default:
@@ -148,13 +178,20 @@ export function chatwootErrorBody(error: HttpError): Json {
 function rateLimiter(setting: ChatwootRateLimits): SlidingWindowRateLimiter | undefined {
 	if (setting === 'off') return undefined;
 	const limits = setting === 'chatwoot' ? { general: { limit: 3000, windowMs: 60_000 } } : setting;
-	const buckets: RateLimitBucket[] = Object.entries(limits).map(([name, limit]) => ({ name, ...limit }));
+	const buckets: RateLimitBucket[] = Object.entries(limits).map(([name, limit]) => ({
+		name,
+		...limit,
+	}));
 	const has = (name: string) => buckets.some((b) => b.name === name);
 	return new SlidingWindowRateLimiter({
 		buckets,
 		bucketsFor: ({ method, path }) => [
 			...(has('general') ? ['general'] : []),
-			...(has('agentInvites') && method === 'POST' && /^\/api\/v1\/accounts\/[^/]+\/agents(\/bulk_create)?\/?$/.test(path) ? ['agentInvites'] : []),
+			...(has('agentInvites') &&
+			method === 'POST' &&
+			/^\/api\/v1\/accounts\/[^/]+\/agents(\/bulk_create)?\/?$/.test(path)
+				? ['agentInvites']
+				: []),
 		],
 		graceMs: 5,
 	});
@@ -185,8 +222,14 @@ function sendTextBodies(response: ServerResponse): void {
 	};
 }
 
-export async function startChatwootSandbox(options: ChatwootSandboxOptions = {}): Promise<ChatwootSandbox> {
-	const tokens = { user: options.userToken ?? DEFAULT_CHATWOOT_TOKENS.user, bot: options.botToken ?? DEFAULT_CHATWOOT_TOKENS.bot, platform: options.platformToken ?? DEFAULT_CHATWOOT_TOKENS.platform };
+export async function startChatwootSandbox(
+	options: ChatwootSandboxOptions = {},
+): Promise<ChatwootSandbox> {
+	const tokens = {
+		user: options.userToken ?? DEFAULT_CHATWOOT_TOKENS.user,
+		bot: options.botToken ?? DEFAULT_CHATWOOT_TOKENS.bot,
+		platform: options.platformToken ?? DEFAULT_CHATWOOT_TOKENS.platform,
+	};
 	const shaper = new ResponseShaper(CHATWOOT_CONTRACT);
 	const state = new ChatwootState(tokens, (s) => GENERIC_MODEL.seed(s, shaper));
 	const views = new ChatwootViews(state);
@@ -198,44 +241,67 @@ export async function startChatwootSandbox(options: ChatwootSandboxOptions = {})
 	const toResponse = (operation: ContractOperation, result: ChatwootResponse): HandlerResponse => {
 		const status = result.status ?? 200;
 		if (result.text !== undefined) {
-			return { status, body: result.text, headers: { ...result.headers, 'content-type': result.contentType ?? 'text/plain; charset=utf-8', [TEXT_BODY_HEADER]: '1' } };
+			return {
+				status,
+				body: result.text,
+				headers: {
+					...result.headers,
+					'content-type': result.contentType ?? 'text/plain; charset=utf-8',
+					[TEXT_BODY_HEADER]: '1',
+				},
+			};
 		}
-		const declared = responseFor(operation, status) ?? operation.responses[Object.keys(operation.responses).find((code) => code.startsWith('2')) ?? ''];
+		const declared =
+			responseFor(operation, status) ??
+			operation.responses[
+				Object.keys(operation.responses).find((code) => code.startsWith('2')) ?? ''
+			];
 		const schema = declared?.content['application/json'];
-		if (result.body === undefined || schema === undefined) return { status, headers: result.headers };
-		return { status, body: shaper.conform(schema, result.body, operation.operationId), headers: result.headers };
+		if (result.body === undefined || schema === undefined)
+			return { status, headers: result.headers };
+		return {
+			status,
+			body: shaper.conform(schema, result.body, operation.operationId),
+			headers: result.headers,
+		};
 	};
 
-	const wrap = (handler: ChatwootHandler): OperationHandler => async (request: OperationRequest) => {
-		const events: Array<{ event: WebhookEvent; payload: Json; accountId: number }> = [];
-		const context: ChatwootContext = {
-			state,
-			views,
-			caller: auth.callerOf(request.headers),
-			accountId: Number(request.pathParams.account_id ?? state.seed.accountId),
-			emit: (event, payload, accountId) => events.push({ event, payload, accountId }),
-		};
-		try {
-			const response = toResponse(request.operation, await handler(request, context));
-			// Chatwoot delivers webhooks from a background job, after the request has been answered.
-			if (autoWebhooks && events.length > 0) {
-				setImmediate(() => {
-					for (const { event, payload, accountId } of events) void deliverEvent(state, event, payload, { accountId });
-				});
+	const wrap =
+		(handler: ChatwootHandler): OperationHandler =>
+		async (request: OperationRequest) => {
+			const events: Array<{ event: WebhookEvent; payload: Json; accountId: number }> = [];
+			const context: ChatwootContext = {
+				state,
+				views,
+				caller: auth.callerOf(request.headers),
+				accountId: Number(request.pathParams.account_id ?? state.seed.accountId),
+				emit: (event, payload, accountId) => events.push({ event, payload, accountId }),
+			};
+			try {
+				const response = toResponse(request.operation, await handler(request, context));
+				// Chatwoot delivers webhooks from a background job, after the request has been answered.
+				if (autoWebhooks && events.length > 0) {
+					setImmediate(() => {
+						for (const { event, payload, accountId } of events)
+							void deliverEvent(state, event, payload, { accountId });
+					});
+				}
+				return response;
+			} finally {
+				if (request.operation.method !== 'GET') state.touch();
 			}
-			return response;
-		} finally {
-			if (request.operation.method !== 'GET') state.touch();
-		}
-	};
+		};
 
 	const handlers: Record<string, OperationHandler> = {};
-	for (const operation of CHATWOOT_OPERATIONS) handlers[operation.operationId] = wrap(ALL_HANDLERS[operation.operationId] ?? generic);
+	for (const operation of CHATWOOT_OPERATIONS)
+		handlers[operation.operationId] = wrap(ALL_HANDLERS[operation.operationId] ?? generic);
 
-	const emitWebhook = (event: WebhookEvent, payload: Json, emitOptions: EmitOptions = {}) => deliverEvent(state, event, payload, emitOptions);
+	const emitWebhook = (event: WebhookEvent, payload: Json, emitOptions: EmitOptions = {}) =>
+		deliverEvent(state, event, payload, emitOptions);
 	const countFrom = (body: unknown, name: string): number => {
 		const value = Number((body as Record<string, unknown> | undefined)?.[name]);
-		if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+		if (!Number.isInteger(value) || value < 0)
+			throw new Error(`${name} must be a non-negative integer`);
 		return value;
 	};
 
@@ -257,14 +323,37 @@ export async function startChatwootSandbox(options: ChatwootSandboxOptions = {})
 				method: 'POST',
 				path: 'emit',
 				handle: (body) => {
-					const { event, payload, ...emitOptions } = (body ?? {}) as { event?: WebhookEvent; payload?: Json } & EmitOptions;
-					if (event === undefined || !(WEBHOOK_EVENTS as readonly string[]).includes(event) || payload === undefined) throw new Error(`emit needs {event: one of ${WEBHOOK_EVENTS.join(', ')}, payload: {...}}`);
+					const { event, payload, ...emitOptions } = (body ?? {}) as {
+						event?: WebhookEvent;
+						payload?: Json;
+					} & EmitOptions;
+					if (
+						event === undefined ||
+						!(WEBHOOK_EVENTS as readonly string[]).includes(event) ||
+						payload === undefined
+					)
+						throw new Error(
+							`emit needs {event: one of ${WEBHOOK_EVENTS.join(', ')}, payload: {...}}`,
+						);
 					return emitWebhook(event, payload, emitOptions);
 				},
 			},
-			{ method: 'GET', path: 'state/summary', handle: () => ({ url: server.url, tokens, counts: state.summary(), seed: state.seed }) },
-			{ method: 'POST', path: 'seed-messages', handle: (body) => state.seedMessages(countFrom(body, 'conversationId'), countFrom(body, 'count')) },
-			{ method: 'POST', path: 'seed-conversations', handle: (body) => state.seedConversations(countFrom(body, 'count')) },
+			{
+				method: 'GET',
+				path: 'state/summary',
+				handle: () => ({ url: server.url, tokens, counts: state.summary(), seed: state.seed }),
+			},
+			{
+				method: 'POST',
+				path: 'seed-messages',
+				handle: (body) =>
+					state.seedMessages(countFrom(body, 'conversationId'), countFrom(body, 'count')),
+			},
+			{
+				method: 'POST',
+				path: 'seed-conversations',
+				handle: (body) => state.seedConversations(countFrom(body, 'count')),
+			},
 			{ method: 'GET', path: 'webhook-deliveries', handle: () => state.webhookDeliveries },
 			{ method: 'GET', path: 'adaptations', handle: () => Object.fromEntries(shaper.adaptations) },
 		],

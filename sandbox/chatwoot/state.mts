@@ -30,7 +30,10 @@ export interface SandboxTokens {
 	platform: string;
 }
 
-export type TokenOwner = { kind: 'user'; user: UserRecord } | { kind: 'bot'; bot: AgentBotRecord } | { kind: 'platform' };
+export type TokenOwner =
+	| { kind: 'user'; user: UserRecord }
+	| { kind: 'bot'; bot: AgentBotRecord }
+	| { kind: 'platform' };
 
 /** Outcome of one outgoing webhook POST. */
 export interface WebhookDelivery {
@@ -216,8 +219,10 @@ export class ChatwootState {
 		if (user === undefined) return;
 		this.tokenOwners.delete(user.access_token);
 		this.users.delete(id);
-		for (const [key, member] of this.accountUsers) if (member.user_id === id) this.accountUsers.delete(key);
-		for (const members of [...this.inboxMembers.values(), ...this.teamMembers.values()]) members.delete(id);
+		for (const [key, member] of this.accountUsers)
+			if (member.user_id === id) this.accountUsers.delete(key);
+		for (const members of [...this.inboxMembers.values(), ...this.teamMembers.values()])
+			members.delete(id);
 	}
 
 	addAgentBot(bot: AgentBotRecord): AgentBotRecord {
@@ -231,7 +236,8 @@ export class ChatwootState {
 		if (bot === undefined) return;
 		this.tokenOwners.delete(bot.access_token);
 		this.agentBots.delete(id);
-		for (const inbox of this.inboxes.values()) if (inbox.agent_bot_id === id) inbox.agent_bot_id = null;
+		for (const inbox of this.inboxes.values())
+			if (inbox.agent_bot_id === id) inbox.agent_bot_id = null;
 	}
 
 	accountUser(accountId: number, userId: number): AccountUserRecord | undefined {
@@ -261,7 +267,8 @@ export class ChatwootState {
 	/** A bot may act in an account it belongs to or whose inbox it is connected to. */
 	botServesAccount(bot: AgentBotRecord, accountId: number): boolean {
 		if (bot.account_id === accountId) return true;
-		for (const inbox of this.inboxes.values()) if (inbox.account_id === accountId && inbox.agent_bot_id === bot.id) return true;
+		for (const inbox of this.inboxes.values())
+			if (inbox.account_id === accountId && inbox.agent_bot_id === bot.id) return true;
 		return false;
 	}
 
@@ -274,13 +281,24 @@ export class ChatwootState {
 			this.teams.delete(team.id);
 			this.teamMembers.delete(team.id);
 		}
-		for (const table of [this.labels, this.cannedResponses, this.customAttributes, this.webhooks, this.notifications]) {
+		for (const table of [
+			this.labels,
+			this.cannedResponses,
+			this.customAttributes,
+			this.webhooks,
+			this.notifications,
+		]) {
 			for (const [recordId, record] of table) if (record.account_id === id) table.delete(recordId);
 		}
-		for (const [key, member] of this.accountUsers) if (member.account_id === id) this.accountUsers.delete(key);
-		for (const bot of [...this.agentBots.values()]) if (bot.account_id === id) this.removeAgentBot(bot.id);
+		for (const [key, member] of this.accountUsers)
+			if (member.account_id === id) this.accountUsers.delete(key);
+		for (const bot of [...this.agentBots.values()])
+			if (bot.account_id === id) this.removeAgentBot(bot.id);
 		for (const path of [...this.generic.collections.keys(), ...this.generic.singletons.keys()]) {
-			if (path.startsWith(`/api/v1/accounts/${id}/`) || path.startsWith(`/api/v2/accounts/${id}/`)) {
+			if (
+				path.startsWith(`/api/v1/accounts/${id}/`) ||
+				path.startsWith(`/api/v2/accounts/${id}/`)
+			) {
 				this.generic.collections.delete(path);
 				this.generic.singletons.delete(path);
 			}
@@ -315,13 +333,19 @@ export class ChatwootState {
 	removeInbox(id: number): void {
 		this.inboxes.delete(id);
 		this.inboxMembers.delete(id);
-		for (const conversation of [...this.conversations.values()]) if (conversation.inbox_id === id) this.removeConversation(conversation.id);
-		for (const contactInbox of [...this.contactInboxes.values()]) if (contactInbox.inbox_id === id) this.removeContactInbox(contactInbox);
+		for (const conversation of [...this.conversations.values()])
+			if (conversation.inbox_id === id) this.removeConversation(conversation.id);
+		for (const contactInbox of [...this.contactInboxes.values()])
+			if (contactInbox.inbox_id === id) this.removeContactInbox(contactInbox);
 	}
 
 	// ---- contacts ----
 
-	newContact(accountId: number, fields: Partial<ContactRecord>, createdAt = Date.now()): ContactRecord {
+	newContact(
+		accountId: number,
+		fields: Partial<ContactRecord>,
+		createdAt = Date.now(),
+	): ContactRecord {
 		const contact: ContactRecord = {
 			id: this.nextId('contacts'),
 			account_id: accountId,
@@ -347,12 +371,17 @@ export class ChatwootState {
 	}
 
 	removeContact(id: number): void {
-		for (const conversation of [...this.conversations.values()]) if (conversation.contact_id === id) this.removeConversation(conversation.id);
+		for (const conversation of [...this.conversations.values()])
+			if (conversation.contact_id === id) this.removeConversation(conversation.id);
 		for (const contactInbox of this.contactInboxesOf(id)) this.removeContactInbox(contactInbox);
 		this.contacts.delete(id);
 	}
 
-	newContactInbox(contactId: number, inboxId: number, sourceId: string = this.newUuid()): ContactInboxRecord {
+	newContactInbox(
+		contactId: number,
+		inboxId: number,
+		sourceId: string = this.newUuid(),
+	): ContactInboxRecord {
 		const contactInbox: ContactInboxRecord = {
 			id: this.nextId('contact_inboxes'),
 			contact_id: contactId,
@@ -373,7 +402,11 @@ export class ChatwootState {
 		this.contactInboxes.delete(contactInbox.id);
 		this.contactInboxBySource.delete(`${contactInbox.inbox_id}:${contactInbox.source_id}`);
 		const list = this.contactInboxesByContact.get(contactInbox.contact_id);
-		if (list) this.contactInboxesByContact.set(contactInbox.contact_id, list.filter((c) => c !== contactInbox));
+		if (list)
+			this.contactInboxesByContact.set(
+				contactInbox.contact_id,
+				list.filter((c) => c !== contactInbox),
+			);
 	}
 
 	contactInboxesOf(contactId: number): ContactInboxRecord[] {
@@ -386,7 +419,8 @@ export class ChatwootState {
 
 	/** Moves `mergee`'s conversations, inboxes and labels onto `base` and deletes `mergee` (contact_merge). */
 	mergeContacts(base: ContactRecord, mergee: ContactRecord): void {
-		for (const conversation of this.conversations.values()) if (conversation.contact_id === mergee.id) conversation.contact_id = base.id;
+		for (const conversation of this.conversations.values())
+			if (conversation.contact_id === mergee.id) conversation.contact_id = base.id;
 		for (const contactInbox of this.contactInboxesOf(mergee.id)) {
 			this.removeContactInbox(contactInbox);
 			this.newContactInbox(base.id, contactInbox.inbox_id, contactInbox.source_id);
@@ -394,14 +428,19 @@ export class ChatwootState {
 		base.labels = [...new Set([...base.labels, ...mergee.labels])];
 		base.custom_attributes = { ...mergee.custom_attributes, ...base.custom_attributes };
 		base.additional_attributes = { ...mergee.additional_attributes, ...base.additional_attributes };
-		for (const key of ['email', 'phone_number', 'identifier', 'name'] as const) base[key] ??= mergee[key];
+		for (const key of ['email', 'phone_number', 'identifier', 'name'] as const)
+			base[key] ??= mergee[key];
 		base.updated_at = Date.now();
 		this.contacts.delete(mergee.id);
 	}
 
 	// ---- conversations ----
 
-	newConversation(fields: Pick<ConversationRecord, 'account_id' | 'inbox_id' | 'contact_id'> & Partial<ConversationRecord>, createdAt = Date.now()): ConversationRecord {
+	newConversation(
+		fields: Pick<ConversationRecord, 'account_id' | 'inbox_id' | 'contact_id'> &
+			Partial<ConversationRecord>,
+		createdAt = Date.now(),
+	): ConversationRecord {
 		const displayId = this.nextDisplayId.get(fields.account_id) ?? 1;
 		this.nextDisplayId.set(fields.account_id, displayId + 1);
 		const conversation: ConversationRecord = {
@@ -441,18 +480,21 @@ export class ChatwootState {
 
 	conversationsOf(accountId: number): ConversationRecord[] {
 		const list: ConversationRecord[] = [];
-		for (const conversation of this.conversations.values()) if (conversation.account_id === accountId) list.push(conversation);
+		for (const conversation of this.conversations.values())
+			if (conversation.account_id === accountId) list.push(conversation);
 		return list;
 	}
 
 	removeConversation(id: number): void {
 		const conversation = this.conversations.get(id);
 		if (conversation === undefined) return;
-		for (const message of this.messagesByConversation.get(id) ?? []) this.messages.delete(message.id);
+		for (const message of this.messagesByConversation.get(id) ?? [])
+			this.messages.delete(message.id);
 		this.messagesByConversation.delete(id);
 		this.conversationByDisplay.delete(`${conversation.account_id}:${conversation.display_id}`);
 		this.conversations.delete(id);
-		for (const notification of [...this.notifications.values()]) if (notification.primary_actor_id === id) this.notifications.delete(notification.id);
+		for (const notification of [...this.notifications.values()])
+			if (notification.primary_actor_id === id) this.notifications.delete(notification.id);
 	}
 
 	// ---- messages ----
@@ -461,7 +503,11 @@ export class ChatwootState {
 	 * Stores a message and updates its conversation the way Chatwoot's callbacks do: activity time,
 	 * waiting_since (cleared by a reply, set by an incoming message), first reply time, contact activity.
 	 */
-	addMessage(conversation: ConversationRecord, fields: Partial<MessageRecord>, createdAt = Date.now()): MessageRecord {
+	addMessage(
+		conversation: ConversationRecord,
+		fields: Partial<MessageRecord>,
+		createdAt = Date.now(),
+	): MessageRecord {
 		const message: MessageRecord = {
 			id: this.nextId('messages'),
 			account_id: conversation.account_id,
@@ -511,7 +557,11 @@ export class ChatwootState {
 	 * older than it; `after` = up to `afterLimit` newer ones; both = what lies between (up to 1000).
 	 * Always oldest first.
 	 */
-	messagePage(conversationId: number, cursor: { before?: number; after?: number }, limit = 20): MessageRecord[] {
+	messagePage(
+		conversationId: number,
+		cursor: { before?: number; after?: number },
+		limit = 20,
+	): MessageRecord[] {
 		const all = this.messagesOf(conversationId);
 		const end = cursor.before === undefined ? all.length : lowerBound(all, cursor.before);
 		if (cursor.after !== undefined) {
@@ -522,7 +572,10 @@ export class ChatwootState {
 		return all.slice(Math.max(0, end - limit), end);
 	}
 
-	newAttachment(message: Pick<MessageRecord, 'id' | 'account_id'>, file: { name: string; contentType: string; size: number }): AttachmentRecord {
+	newAttachment(
+		message: Pick<MessageRecord, 'id' | 'account_id'>,
+		file: { name: string; contentType: string; size: number },
+	): AttachmentRecord {
 		const id = this.nextId('attachments');
 		const extension = /\.([A-Za-z0-9]+)$/.exec(file.name)?.[1]?.toLowerCase() ?? null;
 		const type = file.contentType.split('/')[0];
@@ -548,9 +601,16 @@ export class ChatwootState {
 	 * Adds `count` alternating incoming/outgoing messages to a conversation (by display id). They share
 	 * frozen empty attributes, so 100,000 of them stay well under 100 MB. Returns the new id range.
 	 */
-	seedMessages(conversationDisplayId: number, count: number, accountId = this.seed.accountId): { firstId: number; lastId: number } {
+	seedMessages(
+		conversationDisplayId: number,
+		count: number,
+		accountId = this.seed.accountId,
+	): { firstId: number; lastId: number } {
 		const conversation = this.conversationByDisplayId(accountId, conversationDisplayId);
-		if (conversation === undefined) throw new Error(`seedMessages: no conversation ${conversationDisplayId} in account ${accountId}`);
+		if (conversation === undefined)
+			throw new Error(
+				`seedMessages: no conversation ${conversationDisplayId} in account ${accountId}`,
+			);
 		const start = Math.max(Date.now() - count * 1000, conversation.last_activity_at + 1);
 		let firstId = 0;
 		let lastId = 0;
@@ -574,16 +634,24 @@ export class ChatwootState {
 	}
 
 	/** Adds `count` open conversations spread over the seeded contacts and inboxes; returns their display ids range. */
-	seedConversations(count: number, accountId = this.seed.accountId): { firstDisplayId: number; lastDisplayId: number } {
+	seedConversations(
+		count: number,
+		accountId = this.seed.accountId,
+	): { firstDisplayId: number; lastDisplayId: number } {
 		const contacts = this.contactsOf(accountId);
 		const inboxes = this.inboxesOf(accountId);
-		if (contacts.length === 0 || inboxes.length === 0) throw new Error(`seedConversations: account ${accountId} has no contacts or inboxes`);
+		if (contacts.length === 0 || inboxes.length === 0)
+			throw new Error(`seedConversations: account ${accountId} has no contacts or inboxes`);
 		const start = Date.now() - count * 1000;
 		let firstDisplayId = 0;
 		let lastDisplayId = 0;
 		for (let i = 0; i < count; i++) {
 			const conversation = this.newConversation(
-				{ account_id: accountId, inbox_id: inboxes[i % inboxes.length].id, contact_id: contacts[i % contacts.length].id },
+				{
+					account_id: accountId,
+					inbox_id: inboxes[i % inboxes.length].id,
+					contact_id: contacts[i % contacts.length].id,
+				},
 				start + i,
 			);
 			if (i === 0) firstDisplayId = conversation.display_id;
@@ -596,7 +664,8 @@ export class ChatwootState {
 	/** Counts per table, for the admin API and the demo. */
 	summary(): Record<string, number> {
 		const counts: Record<string, number> = {};
-		for (const [name, value] of Object.entries(this)) if (value instanceof Map) counts[name] = value.size;
+		for (const [name, value] of Object.entries(this))
+			if (value instanceof Map) counts[name] = value.size;
 		let genericRecords = 0;
 		for (const records of this.generic.collections.values()) genericRecords += records.size;
 		counts.genericRecords = genericRecords;
@@ -605,6 +674,7 @@ export class ChatwootState {
 
 	recordDelivery(delivery: WebhookDelivery): void {
 		this.webhookDeliveries.push(delivery);
-		if (this.webhookDeliveries.length > 1000) this.webhookDeliveries.splice(0, this.webhookDeliveries.length - 1000);
+		if (this.webhookDeliveries.length > 1000)
+			this.webhookDeliveries.splice(0, this.webhookDeliveries.length - 1000);
 	}
 }

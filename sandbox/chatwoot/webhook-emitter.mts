@@ -35,19 +35,31 @@ function inboxIdOf(payload: Json): number | undefined {
 	return typeof id === 'number' ? id : undefined;
 }
 
-function targetsOf(state: ChatwootState, event: WebhookEvent, payload: Json, options: EmitOptions): WebhookRecord[] {
+function targetsOf(
+	state: ChatwootState,
+	event: WebhookEvent,
+	payload: Json,
+	options: EmitOptions,
+): WebhookRecord[] {
 	const accountId = options.accountId ?? state.seed.accountId;
 	const inboxId = inboxIdOf(payload);
 	return [...state.webhooks.values()].filter(
 		(w) =>
 			w.account_id === accountId &&
-			(options.webhookId === undefined ? w.subscriptions.includes(event) : w.id === options.webhookId) &&
+			(options.webhookId === undefined
+				? w.subscriptions.includes(event)
+				: w.id === options.webhookId) &&
 			(w.inbox_id === null || inboxId === undefined || w.inbox_id === inboxId),
 	);
 }
 
 /** POSTs `event` to the subscribed webhooks; every attempt is returned and kept in `state.webhookDeliveries`. */
-export async function deliverEvent(state: ChatwootState, event: WebhookEvent, payload: Json, options: EmitOptions = {}): Promise<WebhookDelivery[]> {
+export async function deliverEvent(
+	state: ChatwootState,
+	event: WebhookEvent,
+	payload: Json,
+	options: EmitOptions = {},
+): Promise<WebhookDelivery[]> {
 	const json = JSON.stringify({ ...payload, event });
 	const body = options.malformedBody ? json.slice(0, Math.floor(json.length / 2)) : json;
 	const deliveries: WebhookDelivery[] = [];
@@ -55,16 +67,34 @@ export async function deliverEvent(state: ChatwootState, event: WebhookEvent, pa
 		const deliveryId = options.deliveryId ?? randomUUID();
 		for (let attempt = 1; attempt <= (options.repeat ?? 1); attempt++) {
 			const timestamp = Math.floor(Date.now() / 1000) + (options.timestampOffsetSeconds ?? 0);
-			const signature = options.omitSignature ? null : chatwootSignature(options.secret ?? webhook.secret, timestamp, body);
+			const signature = options.omitSignature
+				? null
+				: chatwootSignature(options.secret ?? webhook.secret, timestamp, body);
 			const headers: Record<string, string> = {
 				'content-type': 'application/json',
 				'x-chatwoot-timestamp': String(timestamp),
 				'x-chatwoot-delivery': deliveryId,
 				...(signature === null ? {} : { 'x-chatwoot-signature': signature }),
 			};
-			const delivery: WebhookDelivery = { webhookId: webhook.id, url: webhook.url, event, deliveryId, timestamp, signature, body, attempt, status: null, error: null };
+			const delivery: WebhookDelivery = {
+				webhookId: webhook.id,
+				url: webhook.url,
+				event,
+				deliveryId,
+				timestamp,
+				signature,
+				body,
+				attempt,
+				status: null,
+				error: null,
+			};
 			try {
-				const response = await fetch(webhook.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) });
+				const response = await fetch(webhook.url, {
+					method: 'POST',
+					headers,
+					body,
+					signal: AbortSignal.timeout(5_000),
+				});
 				await response.arrayBuffer();
 				delivery.status = response.status;
 			} catch (error) {

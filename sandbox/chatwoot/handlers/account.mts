@@ -1,10 +1,28 @@
 // Account, profile, agents, account agent bots, teams and inboxes (with their members).
 import { HttpError } from '../../core/errors.mts';
-import { bodyOf, notFound, ok, pathInt, queryList, unprocessable, type ChatwootContext, type ChatwootHandlers } from '../handler-kit.mts';
-import type { Availability, ChannelType, InboxRecord, Json, Role, TeamRecord, UserRecord } from '../records.mts';
+import {
+	bodyOf,
+	notFound,
+	ok,
+	pathInt,
+	queryList,
+	unprocessable,
+	type ChatwootContext,
+	type ChatwootHandlers,
+} from '../handler-kit.mts';
+import type {
+	Availability,
+	ChannelType,
+	InboxRecord,
+	Json,
+	Role,
+	TeamRecord,
+	UserRecord,
+} from '../records.mts';
 
 function callerUser(context: ChatwootContext): UserRecord {
-	if (context.caller.kind !== 'user') throw new HttpError(401, 'UNAUTHORIZED', 'You need to sign in or sign up before continuing.');
+	if (context.caller.kind !== 'user')
+		throw new HttpError(401, 'UNAUTHORIZED', 'You need to sign in or sign up before continuing.');
 	return context.caller.user;
 }
 
@@ -37,8 +55,13 @@ function agentsView(context: ChatwootContext, userIds: Iterable<number>): Json[]
 
 /** Member ids that belong to the account; Chatwoot rejects others. */
 function accountMembers(context: ChatwootContext, userIds: number[]): number[] {
-	const strangers = userIds.filter((id) => context.state.accountUser(context.accountId, id) === undefined);
-	if (strangers.length > 0) throw unprocessable(`User ${strangers.join(', ')} is not an agent of this account`, ['user_ids']);
+	const strangers = userIds.filter(
+		(id) => context.state.accountUser(context.accountId, id) === undefined,
+	);
+	if (strangers.length > 0)
+		throw unprocessable(`User ${strangers.join(', ')} is not an agent of this account`, [
+			'user_ids',
+		]);
 	return userIds;
 }
 
@@ -69,13 +92,21 @@ function applyInboxFields(inbox: InboxRecord, body: Json): void {
 	const target = inbox as unknown as Json;
 	for (const column of INBOX_COLUMNS) if (rest[column] !== undefined) target[column] = rest[column];
 	const settings: Json = { ...inbox.settings };
-	for (const [key, value] of Object.entries(rest)) if (!(INBOX_COLUMNS as readonly string[]).includes(key)) settings[key] = value;
+	for (const [key, value] of Object.entries(rest))
+		if (!(INBOX_COLUMNS as readonly string[]).includes(key)) settings[key] = value;
 	if (channel !== null && typeof channel === 'object') {
 		const { type: _type, ...channelFields } = channel as Json;
-		if (typeof channelFields.webhook_url === 'string') inbox.webhook_url = channelFields.webhook_url;
-		if (typeof channelFields.website_url === 'string') inbox.website_url = channelFields.website_url;
+		if (typeof channelFields.webhook_url === 'string')
+			inbox.webhook_url = channelFields.webhook_url;
+		if (typeof channelFields.website_url === 'string')
+			inbox.website_url = channelFields.website_url;
 		if (typeof channelFields.email === 'string') inbox.email = channelFields.email;
-		for (const [key, value] of Object.entries(channelFields)) if (!['webhook_url', 'website_url', 'email'].includes(key) && !/password|secret|token/.test(key)) settings[key] = value;
+		for (const [key, value] of Object.entries(channelFields))
+			if (
+				!['webhook_url', 'website_url', 'email'].includes(key) &&
+				!/password|secret|token/.test(key)
+			)
+				settings[key] = value;
 	}
 	inbox.settings = settings;
 }
@@ -91,14 +122,24 @@ export const accountHandlers: ChatwootHandlers = {
 		const account = context.state.accounts.get(context.accountId);
 		if (account === undefined) throw notFound();
 		const body = formOrJson(request.body);
-		for (const key of ['name', 'locale', 'domain', 'support_email'] as const) if (typeof body[key] === 'string') account[key] = body[key] as string;
+		for (const key of ['name', 'locale', 'domain', 'support_email'] as const)
+			if (typeof body[key] === 'string') account[key] = body[key] as string;
 		const settings = { ...account.settings };
-		if (body.auto_resolve_after !== undefined) settings.auto_resolve_after = body.auto_resolve_after === null ? null : Number(body.auto_resolve_after);
-		if (body.auto_resolve_message !== undefined) settings.auto_resolve_message = body.auto_resolve_message === null ? null : String(body.auto_resolve_message);
-		if (body.auto_resolve_ignore_waiting !== undefined) settings.auto_resolve_ignore_waiting = body.auto_resolve_ignore_waiting === null ? null : String(body.auto_resolve_ignore_waiting) === 'true';
+		if (body.auto_resolve_after !== undefined)
+			settings.auto_resolve_after =
+				body.auto_resolve_after === null ? null : Number(body.auto_resolve_after);
+		if (body.auto_resolve_message !== undefined)
+			settings.auto_resolve_message =
+				body.auto_resolve_message === null ? null : String(body.auto_resolve_message);
+		if (body.auto_resolve_ignore_waiting !== undefined)
+			settings.auto_resolve_ignore_waiting =
+				body.auto_resolve_ignore_waiting === null
+					? null
+					: String(body.auto_resolve_ignore_waiting) === 'true';
 		account.settings = settings;
 		const custom: Json = { ...account.custom_attributes };
-		for (const key of ['industry', 'company_size', 'timezone']) if (body[key] !== undefined) custom[key] = body[key];
+		for (const key of ['industry', 'company_size', 'timezone'])
+			if (body[key] !== undefined) custom[key] = body[key];
 		account.custom_attributes = custom;
 		return ok(context.views.account(account));
 	},
@@ -108,15 +149,20 @@ export const accountHandlers: ChatwootHandlers = {
 	updateProfile: (request, context) => {
 		const user = callerUser(context);
 		const profile = bodyOf<{ profile?: Json }>(request).profile ?? {};
-		for (const key of ['name', 'email'] as const) if (typeof profile[key] === 'string') user[key] = profile[key] as string;
-		for (const key of ['display_name', 'message_signature'] as const) if (typeof profile[key] === 'string') user[key] = profile[key] as string;
-		if (profile.ui_settings && typeof profile.ui_settings === 'object') user.ui_settings = { ...user.ui_settings, ...(profile.ui_settings as Json) };
+		for (const key of ['name', 'email'] as const)
+			if (typeof profile[key] === 'string') user[key] = profile[key] as string;
+		for (const key of ['display_name', 'message_signature'] as const)
+			if (typeof profile[key] === 'string') user[key] = profile[key] as string;
+		if (profile.ui_settings && typeof profile.ui_settings === 'object')
+			user.ui_settings = { ...user.ui_settings, ...(profile.ui_settings as Json) };
 		return ok(context.views.user(user));
 	},
 
 	'set-profile-availability': (request, context) => {
 		const user = callerUser(context);
-		const { account_id, availability } = bodyOf<{ profile: { account_id: number; availability: Availability } }>(request).profile;
+		const { account_id, availability } = bodyOf<{
+			profile: { account_id: number; availability: Availability };
+		}>(request).profile;
 		const member = context.state.accountUser(account_id, user.id);
 		if (member === undefined) throw notFound();
 		member.availability = availability;
@@ -125,7 +171,9 @@ export const accountHandlers: ChatwootHandlers = {
 
 	'set-profile-auto-offline': (request, context) => {
 		const user = callerUser(context);
-		const { account_id, auto_offline } = bodyOf<{ profile: { account_id: number; auto_offline: boolean } }>(request).profile;
+		const { account_id, auto_offline } = bodyOf<{
+			profile: { account_id: number; auto_offline: boolean };
+		}>(request).profile;
 		const member = context.state.accountUser(account_id, user.id);
 		if (member === undefined) throw notFound();
 		member.auto_offline = auto_offline;
@@ -140,13 +188,27 @@ export const accountHandlers: ChatwootHandlers = {
 
 	// ---- agents ----
 
-	'get-account-agents': (_request, context) => ok(context.state.agentsOf(context.accountId).map(({ user }) => context.views.agent(user, context.accountId))),
+	'get-account-agents': (_request, context) =>
+		ok(
+			context.state
+				.agentsOf(context.accountId)
+				.map(({ user }) => context.views.agent(user, context.accountId)),
+		),
 
 	'add-new-agent-to-account': (request, context) => {
-		const body = bodyOf<{ name: string; email: string; role: Role; availability?: Availability; auto_offline?: boolean }>(request);
+		const body = bodyOf<{
+			name: string;
+			email: string;
+			role: Role;
+			availability?: Availability;
+			auto_offline?: boolean;
+		}>(request);
 		const state = context.state;
-		let user = [...state.users.values()].find((u) => u.email.toLowerCase() === body.email.toLowerCase());
-		if (user && state.accountUser(context.accountId, user.id)) throw unprocessable('Email has already been taken', ['email']);
+		let user = [...state.users.values()].find(
+			(u) => u.email.toLowerCase() === body.email.toLowerCase(),
+		);
+		if (user && state.accountUser(context.accountId, user.id))
+			throw unprocessable('Email has already been taken', ['email']);
 		user ??= state.addUser({
 			id: state.nextId('users'),
 			name: body.name,
@@ -162,7 +224,14 @@ export const accountHandlers: ChatwootHandlers = {
 			created_at: Date.now(),
 			platformOwned: false,
 		});
-		state.setAccountUser({ account_id: context.accountId, user_id: user.id, role: body.role, availability: body.availability ?? 'offline', auto_offline: body.auto_offline ?? true, active_at: null });
+		state.setAccountUser({
+			account_id: context.accountId,
+			user_id: user.id,
+			role: body.role,
+			availability: body.availability ?? 'offline',
+			auto_offline: body.auto_offline ?? true,
+			active_at: null,
+		});
 		return ok(context.views.agent(user, context.accountId));
 	},
 
@@ -170,7 +239,9 @@ export const accountHandlers: ChatwootHandlers = {
 		const member = context.state.accountUser(context.accountId, pathInt(request, 'id'));
 		const user = context.state.users.get(pathInt(request, 'id'));
 		if (member === undefined || user === undefined) throw notFound();
-		const body = bodyOf<{ role: Role; availability?: Availability; auto_offline?: boolean }>(request);
+		const body = bodyOf<{ role: Role; availability?: Availability; auto_offline?: boolean }>(
+			request,
+		);
 		member.role = body.role;
 		if (body.availability) member.availability = body.availability;
 		if (body.auto_offline !== undefined) member.auto_offline = body.auto_offline;
@@ -190,21 +261,34 @@ export const accountHandlers: ChatwootHandlers = {
 		// Agents that are members of every listed inbox; administrators can always be assigned.
 		const eligible = context.state
 			.agentsOf(context.accountId)
-			.filter(({ user, member }) => member.role === 'administrator' || inboxIds.every((id) => context.state.inboxMembers.get(id)?.has(user.id)));
-		return ok({ payload: eligible.map(({ user }) => context.views.agent(user, context.accountId)) });
+			.filter(
+				({ user, member }) =>
+					member.role === 'administrator' ||
+					inboxIds.every((id) => context.state.inboxMembers.get(id)?.has(user.id)),
+			);
+		return ok({
+			payload: eligible.map(({ user }) => context.views.agent(user, context.accountId)),
+		});
 	},
 
 	'list-inbox-assignable-agents': (request, context) => {
 		const inbox = inboxOf(context, pathInt(request, 'id'));
 		const members = context.state.inboxMembers.get(inbox.id) ?? new Set<number>();
-		const admins = context.state.agentsOf(context.accountId).filter(({ member }) => member.role === 'administrator').map(({ user }) => user.id);
+		const admins = context.state
+			.agentsOf(context.accountId)
+			.filter(({ member }) => member.role === 'administrator')
+			.map(({ user }) => user.id);
 		return ok({ payload: agentsView(context, new Set([...members, ...admins])) });
 	},
 
 	// ---- agent bots of the account ----
 
 	'list-all-account-agent-bots': (_request, context) =>
-		ok([...context.state.agentBots.values()].filter((bot) => bot.account_id === context.accountId || bot.account_id === null).map((bot) => context.views.agentBot(bot))),
+		ok(
+			[...context.state.agentBots.values()]
+				.filter((bot) => bot.account_id === context.accountId || bot.account_id === null)
+				.map((bot) => context.views.agentBot(bot)),
+		),
 
 	'create-an-account-agent-bot': (request, context) => {
 		const body = bodyOf<{ name?: string; outgoing_url?: string; bot_config?: Json }>(request);
@@ -224,7 +308,8 @@ export const accountHandlers: ChatwootHandlers = {
 		return ok(context.views.agentBot(bot, { secret: true }));
 	},
 
-	'get-details-of-a-single-account-agent-bot': (request, context) => ok(context.views.agentBot(accountBot(context, pathInt(request, 'id')))),
+	'get-details-of-a-single-account-agent-bot': (request, context) =>
+		ok(context.views.agentBot(accountBot(context, pathInt(request, 'id')))),
 
 	'update-an-account-agent-bot': (request, context) => {
 		const bot = accountBot(context, pathInt(request, 'id'), true);
@@ -254,24 +339,43 @@ export const accountHandlers: ChatwootHandlers = {
 
 	// ---- teams ----
 
-	'list-all-teams': (_request, context) => ok(context.state.teamsOf(context.accountId).map((t) => context.views.team(t, callerId(context)))),
+	'list-all-teams': (_request, context) =>
+		ok(
+			context.state.teamsOf(context.accountId).map((t) => context.views.team(t, callerId(context))),
+		),
 
 	'create-a-team': (request, context) => {
-		const body = bodyOf<{ name?: string; description?: string; allow_auto_assign?: boolean }>(request);
+		const body = bodyOf<{ name?: string; description?: string; allow_auto_assign?: boolean }>(
+			request,
+		);
 		const name = (body.name ?? '').trim();
 		if (name === '') throw unprocessable("Name can't be blank", ['name']);
-		if (context.state.teamsOf(context.accountId).some((t) => t.name.toLowerCase() === name.toLowerCase())) throw unprocessable('Name has already been taken', ['name']);
+		if (
+			context.state
+				.teamsOf(context.accountId)
+				.some((t) => t.name.toLowerCase() === name.toLowerCase())
+		)
+			throw unprocessable('Name has already been taken', ['name']);
 		const id = context.state.nextId('teams');
-		const record: TeamRecord = { id, account_id: context.accountId, name, description: body.description ?? null, allow_auto_assign: body.allow_auto_assign ?? true };
+		const record: TeamRecord = {
+			id,
+			account_id: context.accountId,
+			name,
+			description: body.description ?? null,
+			allow_auto_assign: body.allow_auto_assign ?? true,
+		};
 		context.state.teams.set(id, record);
 		return ok(context.views.team(record, callerId(context)));
 	},
 
-	'get-details-of-a-single-team': (request, context) => ok(context.views.team(team(context, pathInt(request, 'team_id')), callerId(context))),
+	'get-details-of-a-single-team': (request, context) =>
+		ok(context.views.team(team(context, pathInt(request, 'team_id')), callerId(context))),
 
 	'update-a-team': (request, context) => {
 		const record = team(context, pathInt(request, 'team_id'));
-		const body = bodyOf<{ name?: string; description?: string; allow_auto_assign?: boolean }>(request);
+		const body = bodyOf<{ name?: string; description?: string; allow_auto_assign?: boolean }>(
+			request,
+		);
 		if (body.name !== undefined) record.name = body.name.trim();
 		if (body.description !== undefined) record.description = body.description;
 		if (body.allow_auto_assign !== undefined) record.allow_auto_assign = body.allow_auto_assign;
@@ -282,7 +386,8 @@ export const accountHandlers: ChatwootHandlers = {
 		const record = team(context, pathInt(request, 'team_id'));
 		context.state.teams.delete(record.id);
 		context.state.teamMembers.delete(record.id);
-		for (const conversation of context.state.conversationsOf(context.accountId)) if (conversation.team_id === record.id) conversation.team_id = null;
+		for (const conversation of context.state.conversationsOf(context.accountId))
+			if (conversation.team_id === record.id) conversation.team_id = null;
 		return ok();
 	},
 
@@ -316,7 +421,12 @@ export const accountHandlers: ChatwootHandlers = {
 
 	// ---- inboxes ----
 
-	listAllInboxes: (_request, context) => ok({ payload: context.state.inboxesOf(context.accountId).map((inbox) => context.views.inbox(inbox)) }),
+	listAllInboxes: (_request, context) =>
+		ok({
+			payload: context.state
+				.inboxesOf(context.accountId)
+				.map((inbox) => context.views.inbox(inbox)),
+		}),
 
 	inboxCreation: (request, context) => {
 		const body = bodyOf<Json & { name?: string; channel?: { type?: string } }>(request);
@@ -368,7 +478,8 @@ export const accountHandlers: ChatwootHandlers = {
 
 	getInboxAgentBot: (request, context) => {
 		const inbox = inboxOf(context, pathInt(request, 'id'));
-		const bot = inbox.agent_bot_id === null ? undefined : context.state.agentBots.get(inbox.agent_bot_id);
+		const bot =
+			inbox.agent_bot_id === null ? undefined : context.state.agentBots.get(inbox.agent_bot_id);
 		return bot ? ok(context.views.agentBot(bot)) : { status: 204 };
 	},
 
@@ -377,7 +488,8 @@ export const accountHandlers: ChatwootHandlers = {
 		const botId = bodyOf<{ agent_bot: number | null }>(request).agent_bot;
 		if (botId !== null) {
 			const bot = context.state.agentBots.get(botId);
-			if (bot === undefined || (bot.account_id !== null && bot.account_id !== context.accountId)) throw notFound();
+			if (bot === undefined || (bot.account_id !== null && bot.account_id !== context.accountId))
+				throw notFound();
 		}
 		inbox.agent_bot_id = botId;
 		return ok();
@@ -411,7 +523,10 @@ export const accountHandlers: ChatwootHandlers = {
 
 	'delete-agent-in-inbox': (request, context) => {
 		const body = bodyOf<{ inbox_id: string; user_ids: number[] }>(request);
-		const members = context.state.membersOf(context.state.inboxMembers, inboxOf(context, Number(body.inbox_id)).id);
+		const members = context.state.membersOf(
+			context.state.inboxMembers,
+			inboxOf(context, Number(body.inbox_id)).id,
+		);
 		for (const id of body.user_ids) members.delete(id);
 		return ok();
 	},
@@ -419,14 +534,30 @@ export const accountHandlers: ChatwootHandlers = {
 	// ---- files and instance ----
 
 	'upload-a-file': (request, context) => {
-		const file = request.parsedBody.kind === 'multipart' ? request.parsedBody.parts.find((p) => p.name === 'attachment') : undefined;
-		const name = file?.filename ?? (bodyOf<{ external_url?: string }>(request).external_url ?? 'file').split('/').pop() ?? 'file';
+		const file =
+			request.parsedBody.kind === 'multipart'
+				? request.parsedBody.parts.find((p) => p.name === 'attachment')
+				: undefined;
+		const name =
+			file?.filename ??
+			(bodyOf<{ external_url?: string }>(request).external_url ?? 'file').split('/').pop() ??
+			'file';
 		const blobId = context.state.nextId('blobs');
 		const blobKey = context.state.newToken(28);
-		return ok({ file_url: `${context.state.publicBaseUrl}/rails/active_storage/blobs/redirect/${blobKey}/${encodeURIComponent(name)}`, blob_key: blobKey, blob_id: blobId });
+		return ok({
+			file_url: `${context.state.publicBaseUrl}/rails/active_storage/blobs/redirect/${blobKey}/${encodeURIComponent(name)}`,
+			blob_key: blobKey,
+			blob_id: blobId,
+		});
 	},
 
-	'get-instance-info': () => ok({ version: '4.16.2', timestamp: new Date().toISOString(), queue_services: 'ok', data_services: 'ok' }),
+	'get-instance-info': () =>
+		ok({
+			version: '4.16.2',
+			timestamp: new Date().toISOString(),
+			queue_services: 'ok',
+			data_services: 'ok',
+		}),
 
 	'get-instance-health': () => ok({ status: 'woot' }),
 };

@@ -2,7 +2,17 @@
 // labels, contact inboxes, merge, custom attributes and CSV import.
 import type { OperationRequest } from '../../core/http-server.mts';
 import { conditionFilter, type FilterCondition } from '../filters.mts';
-import { bodyOf, notFound, ok, pageSlice, pathInt, queryText, unprocessable, type ChatwootContext, type ChatwootHandlers } from '../handler-kit.mts';
+import {
+	bodyOf,
+	notFound,
+	ok,
+	pageSlice,
+	pathInt,
+	queryText,
+	unprocessable,
+	type ChatwootContext,
+	type ChatwootHandlers,
+} from '../handler-kit.mts';
 import type { ContactRecord, Json } from '../records.mts';
 import { inboxOf } from './account.mts';
 
@@ -34,7 +44,11 @@ function isResolved(contact: ContactRecord): boolean {
 function sorted(contacts: ContactRecord[], sort: string | undefined): ContactRecord[] {
 	const spec = sort ?? '-last_activity_at';
 	const descending = spec.startsWith('-');
-	const key = (descending ? spec.slice(1) : spec) as 'name' | 'email' | 'phone_number' | 'last_activity_at';
+	const key = (descending ? spec.slice(1) : spec) as
+		| 'name'
+		| 'email'
+		| 'phone_number'
+		| 'last_activity_at';
 	const sign = descending ? -1 : 1;
 	return [...contacts].sort((a, b) => {
 		const x = a[key];
@@ -42,16 +56,28 @@ function sorted(contacts: ContactRecord[], sort: string | undefined): ContactRec
 		// NULLS LAST in both directions, then oldest id first for a stable order.
 		if (x === null && y !== null) return 1;
 		if (y === null && x !== null) return -1;
-		if (x !== null && y !== null && x !== y) return sign * (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)));
+		if (x !== null && y !== null && x !== y)
+			return (
+				sign *
+				(typeof x === 'number' && typeof y === 'number'
+					? x - y
+					: String(x).localeCompare(String(y)))
+			);
 		return a.id - b.id;
 	});
 }
 
-function contactPage(request: OperationRequest, context: ChatwootContext, contacts: ContactRecord[]) {
+function contactPage(
+	request: OperationRequest,
+	context: ChatwootContext,
+	contacts: ContactRecord[],
+) {
 	const page = Number(request.query.page ?? 1);
 	return ok({
 		meta: { count: contacts.length, current_page: page },
-		payload: pageSlice(contacts, page, CONTACTS_PER_PAGE).map((contact) => context.views.contact(contact)),
+		payload: pageSlice(contacts, page, CONTACTS_PER_PAGE).map((contact) =>
+			context.views.contact(contact),
+		),
 	});
 }
 
@@ -81,16 +107,28 @@ function assertUnique(context: ChatwootContext, fields: ContactFields, except?: 
 	for (const key of ['email', 'phone_number', 'identifier'] as const) {
 		const value = fields[key];
 		if (!value) continue;
-		const taken = context.state.contactsOf(context.accountId).some((c) => c.id !== except && (c[key] ?? '').toLowerCase() === value.toLowerCase());
-		if (taken) throw unprocessable(`${key === 'phone_number' ? 'Phone number' : key[0].toUpperCase() + key.slice(1)} has already been taken`, [key]);
+		const taken = context.state
+			.contactsOf(context.accountId)
+			.some((c) => c.id !== except && (c[key] ?? '').toLowerCase() === value.toLowerCase());
+		if (taken)
+			throw unprocessable(
+				`${key === 'phone_number' ? 'Phone number' : key[0].toUpperCase() + key.slice(1)} has already been taken`,
+				[key],
+			);
 	}
 }
 
 function applyContactFields(contact: ContactRecord, fields: ContactFields): void {
-	for (const key of ['name', 'email', 'phone_number', 'identifier'] as const) if (fields[key] !== undefined) contact[key] = fields[key] ?? null;
+	for (const key of ['name', 'email', 'phone_number', 'identifier'] as const)
+		if (fields[key] !== undefined) contact[key] = fields[key] ?? null;
 	if (fields.blocked !== undefined) contact.blocked = fields.blocked;
-	if (fields.additional_attributes) contact.additional_attributes = { ...contact.additional_attributes, ...fields.additional_attributes };
-	if (fields.custom_attributes) contact.custom_attributes = { ...contact.custom_attributes, ...fields.custom_attributes };
+	if (fields.additional_attributes)
+		contact.additional_attributes = {
+			...contact.additional_attributes,
+			...fields.additional_attributes,
+		};
+	if (fields.custom_attributes)
+		contact.custom_attributes = { ...contact.custom_attributes, ...fields.custom_attributes };
 	contact.updated_at = Date.now();
 }
 
@@ -124,29 +162,46 @@ function parseCsv(text: string): Array<Record<string, string>> {
 	const [header, ...data] = rows.filter((r) => r.some((cell) => cell.trim() !== ''));
 	if (header === undefined) return [];
 	const names = header.map((h) => h.trim().toLowerCase());
-	return data.map((cells) => Object.fromEntries(names.map((name, i) => [name, (cells[i] ?? '').trim()])));
+	return data.map((cells) =>
+		Object.fromEntries(names.map((name, i) => [name, (cells[i] ?? '').trim()])),
+	);
 }
 
 export const contactHandlers: ChatwootHandlers = {
-	contactList: (request, context) => contactPage(request, context, sorted(context.state.contactsOf(context.accountId).filter(isResolved), queryText(request, 'sort'))),
+	contactList: (request, context) =>
+		contactPage(
+			request,
+			context,
+			sorted(
+				context.state.contactsOf(context.accountId).filter(isResolved),
+				queryText(request, 'sort'),
+			),
+		),
 
 	contactSearch: (request, context) => {
 		const q = (queryText(request, 'q') ?? '').toLowerCase();
 		const matches = context.state
 			.contactsOf(context.accountId)
 			.filter(isResolved)
-			.filter((c) => [c.name, c.email, c.phone_number, c.identifier].some((v) => v !== null && v.toLowerCase().includes(q)));
+			.filter((c) =>
+				[c.name, c.email, c.phone_number, c.identifier].some(
+					(v) => v !== null && v.toLowerCase().includes(q),
+				),
+			);
 		return contactPage(request, context, sorted(matches, queryText(request, 'sort')));
 	},
 
 	contactFilter: (request, context) => {
 		const conditions = bodyOf<{ payload?: FilterCondition[] }>(request).payload ?? [];
-		const matches = context.state.contactsOf(context.accountId).filter(conditionFilter(conditions, readContactAttribute));
+		const matches = context.state
+			.contactsOf(context.accountId)
+			.filter(conditionFilter(conditions, readContactAttribute));
 		return contactPage(request, context, sorted(matches, undefined));
 	},
 
 	// Nobody is online in the sandbox (no websocket presence).
-	'list-active-contacts': (request) => ok({ meta: { count: 0, current_page: Number(request.query.page ?? 1) }, payload: [] }),
+	'list-active-contacts': (request) =>
+		ok({ meta: { count: 0, current_page: Number(request.query.page ?? 1) }, payload: [] }),
 
 	contactCreate: (request, context) => {
 		const fields = bodyOf<ContactFields>(request);
@@ -154,13 +209,18 @@ export const contactHandlers: ChatwootHandlers = {
 		assertUnique(context, fields);
 		const contact = context.state.newContact(context.accountId, {});
 		applyContactFields(contact, fields);
-		context.state.newContactInbox(contact.id, inbox.id, inbox.channel_type === 'Channel::Email' && contact.email ? contact.email : undefined);
+		context.state.newContactInbox(
+			contact.id,
+			inbox.id,
+			inbox.channel_type === 'Channel::Email' && contact.email ? contact.email : undefined,
+		);
 		context.emit('contact_created', context.views.contact(contact), context.accountId);
 		// The contract's envelope (`payload` as a list) rather than 4.16's `{payload: {contact, contact_inbox}}`.
 		return ok({ id: contact.id, payload: [context.views.contact(contact)] });
 	},
 
-	contactDetails: (request, context) => ok({ payload: context.views.contact(contactOf(context, pathInt(request, 'id'))) }),
+	contactDetails: (request, context) =>
+		ok({ payload: context.views.contact(contactOf(context, pathInt(request, 'id'))) }),
 
 	contactUpdate: (request, context) => {
 		const contact = contactOf(context, pathInt(request, 'id'));
@@ -185,7 +245,8 @@ export const contactHandlers: ChatwootHandlers = {
 		return ok({ payload: conversations.map((c) => context.views.conversation(c)) });
 	},
 
-	'list-all-labels-of-a-contact': (request, context) => ok({ payload: contactOf(context, pathInt(request, 'id')).labels }),
+	'list-all-labels-of-a-contact': (request, context) =>
+		ok({ payload: contactOf(context, pathInt(request, 'id')).labels }),
 
 	'contact-add-labels': (request, context) => {
 		const contact = contactOf(context, pathInt(request, 'id'));
@@ -199,16 +260,21 @@ export const contactHandlers: ChatwootHandlers = {
 		const contact = contactOf(context, pathInt(request, 'id'));
 		const body = bodyOf<{ inbox_id: number; source_id?: string }>(request);
 		const inbox = inboxOf(context, Number(body.inbox_id));
-		if (body.source_id && context.state.contactInboxBySourceId(inbox.id, body.source_id)) throw unprocessable('Source has already been taken', ['source_id']);
+		if (body.source_id && context.state.contactInboxBySourceId(inbox.id, body.source_id))
+			throw unprocessable('Source has already been taken', ['source_id']);
 		const contactInbox = context.state.newContactInbox(contact.id, inbox.id, body.source_id);
 		return ok(context.views.contactInbox(contactInbox));
 	},
 
 	contactableInboxesGet: (request, context) => {
 		const contact = contactOf(context, pathInt(request, 'id'));
-		const existing = new Map(context.state.contactInboxesOf(contact.id).map((ci) => [ci.inbox_id, ci.source_id]));
+		const existing = new Map(
+			context.state.contactInboxesOf(contact.id).map((ci) => [ci.inbox_id, ci.source_id]),
+		);
 		const payload = context.state.inboxesOf(context.accountId).map((inbox) => ({
-			source_id: existing.get(inbox.id) ?? (inbox.channel_type === 'Channel::Email' ? (contact.email ?? '') : context.state.newUuid()),
+			source_id:
+				existing.get(inbox.id) ??
+				(inbox.channel_type === 'Channel::Email' ? (contact.email ?? '') : context.state.newUuid()),
 			inbox: context.views.inboxSlim(inbox),
 		}));
 		return ok({ payload });
@@ -216,7 +282,10 @@ export const contactHandlers: ChatwootHandlers = {
 
 	contactMerge: (request, context) => {
 		const body = bodyOf<{ base_contact_id: number; mergee_contact_id: number }>(request);
-		if (body.base_contact_id === body.mergee_contact_id) throw unprocessable('Base contact and mergee contact must be different', ['mergee_contact_id']);
+		if (body.base_contact_id === body.mergee_contact_id)
+			throw unprocessable('Base contact and mergee contact must be different', [
+				'mergee_contact_id',
+			]);
 		const base = contactOf(context, body.base_contact_id);
 		context.state.mergeContacts(base, contactOf(context, body.mergee_contact_id));
 		return ok({ id: base.id, payload: [context.views.contact(base)] });
@@ -225,16 +294,26 @@ export const contactHandlers: ChatwootHandlers = {
 	'delete-contact-custom-attributes': (request, context) => {
 		const contact = contactOf(context, pathInt(request, 'id'));
 		const remove = new Set(bodyOf<{ custom_attributes: string[] }>(request).custom_attributes);
-		contact.custom_attributes = Object.fromEntries(Object.entries(contact.custom_attributes).filter(([key]) => !remove.has(key)));
+		contact.custom_attributes = Object.fromEntries(
+			Object.entries(contact.custom_attributes).filter(([key]) => !remove.has(key)),
+		);
 		return ok({ payload: context.views.contact(contact) });
 	},
 
 	'import-contacts': (request, context) => {
-		const file = request.parsedBody.kind === 'multipart' ? request.parsedBody.parts.find((p) => p.name === 'import_file') : undefined;
+		const file =
+			request.parsedBody.kind === 'multipart'
+				? request.parsedBody.parts.find((p) => p.name === 'import_file')
+				: undefined;
 		if (file === undefined) throw unprocessable('Import file is missing', ['import_file']);
 		// Chatwoot imports in a background job; the sandbox does it at once, skipping duplicates.
 		for (const row of parseCsv(file.data.toString('utf8'))) {
-			const fields: ContactFields = { name: row.name || undefined, email: row.email || undefined, phone_number: row.phone_number || undefined, identifier: row.identifier || undefined };
+			const fields: ContactFields = {
+				name: row.name || undefined,
+				email: row.email || undefined,
+				phone_number: row.phone_number || undefined,
+				identifier: row.identifier || undefined,
+			};
 			try {
 				assertUnique(context, fields);
 			} catch {

@@ -3,7 +3,19 @@
 // `before`/`after` cursor and multipart attachments.
 import type { OperationRequest } from '../../core/http-server.mts';
 import { conditionFilter, type FilterCondition } from '../filters.mts';
-import { bodyOf, notFound, ok, pageSlice, pathInt, queryInt, queryList, queryText, unprocessable, type ChatwootContext, type ChatwootHandlers } from '../handler-kit.mts';
+import {
+	bodyOf,
+	notFound,
+	ok,
+	pageSlice,
+	pathInt,
+	queryInt,
+	queryList,
+	queryText,
+	unprocessable,
+	type ChatwootContext,
+	type ChatwootHandlers,
+} from '../handler-kit.mts';
 import {
 	MESSAGE_TYPES,
 	type AttachmentRecord,
@@ -34,9 +46,14 @@ function callerUserId(context: ChatwootContext): number | null {
 }
 
 /** Sender of a message written through the API: the token's user or bot. */
-function callerSender(context: ChatwootContext): { sender_type: SenderType | null; sender_id: number | null } {
-	if (context.caller.kind === 'user') return { sender_type: 'User', sender_id: context.caller.user.id };
-	if (context.caller.kind === 'bot') return { sender_type: 'AgentBot', sender_id: context.caller.bot.id };
+function callerSender(context: ChatwootContext): {
+	sender_type: SenderType | null;
+	sender_id: number | null;
+} {
+	if (context.caller.kind === 'user')
+		return { sender_type: 'User', sender_id: context.caller.user.id };
+	if (context.caller.kind === 'bot')
+		return { sender_type: 'AgentBot', sender_id: context.caller.bot.id };
 	return { sender_type: null, sender_id: null };
 }
 
@@ -55,8 +72,16 @@ function matchesText(state: ChatwootState, conversation: ConversationRecord, q: 
 	const needle = q.toLowerCase();
 	if (String(conversation.display_id) === q) return true;
 	const contact = state.contacts.get(conversation.contact_id);
-	if (contact && [contact.name, contact.email, contact.phone_number, contact.identifier].some((v) => v !== null && v.toLowerCase().includes(needle))) return true;
-	return state.messagesOf(conversation.id).some((m) => m.content !== null && m.content.toLowerCase().includes(needle));
+	if (
+		contact &&
+		[contact.name, contact.email, contact.phone_number, contact.identifier].some(
+			(v) => v !== null && v.toLowerCase().includes(needle),
+		)
+	)
+		return true;
+	return state
+		.messagesOf(conversation.id)
+		.some((m) => m.content !== null && m.content.toLowerCase().includes(needle));
 }
 
 const SORTS: Record<string, (a: ConversationRecord, b: ConversationRecord) => number> = {
@@ -78,14 +103,20 @@ function priorityRank(priority: Priority | null): number {
 	return priority === null ? 0 : { low: 1, medium: 2, high: 3, urgent: 4 }[priority];
 }
 
-function ordered(conversations: ConversationRecord[], sortBy: string | undefined): ConversationRecord[] {
+function ordered(
+	conversations: ConversationRecord[],
+	sortBy: string | undefined,
+): ConversationRecord[] {
 	const compare = SORTS[sortBy ?? ''] ?? SORTS.last_activity_at_desc;
 	// Ties fall back to the newest conversation first, so pages never overlap.
 	return conversations.sort((a, b) => compare(a, b) || b.display_id - a.display_id);
 }
 
 /** Filtered lists per (query, store version): paging through 100,000 conversations filters once. */
-const listCaches = new WeakMap<ChatwootState, Map<string, { version: number; items: ConversationRecord[] }>>();
+const listCaches = new WeakMap<
+	ChatwootState,
+	Map<string, { version: number; items: ConversationRecord[] }>
+>();
 
 function filteredConversations(context: ChatwootContext, query: ListQuery): ConversationRecord[] {
 	const state = context.state;
@@ -98,7 +129,8 @@ function filteredConversations(context: ChatwootContext, query: ListQuery): Conv
 	const hit = cache.get(key);
 	if (hit && hit.version === state.version) return hit.items;
 	const userId = callerUserId(context);
-	const since = query.updatedWithin === undefined ? undefined : Date.now() - query.updatedWithin * 1000;
+	const since =
+		query.updatedWithin === undefined ? undefined : Date.now() - query.updatedWithin * 1000;
 	const items = ordered(
 		state.conversationsOf(context.accountId).filter(
 			(c) =>
@@ -107,10 +139,13 @@ function filteredConversations(context: ChatwootContext, query: ListQuery): Conv
 				(query.teamId === undefined || c.team_id === query.teamId) &&
 				(query.labels.length === 0 || query.labels.some((label) => c.labels.includes(label))) &&
 				(since === undefined || c.updated_at >= since) &&
-				(query.conversationType !== 'participating' || (userId !== null && c.participant_ids.includes(userId))) &&
+				(query.conversationType !== 'participating' ||
+					(userId !== null && c.participant_ids.includes(userId))) &&
 				// Nobody is @mentioned in the sandbox.
 				query.conversationType !== 'mention' &&
-				(query.conversationType !== 'unattended' || c.first_reply_created_at === null || c.waiting_since !== null) &&
+				(query.conversationType !== 'unattended' ||
+					c.first_reply_created_at === null ||
+					c.waiting_since !== null) &&
 				(query.q === undefined || matchesText(state, c, query.q)),
 		),
 		query.sortBy,
@@ -120,17 +155,29 @@ function filteredConversations(context: ChatwootContext, query: ListQuery): Conv
 	return items;
 }
 
-function counts(conversations: ConversationRecord[], userId: number | null): Record<string, number> {
+function counts(
+	conversations: ConversationRecord[],
+	userId: number | null,
+): Record<string, number> {
 	let mine = 0;
 	let unassigned = 0;
 	for (const c of conversations) {
 		if (c.assignee_id === null) unassigned++;
 		else if (c.assignee_id === userId) mine++;
 	}
-	return { mine_count: mine, unassigned_count: unassigned, assigned_count: conversations.length - unassigned, all_count: conversations.length };
+	return {
+		mine_count: mine,
+		unassigned_count: unassigned,
+		assigned_count: conversations.length - unassigned,
+		all_count: conversations.length,
+	};
 }
 
-function byAssignee(conversations: ConversationRecord[], assigneeType: string, userId: number | null): ConversationRecord[] {
+function byAssignee(
+	conversations: ConversationRecord[],
+	assigneeType: string,
+	userId: number | null,
+): ConversationRecord[] {
 	switch (assigneeType) {
 		case 'me':
 			return conversations.filter((c) => c.assignee_id !== null && c.assignee_id === userId);
@@ -183,25 +230,70 @@ function readConversationAttribute(state: ChatwootState) {
 }
 
 /** The conversations/filter answer: `{data: {meta, payload}}` over the filtered set, 25 per page. */
-function conversationPage(context: ChatwootContext, conversations: ConversationRecord[], page: number, meta: Record<string, number>) {
-	return ok({ data: { meta, payload: pageSlice(conversations, page, CONVERSATIONS_PER_PAGE).map((c) => context.views.conversation(c)) } });
+function conversationPage(
+	context: ChatwootContext,
+	conversations: ConversationRecord[],
+	page: number,
+	meta: Record<string, number>,
+) {
+	return ok({
+		data: {
+			meta,
+			payload: pageSlice(conversations, page, CONVERSATIONS_PER_PAGE).map((c) =>
+				context.views.conversation(c),
+			),
+		},
+	});
 }
 
 /** Records the change, bumps the update time and tells webhooks (conversation_updated). */
-function conversationChanged(context: ChatwootContext, conversation: ConversationRecord, changed: string[]): void {
+function conversationChanged(
+	context: ChatwootContext,
+	conversation: ConversationRecord,
+	changed: string[],
+): void {
 	conversation.updated_at = Date.now();
-	context.emit('conversation_updated', { ...context.views.conversationEvent(conversation), changed_attributes: changed.map((name) => ({ [name]: { current_value: (conversation as unknown as Json)[name] } })) }, conversation.account_id);
+	context.emit(
+		'conversation_updated',
+		{
+			...context.views.conversationEvent(conversation),
+			changed_attributes: changed.map((name) => ({
+				[name]: { current_value: (conversation as unknown as Json)[name] },
+			})),
+		},
+		conversation.account_id,
+	);
 }
 
-export function setStatus(context: ChatwootContext, conversation: ConversationRecord, status: ConversationStatus, snoozedUntil: number | null): void {
+export function setStatus(
+	context: ChatwootContext,
+	conversation: ConversationRecord,
+	status: ConversationStatus,
+	snoozedUntil: number | null,
+): void {
 	if (conversation.status === status) return;
 	const previous = conversation.status;
 	conversation.status = status;
 	conversation.snoozed_until = status === 'snoozed' ? snoozedUntil : null;
 	conversation.updated_at = Date.now();
-	const actor = context.caller.kind === 'user' ? context.caller.user.name : context.caller.kind === 'bot' ? context.caller.bot.name : 'the contact';
-	context.state.addMessage(conversation, { content: `Conversation was marked ${status} by ${actor}`, message_type: MESSAGE_TYPES.activity });
-	context.emit('conversation_status_changed', { ...context.views.conversationEvent(conversation), changed_attributes: [{ status: { previous_value: previous, current_value: status } }] }, conversation.account_id);
+	const actor =
+		context.caller.kind === 'user'
+			? context.caller.user.name
+			: context.caller.kind === 'bot'
+				? context.caller.bot.name
+				: 'the contact';
+	context.state.addMessage(conversation, {
+		content: `Conversation was marked ${status} by ${actor}`,
+		message_type: MESSAGE_TYPES.activity,
+	});
+	context.emit(
+		'conversation_status_changed',
+		{
+			...context.views.conversationEvent(conversation),
+			changed_attributes: [{ status: { previous_value: previous, current_value: status } }],
+		},
+		conversation.account_id,
+	);
 }
 
 export interface ReceivedFile {
@@ -211,10 +303,17 @@ export interface ReceivedFile {
 }
 
 /** Adds a message through the API and emits `message_created` (incoming messages reopen the conversation). */
-export function postMessage(context: ChatwootContext, conversation: ConversationRecord, fields: Partial<MessageRecord>, files: ReceivedFile[] = []): MessageRecord {
+export function postMessage(
+	context: ChatwootContext,
+	conversation: ConversationRecord,
+	fields: Partial<MessageRecord>,
+	files: ReceivedFile[] = [],
+): MessageRecord {
 	const message = context.state.addMessage(conversation, fields);
-	if (files.length > 0) message.attachments = files.map((file) => context.state.newAttachment(message, file));
-	if (message.message_type === MESSAGE_TYPES.incoming && conversation.status !== 'open') setStatus(context, conversation, 'open', null);
+	if (files.length > 0)
+		message.attachments = files.map((file) => context.state.newAttachment(message, file));
+	if (message.message_type === MESSAGE_TYPES.incoming && conversation.status !== 'open')
+		setStatus(context, conversation, 'open', null);
 	context.emit('message_created', context.views.messageEvent(message), conversation.account_id);
 	return message;
 }
@@ -245,21 +344,52 @@ export const conversationHandlers: ChatwootHandlers = {
 		const userId = callerUserId(context);
 		const base = filteredConversations(context, listQuery(request, 'labels[]'));
 		const selected = byAssignee(base, queryText(request, 'assignee_type') ?? 'all', userId);
-		return conversationPage(context, selected, Number(request.query.page ?? 1), counts(base, userId));
+		return conversationPage(
+			context,
+			selected,
+			Number(request.query.page ?? 1),
+			counts(base, userId),
+		);
 	},
 
-	conversationListMeta: (request, context) => ok({ meta: counts(filteredConversations(context, listQuery(request, 'labels')), callerUserId(context)) }),
+	conversationListMeta: (request, context) =>
+		ok({
+			meta: counts(
+				filteredConversations(context, listQuery(request, 'labels')),
+				callerUserId(context),
+			),
+		}),
 
 	conversationFilter: (request, context) => {
 		const conditions = bodyOf<{ payload: FilterCondition[] }>(request).payload;
-		const matches = ordered(context.state.conversationsOf(context.accountId).filter(conditionFilter(conditions, readConversationAttribute(context.state))), undefined);
-		return conversationPage(context, matches, Number(request.query.page ?? 1), counts(matches, callerUserId(context)));
+		const matches = ordered(
+			context.state
+				.conversationsOf(context.accountId)
+				.filter(conditionFilter(conditions, readConversationAttribute(context.state))),
+			undefined,
+		);
+		return conversationPage(
+			context,
+			matches,
+			Number(request.query.page ?? 1),
+			counts(matches, callerUserId(context)),
+		);
 	},
 
 	'text-search-conversations': (request, context) => {
 		const q = queryText(request, 'q') ?? '';
-		const matches = ordered(context.state.conversationsOf(context.accountId).filter((c) => matchesText(context.state, c, q)), undefined);
-		return ok({ meta: counts(matches, callerUserId(context)), payload: pageSlice(matches, Number(request.query.page ?? 1), CONVERSATIONS_PER_PAGE).map((c) => context.views.conversation(c)) });
+		const matches = ordered(
+			context.state
+				.conversationsOf(context.accountId)
+				.filter((c) => matchesText(context.state, c, q)),
+			undefined,
+		);
+		return ok({
+			meta: counts(matches, callerUserId(context)),
+			payload: pageSlice(matches, Number(request.query.page ?? 1), CONVERSATIONS_PER_PAGE).map(
+				(c) => context.views.conversation(c),
+			),
+		});
 	},
 
 	newConversation: (request, context) => {
@@ -276,15 +406,32 @@ export const conversationHandlers: ChatwootHandlers = {
 			message?: { content: string };
 		}>(request);
 		const state = context.state;
-		const inboxes = body.inbox_id === undefined ? state.inboxesOf(context.accountId) : [inboxOf(context, body.inbox_id)];
-		let contactInbox = inboxes.map((inbox) => state.contactInboxBySourceId(inbox.id, body.source_id)).find((ci) => ci !== undefined);
+		const inboxes =
+			body.inbox_id === undefined
+				? state.inboxesOf(context.accountId)
+				: [inboxOf(context, body.inbox_id)];
+		let contactInbox = inboxes
+			.map((inbox) => state.contactInboxBySourceId(inbox.id, body.source_id))
+			.find((ci) => ci !== undefined);
 		if (contactInbox === undefined) {
 			if (body.contact_id === undefined || body.inbox_id === undefined) throw notFound();
-			contactInbox = state.newContactInbox(contactOf(context, body.contact_id).id, body.inbox_id, body.source_id);
+			contactInbox = state.newContactInbox(
+				contactOf(context, body.contact_id).id,
+				body.inbox_id,
+				body.source_id,
+			);
 		}
 		const contact = contactOf(context, contactInbox.contact_id);
-		if (body.assignee_id !== undefined && state.accountUser(context.accountId, body.assignee_id) === undefined) throw unprocessable('Assignee is not an agent of this account', ['assignee_id']);
-		if (body.team_id !== undefined && state.teams.get(body.team_id)?.account_id !== context.accountId) throw unprocessable('Team does not exist', ['team_id']);
+		if (
+			body.assignee_id !== undefined &&
+			state.accountUser(context.accountId, body.assignee_id) === undefined
+		)
+			throw unprocessable('Assignee is not an agent of this account', ['assignee_id']);
+		if (
+			body.team_id !== undefined &&
+			state.teams.get(body.team_id)?.account_id !== context.accountId
+		)
+			throw unprocessable('Team does not exist', ['team_id']);
 		const conversation = state.newConversation({
 			account_id: context.accountId,
 			inbox_id: contactInbox.inbox_id,
@@ -297,17 +444,28 @@ export const conversationHandlers: ChatwootHandlers = {
 			custom_attributes: body.custom_attributes ?? {},
 			snoozed_until: body.snoozed_until ? Date.parse(body.snoozed_until) : null,
 		});
-		context.emit('conversation_created', context.views.conversationEvent(conversation), context.accountId);
+		context.emit(
+			'conversation_created',
+			context.views.conversationEvent(conversation),
+			context.accountId,
+		);
 		if (body.message?.content !== undefined) {
-			postMessage(context, conversation, { content: body.message.content, message_type: MESSAGE_TYPES.outgoing, ...callerSender(context) });
+			postMessage(context, conversation, {
+				content: body.message.content,
+				message_type: MESSAGE_TYPES.outgoing,
+				...callerSender(context),
+			});
 		}
 		return ok(context.views.conversation(conversation));
 	},
 
-	'get-details-of-a-conversation': (request, context) => ok(context.views.conversation(conversationOf(context, pathInt(request, 'conversation_id')))),
+	'get-details-of-a-conversation': (request, context) =>
+		ok(context.views.conversation(conversationOf(context, pathInt(request, 'conversation_id')))),
 
 	'delete-a-conversation': (request, context) => {
-		context.state.removeConversation(conversationOf(context, pathInt(request, 'conversation_id')).id);
+		context.state.removeConversation(
+			conversationOf(context, pathInt(request, 'conversation_id')).id,
+		);
 		return ok();
 	},
 
@@ -330,8 +488,20 @@ export const conversationHandlers: ChatwootHandlers = {
 	'toggle-status-of-a-conversation': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'conversation_id'));
 		const body = bodyOf<{ status: ConversationStatus; snoozed_until?: number }>(request);
-		setStatus(context, conversation, body.status, body.snoozed_until === undefined ? null : body.snoozed_until * 1000);
-		return ok({ meta: {}, payload: { success: true, current_status: conversation.status, conversation_id: conversation.display_id } });
+		setStatus(
+			context,
+			conversation,
+			body.status,
+			body.snoozed_until === undefined ? null : body.snoozed_until * 1000,
+		);
+		return ok({
+			meta: {},
+			payload: {
+				success: true,
+				current_status: conversation.status,
+				conversation_id: conversation.display_id,
+			},
+		});
 	},
 
 	'toggle-priority-of-a-conversation': (request, context) => {
@@ -344,15 +514,28 @@ export const conversationHandlers: ChatwootHandlers = {
 	'toggle-typing-status-of-a-conversation': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'conversation_id'));
 		const body = bodyOf<{ typing_status: 'on' | 'off'; is_private?: boolean }>(request);
-		const user = context.caller.kind === 'user' ? context.views.agent(context.caller.user, context.accountId) : {};
-		context.emit(body.typing_status === 'on' ? 'conversation_typing_on' : 'conversation_typing_off', { conversation: context.views.conversationEvent(conversation), user, is_private: body.is_private ?? false }, context.accountId);
+		const user =
+			context.caller.kind === 'user'
+				? context.views.agent(context.caller.user, context.accountId)
+				: {};
+		context.emit(
+			body.typing_status === 'on' ? 'conversation_typing_on' : 'conversation_typing_off',
+			{
+				conversation: context.views.conversationEvent(conversation),
+				user,
+				is_private: body.is_private ?? false,
+			},
+			context.accountId,
+		);
 		return ok();
 	},
 
 	'update-custom-attributes-of-a-conversation': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'conversation_id'));
 		const body = bodyOf<{ custom_attributes: Json; merge?: boolean }>(request);
-		conversation.custom_attributes = body.merge ? { ...conversation.custom_attributes, ...body.custom_attributes } : { ...body.custom_attributes };
+		conversation.custom_attributes = body.merge
+			? { ...conversation.custom_attributes, ...body.custom_attributes }
+			: { ...body.custom_attributes };
 		conversationChanged(context, conversation, ['custom_attributes']);
 		return ok({ custom_attributes: conversation.custom_attributes });
 	},
@@ -360,7 +543,9 @@ export const conversationHandlers: ChatwootHandlers = {
 	'destroy-custom-attributes-of-a-conversation': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'conversation_id'));
 		const remove = new Set(bodyOf<{ custom_attributes: string[] }>(request).custom_attributes);
-		conversation.custom_attributes = Object.fromEntries(Object.entries(conversation.custom_attributes).filter(([key]) => !remove.has(key)));
+		conversation.custom_attributes = Object.fromEntries(
+			Object.entries(conversation.custom_attributes).filter(([key]) => !remove.has(key)),
+		);
 		conversationChanged(context, conversation, ['custom_attributes']);
 		return ok({ custom_attributes: conversation.custom_attributes });
 	},
@@ -370,7 +555,9 @@ export const conversationHandlers: ChatwootHandlers = {
 		const body = bodyOf<{ assignee_id?: number; team_id?: number }>(request);
 		if (body.assignee_id !== undefined) {
 			// Chatwoot looks the agent up with find_by: an unknown id unassigns.
-			const user = context.state.accountUser(context.accountId, body.assignee_id) ? context.state.users.get(body.assignee_id) : undefined;
+			const user = context.state.accountUser(context.accountId, body.assignee_id)
+				? context.state.users.get(body.assignee_id)
+				: undefined;
 			conversation.assignee_id = user?.id ?? null;
 			conversationChanged(context, conversation, ['assignee_id']);
 			return ok(user ? context.views.agent(user, context.accountId) : {});
@@ -379,12 +566,17 @@ export const conversationHandlers: ChatwootHandlers = {
 			const team = context.state.teams.get(body.team_id);
 			conversation.team_id = team?.account_id === context.accountId ? team.id : null;
 			conversationChanged(context, conversation, ['team_id']);
-			return ok(team && conversation.team_id !== null ? context.views.team(team, callerUserId(context)) : {});
+			return ok(
+				team && conversation.team_id !== null
+					? context.views.team(team, callerUserId(context))
+					: {},
+			);
 		}
 		return ok({});
 	},
 
-	'list-all-labels-of-a-conversation': (request, context) => ok({ payload: conversationOf(context, pathInt(request, 'conversation_id')).labels }),
+	'list-all-labels-of-a-conversation': (request, context) =>
+		ok({ payload: conversationOf(context, pathInt(request, 'conversation_id')).labels }),
 
 	'conversation-add-labels': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'conversation_id'));
@@ -394,17 +586,25 @@ export const conversationHandlers: ChatwootHandlers = {
 		return ok({ payload: conversation.labels });
 	},
 
-	'list-conversation-participants': (request, context) => ok(participants(context, conversationOf(context, pathInt(request, 'conversation_id')))),
+	'list-conversation-participants': (request, context) =>
+		ok(participants(context, conversationOf(context, pathInt(request, 'conversation_id')))),
 
 	'add-conversation-participants': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'conversation_id'));
-		conversation.participant_ids = [...new Set([...conversation.participant_ids, ...agentIds(context, bodyOf<{ user_ids: number[] }>(request).user_ids)])];
+		conversation.participant_ids = [
+			...new Set([
+				...conversation.participant_ids,
+				...agentIds(context, bodyOf<{ user_ids: number[] }>(request).user_ids),
+			]),
+		];
 		return ok(participants(context, conversation));
 	},
 
 	'update-conversation-participants': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'conversation_id'));
-		conversation.participant_ids = [...new Set(agentIds(context, bodyOf<{ user_ids: number[] }>(request).user_ids))];
+		conversation.participant_ids = [
+			...new Set(agentIds(context, bodyOf<{ user_ids: number[] }>(request).user_ids)),
+		];
 		return ok(participants(context, conversation));
 	},
 
@@ -433,17 +633,26 @@ export const conversationHandlers: ChatwootHandlers = {
 
 	'mark-conversation-as-unread': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'id'));
-		const lastIncoming = [...context.state.messagesOf(conversation.id)].reverse().find((m) => m.message_type === MESSAGE_TYPES.incoming);
+		const lastIncoming = [...context.state.messagesOf(conversation.id)]
+			.reverse()
+			.find((m) => m.message_type === MESSAGE_TYPES.incoming);
 		conversation.agent_last_seen_at = lastIncoming ? lastIncoming.created_at - 1 : null;
 		return ok(context.views.conversation(conversation));
 	},
 
 	'list-conversation-attachments': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'id'));
-		const attachments: AttachmentRecord[] = context.state.messagesOf(conversation.id).flatMap((m) => m.attachments);
+		const attachments: AttachmentRecord[] = context.state
+			.messagesOf(conversation.id)
+			.flatMap((m) => m.attachments);
 		attachments.sort((a, b) => b.created_at - a.created_at || b.id - a.id);
 		const page = Number(request.query.page ?? 1);
-		return ok({ meta: { total_count: attachments.length }, payload: pageSlice(attachments, page, ATTACHMENTS_PER_PAGE).map((a) => context.views.attachment(a, conversation.display_id)) });
+		return ok({
+			meta: { total_count: attachments.length },
+			payload: pageSlice(attachments, page, ATTACHMENTS_PER_PAGE).map((a) =>
+				context.views.attachment(a, conversation.display_id),
+			),
+		});
 	},
 
 	// ---- messages ----
@@ -451,16 +660,28 @@ export const conversationHandlers: ChatwootHandlers = {
 	'list-all-messages': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'conversation_id'));
 		const contact = context.state.contacts.get(conversation.contact_id);
-		const assignee = conversation.assignee_id === null ? undefined : context.state.users.get(conversation.assignee_id);
-		const page = context.state.messagePage(conversation.id, { before: queryInt(request, 'before'), after: queryInt(request, 'after') });
+		const assignee =
+			conversation.assignee_id === null
+				? undefined
+				: context.state.users.get(conversation.assignee_id);
+		const page = context.state.messagePage(conversation.id, {
+			before: queryInt(request, 'before'),
+			after: queryInt(request, 'after'),
+		});
 		return ok({
 			meta: {
 				labels: conversation.labels,
 				additional_attributes: conversation.additional_attributes,
 				contact: contact ? context.views.contact(contact) : {},
 				...(assignee ? { assignee: context.views.agent(assignee, context.accountId) } : {}),
-				agent_last_seen_at: conversation.agent_last_seen_at === null ? null : new Date(conversation.agent_last_seen_at).toISOString(),
-				assignee_last_seen_at: conversation.agent_last_seen_at === null ? null : new Date(conversation.agent_last_seen_at).toISOString(),
+				agent_last_seen_at:
+					conversation.agent_last_seen_at === null
+						? null
+						: new Date(conversation.agent_last_seen_at).toISOString(),
+				assignee_last_seen_at:
+					conversation.agent_last_seen_at === null
+						? null
+						: new Date(conversation.agent_last_seen_at).toISOString(),
 			},
 			payload: page.map((m) => context.views.message(m)),
 		});
@@ -469,30 +690,44 @@ export const conversationHandlers: ChatwootHandlers = {
 	'create-a-new-message-in-a-conversation': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'conversation_id'));
 		const body = bodyOf<MessageBody>(request);
-		const files = request.parsedBody.kind === 'multipart' ? request.parsedBody.parts.filter((part) => part.filename !== null) : [];
-		if (!body.content && files.length === 0) throw unprocessable("Content can't be blank", ['content']);
+		const files =
+			request.parsedBody.kind === 'multipart'
+				? request.parsedBody.parts.filter((part) => part.filename !== null)
+				: [];
+		if (!body.content && files.length === 0)
+			throw unprocessable("Content can't be blank", ['content']);
 		const incoming = body.message_type === 'incoming';
-		const sender = incoming ? { sender_type: 'Contact' as const, sender_id: conversation.contact_id } : callerSender(context);
+		const sender = incoming
+			? { sender_type: 'Contact' as const, sender_id: conversation.contact_id }
+			: callerSender(context);
 		const message = postMessage(
 			context,
 			conversation,
 			{
-			content: body.content ?? null,
-			message_type: incoming ? MESSAGE_TYPES.incoming : MESSAGE_TYPES.outgoing,
-			private: body.private ?? false,
-			content_type: body.content_type ?? 'text',
-			content_attributes: contentAttributes(body.content_attributes),
+				content: body.content ?? null,
+				message_type: incoming ? MESSAGE_TYPES.incoming : MESSAGE_TYPES.outgoing,
+				private: body.private ?? false,
+				content_type: body.content_type ?? 'text',
+				content_attributes: contentAttributes(body.content_attributes),
 				echo_id: body.echo_id ?? null,
 				status: 'sent',
 				...sender,
 			},
-			files.map((file) => ({ name: file.filename ?? 'file', contentType: file.contentType ?? 'application/octet-stream', size: file.data.length })),
+			files.map((file) => ({
+				name: file.filename ?? 'file',
+				contentType: file.contentType ?? 'application/octet-stream',
+				size: file.data.length,
+			})),
 		);
 		return ok(context.views.message(message));
 	},
 
 	'delete-a-message': (request, context) => {
-		const message = messageOf(context, pathInt(request, 'conversation_id'), pathInt(request, 'message_id'));
+		const message = messageOf(
+			context,
+			pathInt(request, 'conversation_id'),
+			pathInt(request, 'message_id'),
+		);
 		// Chatwoot keeps deleted messages as a placeholder and drops their files.
 		message.content = 'This message was deleted';
 		message.content_type = 'text';
@@ -504,7 +739,11 @@ export const conversationHandlers: ChatwootHandlers = {
 	},
 
 	'update-message-status': (request, context) => {
-		const message = messageOf(context, pathInt(request, 'conversation_id'), pathInt(request, 'message_id'));
+		const message = messageOf(
+			context,
+			pathInt(request, 'conversation_id'),
+			pathInt(request, 'message_id'),
+		);
 		const body = bodyOf<{ status: MessageStatus; external_error?: string }>(request);
 		message.status = body.status;
 		message.external_error = body.status === 'failed' ? (body.external_error ?? null) : null;
@@ -515,9 +754,13 @@ export const conversationHandlers: ChatwootHandlers = {
 
 	// ---- search (15 per page, keyed by type) ----
 
-	'search-everything': (request, context) => ok({ payload: search(request, context, ['contacts', 'conversations', 'messages', 'articles']) }),
+	'search-everything': (request, context) =>
+		ok({
+			payload: search(request, context, ['contacts', 'conversations', 'messages', 'articles']),
+		}),
 	'search-contacts': (request, context) => ok({ payload: search(request, context, ['contacts']) }),
-	'search-conversations': (request, context) => ok({ payload: search(request, context, ['conversations']) }),
+	'search-conversations': (request, context) =>
+		ok({ payload: search(request, context, ['conversations']) }),
 	'search-messages': (request, context) => ok({ payload: search(request, context, ['messages']) }),
 	'search-articles': (request, context) => ok({ payload: search(request, context, ['articles']) }),
 };
@@ -530,8 +773,13 @@ function messageOf(context: ChatwootContext, displayId: number, messageId: numbe
 }
 
 function agentIds(context: ChatwootContext, ids: number[]): number[] {
-	const strangers = ids.filter((id) => context.state.accountUser(context.accountId, id) === undefined);
-	if (strangers.length > 0) throw unprocessable(`User ${strangers.join(', ')} is not an agent of this account`, ['user_ids']);
+	const strangers = ids.filter(
+		(id) => context.state.accountUser(context.accountId, id) === undefined,
+	);
+	if (strangers.length > 0)
+		throw unprocessable(`User ${strangers.join(', ')} is not an agent of this account`, [
+			'user_ids',
+		]);
 	return ids;
 }
 
@@ -542,21 +790,47 @@ function participants(context: ChatwootContext, conversation: ConversationRecord
 	});
 }
 
-function search(request: OperationRequest, context: ChatwootContext, kinds: Array<'contacts' | 'conversations' | 'messages' | 'articles'>): Json {
+function search(
+	request: OperationRequest,
+	context: ChatwootContext,
+	kinds: Array<'contacts' | 'conversations' | 'messages' | 'articles'>,
+): Json {
 	const q = (queryText(request, 'q') ?? '').toLowerCase();
 	const page = Number(request.query.page ?? 1);
 	const state = context.state;
 	const result: Json = {};
 	for (const kind of kinds) {
 		if (kind === 'contacts') {
-			const contacts = state.contactsOf(context.accountId).filter((c) => [c.name, c.email, c.phone_number, c.identifier].some((v) => v !== null && v.toLowerCase().includes(q)));
-			result.contacts = pageSlice(contacts, page, SEARCH_PER_PAGE).map((c) => context.views.contact(c));
+			const contacts = state
+				.contactsOf(context.accountId)
+				.filter((c) =>
+					[c.name, c.email, c.phone_number, c.identifier].some(
+						(v) => v !== null && v.toLowerCase().includes(q),
+					),
+				);
+			result.contacts = pageSlice(contacts, page, SEARCH_PER_PAGE).map((c) =>
+				context.views.contact(c),
+			);
 		} else if (kind === 'conversations') {
-			const conversations = ordered(state.conversationsOf(context.accountId).filter((c) => matchesText(state, c, q)), undefined);
-			result.conversations = pageSlice(conversations, page, SEARCH_PER_PAGE).map((c) => context.views.conversation(c));
+			const conversations = ordered(
+				state.conversationsOf(context.accountId).filter((c) => matchesText(state, c, q)),
+				undefined,
+			);
+			result.conversations = pageSlice(conversations, page, SEARCH_PER_PAGE).map((c) =>
+				context.views.conversation(c),
+			);
 		} else if (kind === 'messages') {
-			const messages = [...state.messages.values()].filter((m) => m.account_id === context.accountId && m.content !== null && m.content.toLowerCase().includes(q)).reverse();
-			result.messages = pageSlice(messages, page, SEARCH_PER_PAGE).map((m) => context.views.message(m));
+			const messages = [...state.messages.values()]
+				.filter(
+					(m) =>
+						m.account_id === context.accountId &&
+						m.content !== null &&
+						m.content.toLowerCase().includes(q),
+				)
+				.reverse();
+			result.messages = pageSlice(messages, page, SEARCH_PER_PAGE).map((m) =>
+				context.views.message(m),
+			);
 		} else {
 			// Help-center articles are modelled generically; the search does not reach them.
 			result.articles = [];

@@ -1,6 +1,14 @@
 // The Platform API (platform app token): accounts, users, account users and agent bots. The app
 // only reaches what it created; auth.mts answers 401 "Non permissible resource" for the rest.
-import { bodyOf, notFound, ok, pathInt, unprocessable, type ChatwootContext, type ChatwootHandlers } from '../handler-kit.mts';
+import {
+	bodyOf,
+	notFound,
+	ok,
+	pathInt,
+	unprocessable,
+	type ChatwootContext,
+	type ChatwootHandlers,
+} from '../handler-kit.mts';
 import type { AccountRecord, AgentBotRecord, Json, Role, UserRecord } from '../records.mts';
 
 interface AccountFields {
@@ -46,18 +54,22 @@ function applyAccount(record: AccountRecord, fields: AccountFields): void {
 	if (fields.support_email !== undefined) record.support_email = fields.support_email;
 	if (fields.status !== undefined) record.status = fields.status;
 	if (fields.limits !== undefined) record.limits = { ...record.limits, ...fields.limits };
-	if (fields.custom_attributes !== undefined) record.custom_attributes = { ...record.custom_attributes, ...fields.custom_attributes };
+	if (fields.custom_attributes !== undefined)
+		record.custom_attributes = { ...record.custom_attributes, ...fields.custom_attributes };
 }
 
 function applyUser(context: ChatwootContext, record: UserRecord, fields: UserFields): void {
 	if (fields.email !== undefined) {
-		const taken = [...context.state.users.values()].some((u) => u.id !== record.id && u.email.toLowerCase() === fields.email?.toLowerCase());
+		const taken = [...context.state.users.values()].some(
+			(u) => u.id !== record.id && u.email.toLowerCase() === fields.email?.toLowerCase(),
+		);
 		if (taken) throw unprocessable('Email has already been taken', ['email']);
 		record.email = fields.email;
 	}
 	if (fields.name !== undefined) record.name = fields.name;
 	if (fields.display_name !== undefined) record.display_name = fields.display_name;
-	if (fields.custom_attributes !== undefined) record.custom_attributes = { ...record.custom_attributes, ...fields.custom_attributes };
+	if (fields.custom_attributes !== undefined)
+		record.custom_attributes = { ...record.custom_attributes, ...fields.custom_attributes };
 }
 
 function accountUserView(accountId: number, userId: number, role: Role): Json {
@@ -65,7 +77,12 @@ function accountUserView(accountId: number, userId: number, role: Role): Json {
 }
 
 export const platformHandlers: ChatwootHandlers = {
-	'list-all-platform-accounts': (_request, context) => ok([...context.state.accounts.values()].filter((a) => a.platformOwned).map((a) => context.views.platformAccount(a))),
+	'list-all-platform-accounts': (_request, context) =>
+		ok(
+			[...context.state.accounts.values()]
+				.filter((a) => a.platformOwned)
+				.map((a) => context.views.platformAccount(a)),
+		),
 
 	'create-an-account': (request, context) => {
 		const fields = bodyOf<AccountFields>(request);
@@ -81,7 +98,11 @@ export const platformHandlers: ChatwootHandlers = {
 			features: {},
 			limits: {},
 			custom_attributes: {},
-			settings: { auto_resolve_after: null, auto_resolve_message: null, auto_resolve_ignore_waiting: false },
+			settings: {
+				auto_resolve_after: null,
+				auto_resolve_message: null,
+				auto_resolve_ignore_waiting: false,
+			},
 			created_at: Date.now(),
 			platformOwned: true,
 		};
@@ -90,7 +111,8 @@ export const platformHandlers: ChatwootHandlers = {
 		return ok(context.views.platformAccount(record));
 	},
 
-	'get-details-of-an-account': (request, context) => ok(context.views.platformAccount(account(context, pathInt(request, 'account_id')))),
+	'get-details-of-an-account': (request, context) =>
+		ok(context.views.platformAccount(account(context, pathInt(request, 'account_id')))),
 
 	'update-an-account': (request, context) => {
 		const record = account(context, pathInt(request, 'account_id'));
@@ -105,7 +127,11 @@ export const platformHandlers: ChatwootHandlers = {
 
 	'list-all-account-users': (request, context) => {
 		const accountId = account(context, pathInt(request, 'account_id')).id;
-		return ok(context.state.agentsOf(accountId).map(({ user: u, member }) => accountUserView(accountId, u.id, member.role)));
+		return ok(
+			context.state
+				.agentsOf(accountId)
+				.map(({ user: u, member }) => accountUserView(accountId, u.id, member.role)),
+		);
 	},
 
 	'create-an-account-user': (request, context) => {
@@ -114,7 +140,14 @@ export const platformHandlers: ChatwootHandlers = {
 		const target = user(context, body.user_id);
 		const role: Role = body.role === 'administrator' ? 'administrator' : 'agent';
 		const existing = context.state.accountUser(accountId, target.id);
-		context.state.setAccountUser({ account_id: accountId, user_id: target.id, role, availability: existing?.availability ?? 'offline', auto_offline: existing?.auto_offline ?? true, active_at: existing?.active_at ?? null });
+		context.state.setAccountUser({
+			account_id: accountId,
+			user_id: target.id,
+			role,
+			availability: existing?.availability ?? 'offline',
+			auto_offline: existing?.auto_offline ?? true,
+			active_at: existing?.active_at ?? null,
+		});
 		return ok(accountUserView(accountId, target.id, role));
 	},
 
@@ -124,7 +157,12 @@ export const platformHandlers: ChatwootHandlers = {
 		return ok();
 	},
 
-	'list-all-agent-bots': (_request, context) => ok([...context.state.agentBots.values()].filter((b) => b.platformOwned).map((b) => context.views.agentBot(b))),
+	'list-all-agent-bots': (_request, context) =>
+		ok(
+			[...context.state.agentBots.values()]
+				.filter((b) => b.platformOwned)
+				.map((b) => context.views.agentBot(b)),
+		),
 
 	'create-an-agent-bot': (request, context) => {
 		const body = bodyOf<{ name?: string; outgoing_url?: string; account_id?: number }>(request);
@@ -145,7 +183,8 @@ export const platformHandlers: ChatwootHandlers = {
 		return ok(context.views.agentBot(record));
 	},
 
-	'get-details-of-a-single-agent-bot': (request, context) => ok(context.views.agentBot(bot(context, pathInt(request, 'id')))),
+	'get-details-of-a-single-agent-bot': (request, context) =>
+		ok(context.views.agentBot(bot(context, pathInt(request, 'id')))),
 
 	'update-an-agent-bot': (request, context) => {
 		const record = bot(context, pathInt(request, 'id'));
@@ -185,7 +224,8 @@ export const platformHandlers: ChatwootHandlers = {
 		return ok(context.views.user(record));
 	},
 
-	'get-details-of-a-user': (request, context) => ok(context.views.user(user(context, pathInt(request, 'id')))),
+	'get-details-of-a-user': (request, context) =>
+		ok(context.views.user(user(context, pathInt(request, 'id')))),
 
 	'update-a-user': (request, context) => {
 		const record = user(context, pathInt(request, 'id'));
@@ -200,11 +240,23 @@ export const platformHandlers: ChatwootHandlers = {
 
 	'get-sso-url-of-a-user': (request, context) => {
 		const record = user(context, pathInt(request, 'id'));
-		return ok({ url: `${context.state.publicBaseUrl}/app/login?email=${encodeURIComponent(record.email)}&sso_auth_token=${context.state.newToken(32)}` });
+		return ok({
+			url: `${context.state.publicBaseUrl}/app/login?email=${encodeURIComponent(record.email)}&sso_auth_token=${context.state.newToken(32)}`,
+		});
 	},
 
 	'get-platform-user-token': (request, context) => {
 		const record = user(context, pathInt(request, 'id'));
-		return ok({ access_token: record.access_token, expiry: null, user: { id: record.id, name: record.name, display_name: record.display_name, email: record.email, pubsub_token: record.pubsub_token } });
+		return ok({
+			access_token: record.access_token,
+			expiry: null,
+			user: {
+				id: record.id,
+				name: record.name,
+				display_name: record.display_name,
+				email: record.email,
+				pubsub_token: record.pubsub_token,
+			},
+		});
 	},
 };
