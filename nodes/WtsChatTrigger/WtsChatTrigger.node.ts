@@ -1,0 +1,51 @@
+import {
+	NodeConnectionTypes,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { getChannels } from '../WtsChat/methods/loadOptions';
+import { receiveWtsDelivery } from './delivery';
+import { wtsTriggerProperties } from './description';
+import { adoptSubscription, createSubscription, removeSubscriptions } from './subscription';
+
+export class WtsChatTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WTS Chat Trigger',
+		name: 'wtsChatTrigger',
+		icon: { light: 'file:../WtsChat/wtsChat.svg', dark: 'file:../WtsChat/wtsChat.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow on WTS Chat events: messages, sessions, contacts, payments and CRM cards',
+		defaults: { name: 'WTS Chat Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'wtsChatApi', required: true }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: wtsTriggerProperties,
+	};
+
+	methods = { loadOptions: { getChannels } };
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await adoptSubscription(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await createSubscription(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await removeSubscriptions(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveWtsDelivery(this);
+	}
+}

@@ -1,0 +1,131 @@
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { downloadFiles, type RemoteFile } from '../shared/trigger/attachments';
+import { forgetDelivery, isFirstDelivery, type DedupPolicy } from '../shared/trigger/recentDeliveries';
+import { deliveryScope } from '../shared/trigger/registration';
+import { constantTimeEqual, sha256, toHex, utf8 } from '../shared/trigger/sha256';
+import { ignore, jsonObjectOf, refuse, requestOf } from '../shared/trigger/webhookRequest';
+import { ApiClient, pathTo } from '../shared/transport/apiClient';
+import { wtsProfile } from '../WtsChat/transport/wtsProfile';
+import { URL_SECRET_PARAM, type WtsTriggerState } from './subscription';
+
+/**
+ * WTS sends no delivery id: a delivery with the same event and content as one seen in the last ten
+ * minutes is a retry.
+ */
+const DEDUP: DedupPolicy = { windowMs: 10 * 60_000, maxEntries: 500 };
+
+const MESSAGE_EVENTS = new Set(['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'MESSAGE_UPDATED']);
+const SESSION_EVENTS = new Set(['SESSION_NEW', 'SESSION_UPDATE', 'SESSION_COMPLETE']);
+
+export interface WtsPayload extends IDataObject {
+	eventType: string;
+	date?: string;
+	content: IDataObject;
+	changeMetadata?: IDataObject | null;
+}
+
+export interface WtsFilters {
+	channelIds?: string[];
+	direction?: 'any' | 'incoming' | 'outgoing';
+	ignoreApiMessages?: boolean;
+}
+
+export function asWtsPayload(body: IDataObject | undefined): WtsPayload | undefined {
+	if (!body || typeof body.eventType !== 'string') return undefined;
+	const content = body.content;
+	if (content === null || typeof content !== 'object' || Array.isArray(content)) return undefined;
+	return body as WtsPayload;
+}
+
+/** Same event, same content: the same delivery. The delivery date is left out, a resend may renew it. */
+export function deliveryKey(payload: WtsPayload): string {
+	const digest = toHex(sha256(utf8(JSON.stringify([payload.content, payload.changeMetadata ?? null]))));
+	return `${payload.eventType}:${digest.slice(0, 32)}`;
+}
+
+/**
+ * The message's `direction` field cannot be trusted (inbound deliveries were seen with FROM_HUB), so the
+ * event decides; for an update, an agent or any origin but DEFAULT means the account sent it.
+ */
+export function messageDirection(eventType: string, message: IDataObject): 'incoming' | 'outgoing' {
+	if (eventType === 'MESSAGE_RECEIVED') return 'incoming';
+	if (eventType === 'MESSAGE_SENT') return 'outgoing';
+	return message.userId || (typeof message.origin === 'string' && message.origin !== 'DEFAULT') ? 'outgoing' : 'incoming';
+}
+
+/** Why a message event is filtered out, or undefined when it passes. */
+export function messageFilteredOut(payload: WtsPayload, filters: WtsFilters): string | undefined {
+	if (!MESSAGE_EVENTS.has(payload.eventType)) return undefined;
+	const message = payload.content;
+	if (filters.direction && filters.direction !== 'any' && messageDirection(payload.eventType, message) !== filters.direction) {
+		return `not an ${filters.direction} message`;
+	}
+	if (filters.ignoreApiMessages && message.origin === 'API') return 'sent through the API';
+	return undefined;
+}
+
+/** Files of a message: `details.files`, else `details.file`. */
+export function messageFiles(message: IDataObject): RemoteFile[] {
+	const details = (message.details ?? {}) as IDataObject;
+	const files = Array.isArray(details.files) && details.files.length ? (details.files as IDataObject[]) : details.file ? [details.file as IDataObject] : [];
+	return files
+		.filter((file) => typeof file?.publicUrl === 'string')
+		.map((file) => ({ url: file.publicUrl as string, fileName: typeof file.name === 'string' ? file.name : undefined }));
+}
+
+/** The channel of a session or message event; messages name only their session, which is looked up. */
+async function channelOf(ctx: IWebhookFunctions, payload: WtsPayload): Promise<string | undefined> {
+	if (SESSION_EVENTS.has(payload.eventType)) return typeof payload.content.channelId === 'string' ? payload.content.channelId : undefined;
+	if (!MESSAGE_EVENTS.has(payload.eventType) || typeof payload.content.sessionId !== 'string') return undefined;
+	const session = await new ApiClient(ctx, wtsProfile).request<IDataObject>({
+		method: 'GET',
+		path: pathTo('/chat/v2/session/{id}', { id: payload.content.sessionId }),
+	});
+	return typeof session.channelId === 'string' ? session.channelId : undefined;
+}
+
+export async function receiveWtsDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const state = ctx.getWorkflowStaticData('node') as WtsTriggerState;
+	const given = (ctx.getQueryData() as IDataObject)[URL_SECRET_PARAM];
+	if (!state.urlSecret || typeof given !== 'string' || !constantTimeEqual(given, state.urlSecret)) {
+		return refuse(ctx, 401, 'Missing or wrong secret in the webhook URL');
+	}
+	const rawBody = requestOf(ctx).rawBody;
+	const payload = asWtsPayload(rawBody ? jsonObjectOf(rawBody) : undefined);
+	if (!payload) return refuse(ctx, 400, 'The body is not a WTS webhook payload ({eventType, date, content})');
+
+	if (!(ctx.getNodeParameter('events', []) as string[]).includes(payload.eventType)) return ignore(`event ${payload.eventType} not chosen`);
+	const key = deliveryKey(payload);
+	if (!isFirstDelivery(deliveryScope(ctx), state, key, DEDUP)) return ignore('duplicate delivery');
+	let done = false;
+	try {
+		const response = await accept(ctx, payload);
+		done = true;
+		return response;
+	} finally {
+		if (!done) forgetDelivery(deliveryScope(ctx), state, key);
+	}
+}
+
+/** Filters, downloads and the item of a genuine first delivery. */
+async function accept(ctx: IWebhookFunctions, payload: WtsPayload): Promise<IWebhookResponseData> {
+	const filters = ctx.getNodeParameter('filters', {}) as WtsFilters;
+	const filteredOut = messageFilteredOut(payload, filters);
+	if (filteredOut) return ignore(filteredOut);
+	if (filters.channelIds?.length) {
+		const channel = await channelOf(ctx, payload);
+		if (channel !== undefined && !filters.channelIds.includes(channel)) return ignore('another channel');
+	}
+
+	const item: INodeExecutionData = {
+		json: { event: payload.eventType, date: payload.date ?? null, content: payload.content, changeMetadata: payload.changeMetadata ?? null },
+	};
+	const options = ctx.getNodeParameter('options', {}) as { downloadMedia?: boolean };
+	if (options.downloadMedia && payload.eventType === 'MESSAGE_RECEIVED') {
+		const { binary, failures } = await downloadFiles(ctx, new ApiClient(ctx, wtsProfile), messageFiles(payload.content));
+		if (Object.keys(binary).length) item.binary = binary;
+		if (failures.length) item.json.attachmentErrors = failures;
+	}
+	return { workflowData: [[item]] };
+}

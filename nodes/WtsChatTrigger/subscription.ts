@@ -1,0 +1,106 @@
+import { generateSecureToken, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+
+import { forgetDeliveries } from '../shared/trigger/recentDeliveries';
+import { deliveryScope, ownWebhookUrl, registrationName } from '../shared/trigger/registration';
+import { ApiClient, pathTo } from '../shared/transport/apiClient';
+import { recordsOf } from '../shared/transport/pagination';
+import { wtsProfile } from '../WtsChat/transport/wtsProfile';
+
+/**
+ * WTS signs nothing, so the registered URL carries a random secret in this query parameter; deliveries
+ * without it are refused. A new secret is made at every activation.
+ */
+export const URL_SECRET_PARAM = 'secret';
+
+const SUBSCRIPTIONS = '/core/v1/webhook/subscription';
+const SUBSCRIPTION = '/core/v1/webhook/subscription/{subscriptionId}';
+
+/** What the trigger keeps in the node's static data. */
+export interface WtsTriggerState extends IDataObject {
+	subscriptionId?: string;
+	urlSecret?: string;
+}
+
+function withSecret(webhookUrl: string, secret: string): string {
+	const url = new URL(webhookUrl);
+	url.searchParams.set(URL_SECRET_PARAM, secret);
+	return url.toString();
+}
+
+function withoutSecret(url: string): string {
+	try {
+		const parsed = new URL(url);
+		parsed.searchParams.delete(URL_SECRET_PARAM);
+		return parsed.toString();
+	} catch {
+		return url;
+	}
+}
+
+function chosenEvents(ctx: IHookFunctions): string[] {
+	return ctx.getNodeParameter('events', []) as string[];
+}
+
+/** Subscriptions that deliver to this trigger, whatever secret their URL carries. */
+async function ownSubscriptions(ctx: IHookFunctions, client: ApiClient): Promise<IDataObject[]> {
+	const target = withoutSecret(ownWebhookUrl(ctx));
+	const all = recordsOf(await client.request({ method: 'GET', path: SUBSCRIPTIONS }), 'items');
+	return all.filter((subscription) => typeof subscription.url === 'string' && withoutSecret(subscription.url) === target);
+}
+
+/** Only subscriptions just listed are removed, so a 404 means another client raced us and is not hidden. */
+async function remove(client: ApiClient, subscriptionId: string): Promise<void> {
+	await client.request({ method: 'DELETE', path: pathTo(SUBSCRIPTION, { subscriptionId }) });
+}
+
+/**
+ * Adopts a subscription that already delivers here (left by an earlier activation, or made by hand)
+ * instead of adding a second one: it gets a new secret, the chosen events and is enabled. Copies beyond
+ * the first are removed. Without one, `create` runs.
+ */
+export async function adoptSubscription(ctx: IHookFunctions): Promise<boolean> {
+	const client = new ApiClient(ctx, wtsProfile);
+	const state = ctx.getWorkflowStaticData('node') as WtsTriggerState;
+	const found = await ownSubscriptions(ctx, client);
+	if (found.length === 0) {
+		delete state.subscriptionId;
+		delete state.urlSecret;
+		return false;
+	}
+	const kept = found.find((subscription) => subscription.id === state.subscriptionId) ?? found[0];
+	for (const extra of found) if (extra !== kept) await remove(client, String(extra.id));
+	const secret = generateSecureToken();
+	await client.request({
+		method: 'PUT',
+		path: pathTo(SUBSCRIPTION, { subscriptionId: String(kept.id) }),
+		body: { fields: ['Url', 'Events', 'Enabled'], url: withSecret(ownWebhookUrl(ctx), secret), events: chosenEvents(ctx), enabled: true },
+	});
+	state.subscriptionId = String(kept.id);
+	state.urlSecret = secret;
+	return true;
+}
+
+export async function createSubscription(ctx: IHookFunctions): Promise<boolean> {
+	const client = new ApiClient(ctx, wtsProfile);
+	const secret = generateSecureToken();
+	const created = await client.request<IDataObject>({
+		method: 'POST',
+		path: SUBSCRIPTIONS,
+		body: { name: registrationName(ctx, 100), url: withSecret(ownWebhookUrl(ctx), secret), enabled: true, events: chosenEvents(ctx) },
+	});
+	const state = ctx.getWorkflowStaticData('node') as WtsTriggerState;
+	state.subscriptionId = String(created.id);
+	state.urlSecret = secret;
+	return true;
+}
+
+/** Removes every subscription that delivers here, including one whose id was lost. */
+export async function removeSubscriptions(ctx: IHookFunctions): Promise<boolean> {
+	const client = new ApiClient(ctx, wtsProfile);
+	const state = ctx.getWorkflowStaticData('node') as WtsTriggerState;
+	for (const subscription of await ownSubscriptions(ctx, client)) await remove(client, String(subscription.id));
+	delete state.subscriptionId;
+	delete state.urlSecret;
+	forgetDeliveries(deliveryScope(ctx), state);
+	return true;
+}
