@@ -16,13 +16,13 @@ export type Caller =
 	| { kind: 'anonymous' };
 
 /** Credential recorded for requests that need none (Client API, instance endpoints). */
-export const ANONYMOUS_CREDENTIAL = 'anonymous';
+const ANONYMOUS_CREDENTIAL = 'anonymous';
 
 /**
  * What an agent-bot token may call (access_token_auth_helper.rb in Chatwoot 4.16); anything else
  * is 401 "Access to this endpoint is not authorized for bots".
  */
-export const BOT_ALLOWED_OPERATIONS: ReadonlySet<string> = new Set([
+const BOT_ALLOWED_OPERATIONS: ReadonlySet<string> = new Set([
 	'get-details-of-a-conversation',
 	'newConversation',
 	'update-conversation',
@@ -36,7 +36,7 @@ export const BOT_ALLOWED_OPERATIONS: ReadonlySet<string> = new Set([
 	'conversation-add-labels',
 ]);
 
-export const MESSAGES = {
+const MESSAGES = {
 	signIn: 'You need to sign in or sign up before continuing.',
 	invalidToken: 'Invalid Access Token',
 	botNotAllowed: 'Access to this endpoint is not authorized for bots',

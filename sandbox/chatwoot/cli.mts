@@ -32,9 +32,9 @@ sandbox.state.seedConversations(Number(values['seed-conversations']));
 sandbox.state.seedMessages(sandbox.seed.longConversationId, Number(values['seed-messages']));
 
 console.log(`Chatwoot sandbox listening on ${sandbox.url}  (account ${sandbox.accountId})`);
-console.log(`User token:     ${sandbox.userToken}   (header api_access_token)`);
+console.log(`User token:      ${sandbox.userToken}   (header api_access_token)`);
 console.log(`Agent bot token: ${sandbox.botToken}`);
-console.log(`Platform token: ${sandbox.platformToken}`);
+console.log(`Platform token:  ${sandbox.platformToken}`);
 console.log(`Client API inbox identifier: ${sandbox.seed.apiInboxIdentifier}`);
 console.log(`Admin API: ${sandbox.url}/__sandbox/state/summary`);
 

@@ -9,7 +9,7 @@ export interface FilterCondition {
 }
 
 /** Reads an attribute of a record: a scalar, a list (labels) or undefined when absent. */
-export type AttributeReader<T> = (item: T, key: string) => unknown;
+type AttributeReader<T> = (item: T, key: string) => unknown;
 
 const DAY_MS = 86_400_000;
 

@@ -6,7 +6,9 @@
 //   another path with a GET is a singleton resource (settings): GET reads, writes merge, DELETE clears;
 //   anything else is an action: it answers from its parent record (404 when the parent is missing).
 // Records are stored per concrete collection path, so each account and each parent has its own.
-// Every collection starts with one record (id 1) sampled from the contract's schema.
+// Every collection starts with one record (id 1) sampled from the contract's schema; collections under
+// a modelled record are seeded under one representative of it (contact seed.contactIds[0], conversation
+// seed.longConversationId, inbox seed.inboxIds.api, ... see MODELLED_ITEMS).
 import type { OperationRequest } from '../core/http-server.mts';
 import {
 	derefSchema,
@@ -146,7 +148,7 @@ function parentOf(template: string): string | null {
 }
 
 /** First declared 2xx status; an impossible "204 with a body" is answered as 200. */
-export function successStatus(operation: ContractOperation): number {
+function successStatus(operation: ContractOperation): number {
 	const code =
 		Object.keys(operation.responses)
 			.filter((c) => /^2\d\d$/.test(c))
@@ -155,7 +157,7 @@ export function successStatus(operation: ContractOperation): number {
 	return code === '204' && hasBody ? 200 : Number(code);
 }
 
-export function successSchema(operation: ContractOperation): SchemaObject | undefined {
+function successSchema(operation: ContractOperation): SchemaObject | undefined {
 	const code = Object.keys(operation.responses)
 		.filter((c) => /^2\d\d$/.test(c))
 		.sort()[0];

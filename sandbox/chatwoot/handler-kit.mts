@@ -1,7 +1,7 @@
 // Shared pieces for Chatwoot handlers: the handler signature and context, Chatwoot's error answers,
 // typed access to validated input, and page slicing.
 import { HttpError } from '../core/errors.mts';
-import type { HandlerResponse, OperationRequest } from '../core/http-server.mts';
+import type { OperationRequest } from '../core/http-server.mts';
 import type { Caller } from './auth.mts';
 import type { ChatwootViews } from './dto.mts';
 import type { Json, WebhookEvent } from './records.mts';
@@ -34,8 +34,6 @@ export type ChatwootHandler = (
 	context: ChatwootContext,
 ) => ChatwootResponse | Promise<ChatwootResponse>;
 export type ChatwootHandlers = Record<string, ChatwootHandler>;
-
-export type { HandlerResponse };
 
 /** Chatwoot's RecordNotFound answer. */
 export function notFound(): HttpError {

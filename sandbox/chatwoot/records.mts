@@ -21,7 +21,6 @@ export type FileType = 'image' | 'audio' | 'video' | 'file';
 
 /** Chatwoot's message_type enum: the integer is what views render. */
 export const MESSAGE_TYPES = { incoming: 0, outgoing: 1, activity: 2, template: 3 } as const;
-export type MessageTypeName = keyof typeof MESSAGE_TYPES;
 
 export interface AccountRecord {
 	id: number;

@@ -10,8 +10,8 @@ import type {
 } from './records.mts';
 import type { ChatwootState } from './state.mts';
 
-export const SANDBOX_API_INBOX_IDENTIFIER = 'sandboxApiInboxIdentifier1';
-export const SECOND_ACCOUNT_INBOX_IDENTIFIER = 'sandboxApiInboxIdentifier2';
+const SANDBOX_API_INBOX_IDENTIFIER = 'sandboxApiInboxIdentifier1';
+const SECOND_ACCOUNT_INBOX_IDENTIFIER = 'sandboxApiInboxIdentifier2';
 
 export interface ChatwootSeed {
 	/** The account every token reaches (user: administrator; bot: its inbox's account). */

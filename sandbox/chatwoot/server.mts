@@ -13,6 +13,7 @@
  *     lenientQuery?: boolean,      // ignore unknown query keys instead of 400 (default false)
  *     validateResponses?: boolean, // check answers against the contract; violations -> 500 + recorded
  *     autoWebhooks?: boolean,      // deliver events caused by API calls to account webhooks (default true)
+ *     webhookHosts?: 'local' | 'any', // 'local' (default): webhooks on public hosts are recorded, not called
  *     faultSeed?: number,          // seed of probabilistic faults (default 1)
  *   });
  *   sb.url, sb.port, sb.userToken, sb.botToken, sb.platformToken, sb.accountId (1),
@@ -69,7 +70,7 @@ import { settingsHandlers } from './handlers/settings.mts';
 import { WEBHOOK_EVENTS, type Json, type WebhookEvent } from './records.mts';
 import type { ChatwootSeed } from './seed.mts';
 import { ChatwootState, type WebhookDelivery } from './state.mts';
-import { deliverEvent, type EmitOptions } from './webhook-emitter.mts';
+import { WebhookEmitter, type EmitOptions } from './webhook-emitter.mts';
 
 export { CHATWOOT_CONTRACT } from './contract.mts';
 
@@ -103,6 +104,7 @@ export interface ChatwootSandboxOptions {
 	lenientQuery?: boolean;
 	validateResponses?: boolean;
 	autoWebhooks?: boolean;
+	webhookHosts?: 'local' | 'any';
 	faultSeed?: number;
 }
 
@@ -154,7 +156,7 @@ export function genericOperationIds(): string[] {
 }
 
 /** Chatwoot's error bodies: `{error}` for auth/not-found, `{message, attributes}` for RecordInvalid, field errors for contract violations. */
-export function chatwootErrorBody(error: HttpError): Json {
+function chatwootErrorBody(error: HttpError): Json {
 	switch (error.code) {
 		case 'VALIDATION':
 		case 'UNKNOWN_QUERY_PARAMETER':
@@ -235,6 +237,7 @@ export async function startChatwootSandbox(
 	const views = new ChatwootViews(state);
 	const auth = new ChatwootAuthenticator(state);
 	const autoWebhooks = options.autoWebhooks ?? true;
+	const emitter = new WebhookEmitter(state, options.webhookHosts === 'any');
 	const generic = genericHandler(GENERIC_MODEL);
 
 	/** Fits a handler answer to the contract (JSON) or marks it as text (CSV). */
@@ -283,7 +286,7 @@ export async function startChatwootSandbox(
 				if (autoWebhooks && events.length > 0) {
 					setImmediate(() => {
 						for (const { event, payload, accountId } of events)
-							void deliverEvent(state, event, payload, { accountId });
+							void emitter.deliver(event, payload, { accountId });
 					});
 				}
 				return response;
@@ -297,7 +300,7 @@ export async function startChatwootSandbox(
 		handlers[operation.operationId] = wrap(ALL_HANDLERS[operation.operationId] ?? generic);
 
 	const emitWebhook = (event: WebhookEvent, payload: Json, emitOptions: EmitOptions = {}) =>
-		deliverEvent(state, event, payload, emitOptions);
+		emitter.deliver(event, payload, emitOptions);
 	const countFrom = (body: unknown, name: string): number => {
 		const value = Number((body as Record<string, unknown> | undefined)?.[name]);
 		if (!Number.isInteger(value) || value < 0)
@@ -384,6 +387,9 @@ export async function startChatwootSandbox(
 		operations: server.operations,
 		adaptations: shaper.adaptations,
 		emitWebhook,
-		close: server.close,
+		close: async () => {
+			emitter.close();
+			await server.close();
+		},
 	};
 }

@@ -25,7 +25,7 @@ export interface EmitOptions {
 	malformedBody?: boolean;
 }
 
-export function chatwootSignature(secret: string, timestamp: number, body: string): string {
+function chatwootSignature(secret: string, timestamp: number, body: string): string {
 	return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
@@ -53,56 +53,95 @@ function targetsOf(
 	);
 }
 
-/** POSTs `event` to the subscribed webhooks; every attempt is returned and kept in `state.webhookDeliveries`. */
-export async function deliverEvent(
-	state: ChatwootState,
-	event: WebhookEvent,
-	payload: Json,
-	options: EmitOptions = {},
-): Promise<WebhookDelivery[]> {
-	const json = JSON.stringify({ ...payload, event });
-	const body = options.malformedBody ? json.slice(0, Math.floor(json.length / 2)) : json;
-	const deliveries: WebhookDelivery[] = [];
-	for (const webhook of targetsOf(state, event, payload, options)) {
-		const deliveryId = options.deliveryId ?? randomUUID();
-		for (let attempt = 1; attempt <= (options.repeat ?? 1); attempt++) {
-			const timestamp = Math.floor(Date.now() / 1000) + (options.timestampOffsetSeconds ?? 0);
-			const signature = options.omitSignature
-				? null
-				: chatwootSignature(options.secret ?? webhook.secret, timestamp, body);
-			const headers: Record<string, string> = {
-				'content-type': 'application/json',
-				'x-chatwoot-timestamp': String(timestamp),
-				'x-chatwoot-delivery': deliveryId,
-				...(signature === null ? {} : { 'x-chatwoot-signature': signature }),
-			};
-			const delivery: WebhookDelivery = {
-				webhookId: webhook.id,
-				url: webhook.url,
-				event,
-				deliveryId,
-				timestamp,
-				signature,
-				body,
-				attempt,
-				status: null,
-				error: null,
-			};
-			try {
-				const response = await fetch(webhook.url, {
-					method: 'POST',
-					headers,
+/** Loopback and private-network URLs: the only ones the sandbox calls unless told otherwise. */
+function isLocalUrl(url: string): boolean {
+	let host: string;
+	try {
+		host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+	} catch {
+		return false;
+	}
+	return (
+		host === 'localhost' ||
+		host === 'host.docker.internal' ||
+		host === '::1' ||
+		/^(127|10)\./.test(host) ||
+		/^192\.168\./.test(host) ||
+		/^172\.(1[6-9]|2\d|3[01])\./.test(host)
+	);
+}
+
+export class WebhookEmitter {
+	private readonly closing = new AbortController();
+
+	constructor(
+		private readonly state: ChatwootState,
+		/** Also call public hosts (default: local ones only, so tests never reach the internet). */
+		private readonly anyHost = false,
+	) {}
+
+	/** POSTs `event` to the subscribed webhooks; every attempt is returned and kept in `state.webhookDeliveries`. */
+	async deliver(
+		event: WebhookEvent,
+		payload: Json,
+		options: EmitOptions = {},
+	): Promise<WebhookDelivery[]> {
+		const json = JSON.stringify({ ...payload, event });
+		const body = options.malformedBody ? json.slice(0, Math.floor(json.length / 2)) : json;
+		const deliveries: WebhookDelivery[] = [];
+		for (const webhook of targetsOf(this.state, event, payload, options)) {
+			const deliveryId = options.deliveryId ?? randomUUID();
+			for (let attempt = 1; attempt <= (options.repeat ?? 1); attempt++) {
+				const timestamp = Math.floor(Date.now() / 1000) + (options.timestampOffsetSeconds ?? 0);
+				const signature = options.omitSignature
+					? null
+					: chatwootSignature(options.secret ?? webhook.secret, timestamp, body);
+				const delivery: WebhookDelivery = {
+					webhookId: webhook.id,
+					url: webhook.url,
+					event,
+					deliveryId,
+					timestamp,
+					signature,
 					body,
-					signal: AbortSignal.timeout(5_000),
-				});
-				await response.arrayBuffer();
-				delivery.status = response.status;
-			} catch (error) {
-				delivery.error = (error as Error).message;
+					attempt,
+					status: null,
+					error: null,
+				};
+				if (this.anyHost || isLocalUrl(webhook.url)) await this.post(delivery);
+				else
+					delivery.error =
+						'not sent: the sandbox calls only local addresses (option webhookHosts: "any")';
+				this.state.recordDelivery(delivery);
+				deliveries.push(delivery);
 			}
-			state.recordDelivery(delivery);
-			deliveries.push(delivery);
+		}
+		return deliveries;
+	}
+
+	/** Aborts deliveries still in flight (the sandbox is closing). */
+	close(): void {
+		this.closing.abort();
+	}
+
+	private async post(delivery: WebhookDelivery): Promise<void> {
+		const headers: Record<string, string> = {
+			'content-type': 'application/json',
+			'x-chatwoot-timestamp': String(delivery.timestamp),
+			'x-chatwoot-delivery': delivery.deliveryId,
+			...(delivery.signature === null ? {} : { 'x-chatwoot-signature': delivery.signature }),
+		};
+		try {
+			const response = await fetch(delivery.url, {
+				method: 'POST',
+				headers,
+				body: delivery.body,
+				signal: AbortSignal.any([AbortSignal.timeout(5_000), this.closing.signal]),
+			});
+			await response.arrayBuffer();
+			delivery.status = response.status;
+		} catch (error) {
+			delivery.error = (error as Error).message;
 		}
 	}
-	return deliveries;
 }

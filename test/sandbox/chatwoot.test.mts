@@ -14,6 +14,7 @@ import {
 import { ContractSchemas } from '../../sandbox/core/schema-validator.mts';
 import {
 	CHATWOOT_CONTRACT,
+	genericOperationIds,
 	startChatwootSandbox,
 	type ChatwootSandbox,
 } from '../../sandbox/chatwoot/server.mts';
@@ -743,6 +744,19 @@ describe('webhooks out and the Client API', () => {
 			assert.equal(repeated.length, 2);
 			assert.equal(repeated[0].deliveryId, repeated[1].deliveryId);
 			assert.equal(repeated[0].body, repeated[1].body);
+
+			// Public hosts are never called from tests: the delivery is recorded as not sent.
+			const external = await call(sb, 'POST', '/api/v1/accounts/1/webhooks', {
+				body: { url: 'https://hooks.example.test/external', subscriptions: ['contact_created'] },
+			});
+			const externalId = Number(((external.json.payload as JsonObject).webhook as JsonObject).id);
+			const [skipped] = await sb.emitWebhook(
+				'contact_created',
+				{ id: 1 },
+				{ webhookId: externalId },
+			);
+			assert.equal(skipped.status, null);
+			assert.match(String(skipped.error), /only local addresses/);
 		} finally {
 			await receiver.close();
 		}
@@ -1114,6 +1128,37 @@ describe('the whole contract', () => {
 		} finally {
 			await box.close();
 		}
+	});
+
+	test('the stateful operations have dedicated models, not the generic store', () => {
+		const generic = new Set(genericOperationIds());
+		const modelled = [
+			'conversationList',
+			'newConversation',
+			'conversationFilter',
+			'toggle-status-of-a-conversation',
+			'assign-a-conversation',
+			'list-all-messages',
+			'create-a-new-message-in-a-conversation',
+			'contactList',
+			'contactCreate',
+			'contactMerge',
+			'contactInboxCreation',
+			'add-new-agent-to-inbox',
+			'get-team-members',
+			'create-a-webhook',
+			'list-all-notifications',
+			'download-agents-report',
+			'create-a-message',
+			'create-an-account-user',
+			'create-an-agent-bot',
+			'fetchProfile',
+		];
+		assert.deepEqual(
+			modelled.filter((id) => generic.has(id)),
+			[],
+		);
+		assert.ok(generic.has('list-all-macros') && generic.has('list-all-captain-assistants'));
 	});
 
 	test('no answer of the main sandbox broke the contract', () => {

@@ -296,7 +296,7 @@ export function setStatus(
 	);
 }
 
-export interface ReceivedFile {
+interface ReceivedFile {
 	name: string;
 	contentType: string;
 	size: number;
