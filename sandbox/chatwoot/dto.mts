@@ -152,37 +152,39 @@ export class ChatwootViews {
 	inbox(inbox: InboxRecord): Json {
 		const api = inbox.channel_type === 'Channel::Api';
 		const widget = inbox.channel_type === 'Channel::WebWidget';
+		// Defaults Chatwoot renders, then the settings sent on create/update, then the stored columns.
+		const defaults: Json = {
+			avatar_url: '',
+			enable_email_collect: true,
+			auto_assignment_config: {},
+			out_of_office_message: null,
+			working_hours: [],
+			callback_webhook_url: null,
+			sender_name_type: 'friendly',
+			business_name: null,
+			hmac_mandatory: false,
+			...(widget ? { widget_color: '#1f93ff', welcome_title: null, welcome_tagline: null } : {}),
+		};
 		return {
+			...defaults,
 			...inbox.settings,
 			id: inbox.id,
-			avatar_url: '',
 			channel_id: inbox.channel_id,
 			name: inbox.name,
 			channel_type: inbox.channel_type,
 			greeting_enabled: inbox.greeting_enabled,
 			greeting_message: inbox.greeting_message,
 			working_hours_enabled: inbox.working_hours_enabled,
-			enable_email_collect: true,
 			csat_survey_enabled: inbox.csat_survey_enabled,
 			enable_auto_assignment: inbox.enable_auto_assignment,
-			auto_assignment_config: {},
-			out_of_office_message: null,
-			working_hours: [],
 			timezone: inbox.timezone,
-			callback_webhook_url: null,
 			allow_messages_after_resolved: inbox.allow_messages_after_resolved,
 			lock_to_single_conversation: inbox.lock_to_single_conversation,
-			sender_name_type: 'friendly',
-			business_name: null,
-			hmac_mandatory: false,
 			hmac_token: inbox.hmac_token,
 			...(widget
 				? {
 						website_url: inbox.website_url,
 						website_token: inbox.website_token,
-						widget_color: '#1f93ff',
-						welcome_title: null,
-						welcome_tagline: null,
 						web_widget_script: `<script>window.chatwootSettings={websiteToken:'${inbox.website_token}'}</script>`,
 					}
 				: {}),

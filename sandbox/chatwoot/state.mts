@@ -663,13 +663,29 @@ export class ChatwootState {
 
 	/** Counts per table, for the admin API and the demo. */
 	summary(): Record<string, number> {
-		const counts: Record<string, number> = {};
-		for (const [name, value] of Object.entries(this))
-			if (value instanceof Map) counts[name] = value.size;
+		const tables: Record<string, Map<unknown, unknown>> = {
+			accounts: this.accounts,
+			users: this.users,
+			accountUsers: this.accountUsers,
+			agentBots: this.agentBots,
+			inboxes: this.inboxes,
+			teams: this.teams,
+			contacts: this.contacts,
+			contactInboxes: this.contactInboxes,
+			conversations: this.conversations,
+			messages: this.messages,
+			labels: this.labels,
+			cannedResponses: this.cannedResponses,
+			customAttributes: this.customAttributes,
+			webhooks: this.webhooks,
+			notifications: this.notifications,
+		};
+		const counts = Object.fromEntries(
+			Object.entries(tables).map(([name, table]) => [name, table.size]),
+		);
 		let genericRecords = 0;
 		for (const records of this.generic.collections.values()) genericRecords += records.size;
-		counts.genericRecords = genericRecords;
-		return counts;
+		return { ...counts, genericRecords };
 	}
 
 	recordDelivery(delivery: WebhookDelivery): void {
