@@ -593,6 +593,23 @@ describe('conversations and messages', () => {
 		]);
 		const listed = ((await call(sb, 'GET', path)).json.payload as JsonObject[]).at(-1);
 		assert.equal((listed?.attachments as JsonObject[]).length, 2);
+		const conversationId = sb.seed.conversationIds[2];
+		const attachments = await call(
+			sb,
+			'GET',
+			`/api/v1/accounts/1/conversations/${conversationId}/attachments`,
+		);
+		assert.equal((attachments.json.meta as JsonObject).total_count, 2);
+		const contactId = sb.state.conversationByDisplayId(1, conversationId)?.contact_id;
+		const ofContact = await call(
+			sb,
+			'GET',
+			`/api/v1/accounts/1/contacts/${String(contactId)}/attachments`,
+		);
+		assert.deepEqual((ofContact.json.payload as JsonObject[]).map((a) => a.file_name).sort(), [
+			'invoice.pdf',
+			'photo.png',
+		]);
 		const record = sb.recorder
 			.requests({ operationId: 'create-a-new-message-in-a-conversation' })
 			.at(-1);

@@ -642,17 +642,16 @@ export const conversationHandlers: ChatwootHandlers = {
 
 	'list-conversation-attachments': (request, context) => {
 		const conversation = conversationOf(context, pathInt(request, 'id'));
-		const attachments: AttachmentRecord[] = context.state
-			.messagesOf(conversation.id)
-			.flatMap((m) => m.attachments);
-		attachments.sort((a, b) => b.created_at - a.created_at || b.id - a.id);
-		const page = Number(request.query.page ?? 1);
-		return ok({
-			meta: { total_count: attachments.length },
-			payload: pageSlice(attachments, page, ATTACHMENTS_PER_PAGE).map((a) =>
-				context.views.attachment(a, conversation.display_id),
-			),
-		});
+		return attachmentPage(request, context, [conversation]);
+	},
+
+	'list-contact-attachments': (request, context) => {
+		const contact = contactOf(context, pathInt(request, 'contact_id'));
+		return attachmentPage(
+			request,
+			context,
+			context.state.conversationsOf(context.accountId).filter((c) => c.contact_id === contact.id),
+		);
 	},
 
 	// ---- messages ----
@@ -764,6 +763,32 @@ export const conversationHandlers: ChatwootHandlers = {
 	'search-messages': (request, context) => ok({ payload: search(request, context, ['messages']) }),
 	'search-articles': (request, context) => ok({ payload: search(request, context, ['articles']) }),
 };
+
+/** Attachments of some conversations, newest first, 100 per page with `meta.total_count`. */
+function attachmentPage(
+	request: OperationRequest,
+	context: ChatwootContext,
+	conversations: ConversationRecord[],
+) {
+	const attachments: Array<{ attachment: AttachmentRecord; displayId: number }> = [];
+	for (const conversation of conversations) {
+		for (const message of context.state.messagesOf(conversation.id)) {
+			for (const attachment of message.attachments)
+				attachments.push({ attachment, displayId: conversation.display_id });
+		}
+	}
+	attachments.sort(
+		(a, b) =>
+			b.attachment.created_at - a.attachment.created_at || b.attachment.id - a.attachment.id,
+	);
+	const page = pageSlice(attachments, Number(request.query.page ?? 1), ATTACHMENTS_PER_PAGE);
+	return ok({
+		meta: { total_count: attachments.length },
+		payload: page.map(({ attachment, displayId }) =>
+			context.views.attachment(attachment, displayId),
+		),
+	});
+}
 
 function messageOf(context: ChatwootContext, displayId: number, messageId: number): MessageRecord {
 	const conversation = conversationOf(context, displayId);
