@@ -315,6 +315,21 @@ export class GenericModel {
 		}
 	}
 
+	/** Bodies Chatwoot reads through `params.require(:x)` arrive as `{x: {...}}`; the record is the inner object. */
+	unwrap(operation: ContractOperation, body: unknown): Json {
+		if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
+		const entries = Object.entries(body as Json);
+		const content = operation.requestBody?.content ?? {};
+		const schema = content['application/json'] ?? content['multipart/form-data'];
+		const declared = schema ? Object.keys(this.propertiesOf(schema)) : [];
+		if (entries.length === 1 && declared.length === 1 && entries[0][0] === declared[0]) {
+			const inner = entries[0][1];
+			if (inner !== null && typeof inner === 'object' && !Array.isArray(inner))
+				return inner as Json;
+		}
+		return body as Json;
+	}
+
 	/** Seeds one sampled record (id 1) into every generic collection, parents before children. */
 	seed(state: ChatwootState, shaper: ResponseShaper): void {
 		const ordered = [...this.collections.values()].sort(
@@ -376,13 +391,12 @@ export class GenericModel {
 	}
 }
 
+/**
+ * A concrete path. Records are keyed by it rather than by parameter names, which differ between sibling
+ * templates (`portals/{id}/articles`, `portals/{portal_id}/articles/{id}`) while the values do not.
+ */
 function fillTemplate(template: string, params: Record<string, unknown>): string {
 	return template.replace(/\{([^}]+)\}/g, (_, name: string) => String(params[name]));
-}
-
-function collectionPath(template: string, params: Record<string, unknown>): string {
-	// Parameter names differ between sibling templates (`portals/{id}/articles`, `portals/{portal_id}/articles/{id}`), values do not.
-	return fillTemplate(template, params);
 }
 
 function findRecord(
@@ -391,7 +405,7 @@ function findRecord(
 	params: Record<string, unknown>,
 	id: string,
 ): GenericRecord | undefined {
-	const records = state.generic.collection(collectionPath(collectionTemplate, params));
+	const records = state.generic.collection(fillTemplate(collectionTemplate, params));
 	const direct = records.get(id);
 	if (direct) return direct;
 	// Portals are addressed by slug.
@@ -422,21 +436,6 @@ function newRecord(
 	};
 }
 
-/** Bodies Chatwoot reads through `params.require(:x)` arrive as `{x: {...}}`; the record is the inner object. */
-function unwrappedBody(operation: ContractOperation, body: unknown): Json {
-	if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
-	const entries = Object.entries(body as Json);
-	const schema =
-		operation.requestBody?.content['application/json'] ??
-		operation.requestBody?.content['multipart/form-data'];
-	const declared = schema?.properties ? Object.keys(schema.properties) : [];
-	if (entries.length === 1 && declared.length === 1 && entries[0][0] === declared[0]) {
-		const inner = entries[0][1];
-		if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) return inner as Json;
-	}
-	return body as Json;
-}
-
 export function genericHandler(model: GenericModel) {
 	return (request: OperationRequest, context: ChatwootContext): ChatwootResponse => {
 		const { operation, pathParams: params } = request;
@@ -457,7 +456,7 @@ export function genericHandler(model: GenericModel) {
 
 		if (route.kind === 'item' && route.collectionTemplate !== null) {
 			const idName = paramNames(operation.path).at(-1) ?? 'id';
-			const records = state.generic.collection(collectionPath(route.collectionTemplate, params));
+			const records = state.generic.collection(fillTemplate(route.collectionTemplate, params));
 			const record = findRecord(state, route.collectionTemplate, params, String(params[idName]));
 			if (record === undefined) throw notFound();
 			if (operation.method === 'DELETE') {
@@ -467,7 +466,7 @@ export function genericHandler(model: GenericModel) {
 			if (operation.method === 'GET') return single(record);
 			const updated: GenericRecord = {
 				...record,
-				...unwrappedBody(operation, request.body),
+				...model.unwrap(operation, request.body),
 				id: record.id,
 				updated_at: Math.floor(Date.now() / 1000),
 			};
@@ -480,12 +479,12 @@ export function genericHandler(model: GenericModel) {
 			route.collectionTemplate !== null &&
 			(operation.method === 'GET' || operation.method === 'POST')
 		) {
-			const records = state.generic.collection(collectionPath(route.collectionTemplate, params));
+			const records = state.generic.collection(fillTemplate(route.collectionTemplate, params));
 			if (operation.method === 'POST') {
 				const record = newRecord(
 					route.collectionTemplate,
 					params,
-					unwrappedBody(operation, request.body),
+					model.unwrap(operation, request.body),
 					state,
 				);
 				records.set(String(record.id), record);
@@ -524,7 +523,7 @@ export function genericHandler(model: GenericModel) {
 			if (operation.method !== 'GET')
 				state.generic.singletons.set(key, {
 					...state.generic.singletons.get(key),
-					...unwrappedBody(operation, request.body),
+					...model.unwrap(operation, request.body),
 				});
 			return single(state.generic.singletons.get(key) ?? {});
 		}

@@ -627,6 +627,39 @@ describe('conversations and messages', () => {
 	});
 });
 
+describe('generic store', () => {
+	test('create, read, merge, list and delete a generically modelled record (portal by slug, wrapped body)', async () => {
+		const created = await call(sb, 'POST', '/api/v1/accounts/1/portals', {
+			body: { portal: { name: 'Help Center', slug: 'help-center' } },
+		});
+		assert.equal(created.status, 200, created.text);
+		assert.equal(created.json.name, 'Help Center');
+		assert.equal(typeof created.json.id, 'number');
+		assert.equal(created.json.account_id, 1);
+		const bySlug = await call(sb, 'GET', '/api/v1/accounts/1/portals/help-center');
+		assert.equal(bySlug.json.id, created.json.id);
+		const updated = await call(sb, 'PATCH', '/api/v1/accounts/1/portals/help-center', {
+			body: { portal: { color: '#000000' } },
+		});
+		assert.deepEqual([updated.json.name, updated.json.color], ['Help Center', '#000000']);
+		const listed = await call(sb, 'GET', '/api/v1/accounts/1/portals');
+		assert.ok((listed.json.payload as JsonObject[]).some((p) => p.slug === 'help-center'));
+		// Each account has its own records.
+		assert.equal(
+			(await call(sb, 'GET', `/api/v1/accounts/${sb.seed.secondAccountId}/portals/help-center`))
+				.status,
+			404,
+		);
+		assert.equal((await call(sb, 'DELETE', '/api/v1/accounts/1/portals/help-center')).status, 200);
+		assert.equal((await call(sb, 'GET', '/api/v1/accounts/1/portals/help-center')).status, 404);
+		// Children of a missing parent are 404 too.
+		assert.equal(
+			(await call(sb, 'GET', '/api/v1/accounts/1/captain/assistants/999/scenarios')).status,
+			404,
+		);
+	});
+});
+
 describe('webhooks out and the Client API', () => {
 	test('client API contact -> conversation -> message emits a signed message_created', async () => {
 		const receiver = await webhookReceiver();
