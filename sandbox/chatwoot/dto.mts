@@ -25,12 +25,6 @@ const MESSAGE_TYPE_NAMES = Object.fromEntries(
 	Object.entries(MESSAGE_TYPES).map(([name, value]) => [value, name]),
 ) as Record<number, string>;
 
-function gravatar(email: string | null): string {
-	return email
-		? `https://www.gravatar.com/avatar/${Buffer.from(email).toString('hex').slice(0, 32)}?d=404`
-		: '';
-}
-
 export class ChatwootViews {
 	constructor(private readonly state: ChatwootState) {}
 
@@ -84,7 +78,7 @@ export class ChatwootViews {
 			available_name: user.display_name ?? user.name,
 			name: user.name,
 			role: member?.role ?? 'agent',
-			thumbnail: gravatar(user.email),
+			thumbnail: '',
 			custom_role_id: null,
 			type: 'User',
 		};
@@ -101,7 +95,7 @@ export class ChatwootViews {
 			access_token: user.access_token,
 			account_id: first?.account_id ?? null,
 			available_name: user.display_name ?? user.name,
-			avatar_url: gravatar(user.email),
+			avatar_url: '',
 			confirmed: user.confirmed,
 			display_name: user.display_name,
 			message_signature: user.message_signature,
