@@ -10,17 +10,45 @@ import { after, before, describe, test } from 'node:test';
 
 import { incomingMessage, runTriggerDemo, wtsTriggerNode } from '../../demo/triggerDemo.mts';
 import { wtsCredential } from '../../demo/wtsDemo.mts';
+import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { toFile } from '../../sandbox/wts/dto.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
-import { N8nInstance, prepareExtensions, repoRoot, workflow, type ExecutionResult, type RunItem } from '../harness/n8n.mts';
+import {
+	customNodeType,
+	N8nInstance,
+	prepareExtensions,
+	repoRoot,
+	workflow,
+	type Credential,
+	type ExecutionResult,
+	type NodeSpec,
+	type RunItem,
+} from '../harness/n8n.mts';
 
 let wts: WtsSandbox;
+let chatwoot: ChatwootSandbox;
 let n8n: N8nInstance;
+
+const CHATWOOT_CREDENTIAL = { id: 'cwTriggerCred001', name: 'Chatwoot (trigger sandbox)' };
+const KONVERTE_CREDENTIAL = { id: 'kdTriggerCred001', name: 'Konverte Digital (trigger sandbox)' };
+
+function chatwootFamilyCredentials(sandbox: ChatwootSandbox): Credential[] {
+	const data = { url: sandbox.url, accessToken: sandbox.userToken, accountId: String(sandbox.accountId) };
+	return [
+		{ ...CHATWOOT_CREDENTIAL, type: 'chatwootApi', data },
+		{ ...KONVERTE_CREDENTIAL, type: 'konverteDigitalApi', data },
+	];
+}
+
+function chatwootTriggerNode(name: string, parameters: Record<string, unknown>, webhookId: string): NodeSpec {
+	return { name, type: customNodeType('chatwootTrigger'), typeVersion: 1, webhookId, parameters, credentials: { chatwootApi: CHATWOOT_CREDENTIAL } };
+}
 
 before(async () => {
 	wts = await startWtsSandbox({});
+	chatwoot = await startChatwootSandbox({});
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
-	await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey)]);
+	await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey), ...chatwootFamilyCredentials(chatwoot)]);
 	await n8n.start();
 	await n8n.setupOwner();
 });
@@ -28,6 +56,7 @@ before(async () => {
 after(async () => {
 	await n8n?.dispose();
 	await wts?.close();
+	await chatwoot?.close();
 });
 
 /** The single item a trigger node emitted in an execution. */
@@ -146,5 +175,156 @@ describe('WTS Chat Trigger', () => {
 	test('demo: an incoming message is answered in its session by the workflow', async () => {
 		const result = await runTriggerDemo(n8n, wts);
 		assert.ok(result.reply, `no reply within ${result.elapsedMs} ms`);
+	});
+});
+
+describe('Chatwoot Trigger', () => {
+	const webhookId = randomUUID();
+	const trigger = workflow({
+		name: 'Chatwoot e2e: trigger',
+		nodes: [
+			chatwootTriggerNode(
+				'Chatwoot Trigger',
+				{ events: ['message_created', 'conversation_status_changed'], filters: { ignoreAgentAndBotMessages: true }, options: { downloadAttachments: true, includeRawPayload: true } },
+				webhookId,
+			),
+		],
+	});
+	const ownUrl = () => n8n.webhookUrl(`${webhookId}/webhook`);
+	const ours = () => [...chatwoot.state.webhooks.values()].filter((w) => w.url === ownUrl());
+	const conversation = () => chatwoot.seed.conversationIds[0];
+	const deliveriesTo = (url: string) => chatwoot.state.webhookDeliveries.filter((d) => d.url === url);
+
+	/** A message through the application API; the sandbox then delivers message_created like Chatwoot's job. */
+	async function postMessage(body: Record<string, unknown> | FormData): Promise<{ id: number }> {
+		const response = await fetch(`${chatwoot.url}/api/v1/accounts/${chatwoot.accountId}/conversations/${conversation()}/messages`, {
+			method: 'POST',
+			headers: { api_access_token: chatwoot.userToken, ...(body instanceof FormData ? {} : { 'content-type': 'application/json' }) },
+			body: body instanceof FormData ? body : JSON.stringify(body),
+		});
+		assert.equal(response.status, 200, await response.clone().text());
+		return (await response.json()) as { id: number };
+	}
+
+	/** Waits until the sandbox has delivered `count` events to `url` and they were answered. */
+	async function deliveredTo(url: string, count: number) {
+		for (let waited = 0; deliveriesTo(url).filter((d) => d.status !== null || d.error !== null).length < count; waited += 50) {
+			assert.ok(waited < 10_000, `only ${deliveriesTo(url).length} of ${count} deliveries reached ${url}`);
+			await sleep(50);
+		}
+		return deliveriesTo(url);
+	}
+
+	test('activation registers exactly one account webhook for the chosen events and keeps its secret', async () => {
+		await n8n.importWorkflows([trigger]);
+		await n8n.activateWorkflow(trigger.id);
+		const registered = ours();
+		assert.equal(registered.length, 1);
+		assert.deepEqual([...registered[0].subscriptions].sort(), ['conversation_status_changed', 'message_created']);
+		assert.equal(chatwoot.recorder.invalidRequests().length, 0);
+	});
+
+	test('signed deliveries start one execution each; agent replies, retries, forged, stale, unsigned and malformed ones start none', async () => {
+		const incoming = await postMessage({ content: 'Olá, preciso de ajuda com meu pedido', message_type: 'incoming' });
+		const form = new FormData();
+		form.append('content', 'Segue a foto');
+		form.append('message_type', 'incoming');
+		form.append('attachments[]', new Blob(['GIF89a-photo'], { type: 'image/gif' }), 'foto.gif');
+		const withFile = await postMessage(form);
+		await postMessage({ content: 'Resposta do agente', message_type: 'outgoing' });
+		const automatic = await deliveredTo(ownUrl(), 3);
+		assert.deepEqual(automatic.map((d) => d.status), [200, 200, 200]);
+
+		const [first] = automatic;
+		const payload = JSON.parse(first.body) as Record<string, unknown>;
+		const { event: _event, ...original } = payload;
+		const resend = { ...original, id: 999_001, content: 'Reenviado pelo Chatwoot' };
+		assert.deepEqual((await chatwoot.emitWebhook('message_created', resend, { repeat: 3 })).map((d) => d.status), [200, 200, 200]);
+		assert.deepEqual((await chatwoot.emitWebhook('message_created', original, { deliveryId: first.deliveryId })).map((d) => d.status), [200]);
+		assert.deepEqual((await chatwoot.emitWebhook('message_created', original, { secret: 'not-the-secret' })).map((d) => d.status), [401]);
+		assert.deepEqual((await chatwoot.emitWebhook('message_created', original, { timestampOffsetSeconds: -600 })).map((d) => d.status), [401]);
+		assert.deepEqual((await chatwoot.emitWebhook('message_created', original, { omitSignature: true })).map((d) => d.status), [401]);
+		const [malformed] = await chatwoot.emitWebhook('message_created', original, { malformedBody: true });
+		assert.ok(malformed.status !== null && malformed.status >= 400 && malformed.status < 500, `malformed body answered ${malformed.status}`);
+
+		const [text, photo, resent] = await settledExecutions(trigger.id, 3);
+		const item = triggerItem(text, 'Chatwoot Trigger');
+		assert.equal(item.json.event, 'message_created');
+		assert.equal(item.json.deliveryId, first.deliveryId);
+		assert.deepEqual(item.json.account, { id: chatwoot.accountId, name: (payload.account as { name: string }).name });
+		const message = item.json.message as Record<string, unknown>;
+		assert.equal(message.id, incoming.id);
+		assert.equal(message.content, 'Olá, preciso de ajuda com meu pedido');
+		assert.equal(message.type, 'incoming');
+		assert.equal(message.private, false);
+		assert.equal((item.json.conversation as { id: number }).id, conversation());
+		assert.equal((item.json.sender as { type: string }).type, 'contact');
+		assert.equal((item.json.raw as { id: number }).id, incoming.id);
+
+		const withAttachment = triggerItem(photo, 'Chatwoot Trigger');
+		assert.equal((withAttachment.json.message as { id: number }).id, withFile.id);
+		assert.equal((withAttachment.json.message as { attachments: unknown[] }).attachments.length, 1);
+		// The sandbox stores no file bytes: the download fails, is reported on the item, and the execution still runs.
+		assert.match(JSON.stringify(withAttachment.json.attachmentErrors), /404/);
+		assert.equal((triggerItem(resent, 'Chatwoot Trigger').json.message as { content: string }).content, 'Reenviado pelo Chatwoot');
+	});
+
+	test('deactivation removes the webhook; activation adopts one already pointing here and recreates a deleted one', async () => {
+		await n8n.deactivateWorkflow(trigger.id);
+		assert.equal(ours().length, 0);
+
+		const made = await fetch(`${chatwoot.url}/api/v1/accounts/${chatwoot.accountId}/webhooks`, {
+			method: 'POST',
+			headers: { api_access_token: chatwoot.userToken, 'content-type': 'application/json' },
+			body: JSON.stringify({ url: ownUrl(), subscriptions: ['contact_created'] }),
+		}).then((response) => response.json() as Promise<{ payload: { webhook: { id: number } } }>);
+		await n8n.activateWorkflow(trigger.id);
+		const adopted = ours();
+		assert.equal(adopted.length, 1);
+		assert.equal(adopted[0].id, made.payload.webhook.id);
+		assert.deepEqual([...adopted[0].subscriptions].sort(), ['conversation_status_changed', 'message_created']);
+		const before = deliveriesTo(ownUrl()).length;
+		await postMessage({ content: 'Depois de adotar', message_type: 'incoming' });
+		assert.equal((await deliveredTo(ownUrl(), before + 1)).at(-1)?.status, 200);
+		await settledExecutions(trigger.id, 4);
+
+		chatwoot.state.webhooks.delete(made.payload.webhook.id);
+		await n8n.deactivateWorkflow(trigger.id);
+		await n8n.activateWorkflow(trigger.id);
+		assert.equal(ours().length, 1);
+		assert.notEqual(ours()[0].id, made.payload.webhook.id);
+		await n8n.deactivateWorkflow(trigger.id);
+		assert.equal(ours().length, 0);
+		// File downloads are not API calls: the attachment URL is the only request outside the contract.
+		const outsideContract = chatwoot.recorder.invalidRequests().map((r) => `${r.method} ${r.path}`);
+		assert.deepEqual(outsideContract, ['GET /rails/active_storage/blobs/1/foto.gif']);
+	});
+
+	test('Konverte Digital Trigger: the same engine with its own credential', async () => {
+		const konverteHook = randomUUID();
+		const konverte = workflow({
+			name: 'Konverte Digital e2e: trigger',
+			nodes: [
+				{
+					name: 'Konverte Trigger',
+					type: customNodeType('konverteDigitalTrigger'),
+					typeVersion: 1,
+					webhookId: konverteHook,
+					parameters: { events: ['message_created'], filters: { messageTypes: ['incoming'] }, options: {} },
+					credentials: { konverteDigitalApi: KONVERTE_CREDENTIAL },
+				},
+			],
+		});
+		await n8n.importWorkflows([konverte]);
+		await n8n.activateWorkflow(konverte.id);
+		const url = n8n.webhookUrl(`${konverteHook}/webhook`);
+		assert.equal([...chatwoot.state.webhooks.values()].filter((w) => w.url === url).length, 1);
+		await postMessage({ content: 'Mensagem para a Konverte', message_type: 'incoming' });
+		await postMessage({ content: 'Resposta', message_type: 'outgoing' });
+		await deliveredTo(url, 2);
+		const [run] = await settledExecutions(konverte.id, 1);
+		assert.equal((triggerItem(run, 'Konverte Trigger').json.message as { content: string }).content, 'Mensagem para a Konverte');
+		await n8n.deactivateWorkflow(konverte.id);
+		assert.equal([...chatwoot.state.webhooks.values()].filter((w) => w.url === url).length, 0);
 	});
 });

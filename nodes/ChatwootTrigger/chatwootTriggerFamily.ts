@@ -1,0 +1,38 @@
+import {
+	NodeConnectionTypes,
+	type IHookFunctions,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { chatwootLoadOptions } from '../Chatwoot/methods/loadOptions';
+import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
+import { receiveChatwootDelivery } from './delivery';
+import { chatwootTriggerProperties } from './description';
+import { adoptWebhook, createWebhook, removeWebhooks } from './registration';
+
+/** What both brands' trigger descriptions share; each class states its own name, icon and summary. */
+export function chatwootTriggerDescriptionBase(
+	brand: ChatwootBrand,
+): Omit<INodeTypeDescription, 'displayName' | 'name' | 'icon' | 'description' | 'defaults' | 'inputs' | 'subtitle'> {
+	return {
+		group: ['trigger'],
+		version: 1,
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: brand.credentialType, required: true }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: chatwootTriggerProperties,
+	};
+}
+
+/** One engine, several brands: the trigger's methods bound to a brand's names and credential. */
+export function chatwootTriggerEngine(brand: ChatwootBrand) {
+	return {
+		loadOptions: { getInboxes: chatwootLoadOptions(brand).getInboxes },
+		checkExists: async (ctx: IHookFunctions) => await adoptWebhook(ctx, brand),
+		create: async (ctx: IHookFunctions) => await createWebhook(ctx, brand),
+		delete: async (ctx: IHookFunctions) => await removeWebhooks(ctx, brand),
+		webhook: async (ctx: IWebhookFunctions): Promise<IWebhookResponseData> => await receiveChatwootDelivery(ctx, brand),
+	};
+}

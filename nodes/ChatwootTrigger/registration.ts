@@ -1,0 +1,114 @@
+import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+
+import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
+import { forgetDeliveries } from '../shared/trigger/recentDeliveries';
+import { deliveryScope, ownWebhookUrl, registrationName } from '../shared/trigger/registration';
+import { pathTo, type ApiClient } from '../shared/transport/apiClient';
+import { recordsOf } from '../shared/transport/pagination';
+import { triggerAccount, triggerClient } from './account';
+
+const WEBHOOKS = '/api/v1/accounts/{account_id}/webhooks';
+const WEBHOOK = '/api/v1/accounts/{account_id}/webhooks/{webhook_id}';
+
+/** What the trigger keeps in the node's static data. */
+export interface ChatwootTriggerState extends IDataObject {
+	accountId?: string;
+	webhookId?: number;
+	/** '' when the server signs nothing (before 4.14). */
+	secret?: string;
+}
+
+const chosenEvents = (ctx: IHookFunctions) => ctx.getNodeParameter('events', []) as string[];
+const acceptsUnsigned = (ctx: IHookFunctions) => (ctx.getNodeParameter('options', {}) as { acceptUnsigned?: boolean }).acceptUnsigned === true;
+
+/** Chatwoot wraps single webhooks in `{payload: {webhook}}`; the official spec shows them bare. */
+const unwrapWebhook = (body: IDataObject): IDataObject => ((body.payload as IDataObject | undefined)?.webhook as IDataObject | undefined) ?? body;
+
+const secretOf = (webhook: IDataObject): string | undefined => (typeof webhook.secret === 'string' && webhook.secret ? webhook.secret : undefined);
+
+function sameEvents(current: unknown, wanted: string[]): boolean {
+	const have = new Set(Array.isArray(current) ? current.map(String) : []);
+	return have.size === wanted.length && wanted.every((event) => have.has(event));
+}
+
+async function ownWebhooks(ctx: IHookFunctions, client: ApiClient, account: string): Promise<IDataObject[]> {
+	const body = await client.request({ method: 'GET', path: pathTo(WEBHOOKS, { account_id: account }) });
+	const url = ownWebhookUrl(ctx);
+	return recordsOf(body, 'payload.webhooks').filter((webhook) => webhook.url === url);
+}
+
+/** Only webhooks just listed are removed: a 404 means something else removed it meanwhile, and is reported. */
+async function removeWebhook(client: ApiClient, account: string, webhookId: unknown): Promise<void> {
+	await client.request({ method: 'DELETE', path: pathTo(WEBHOOK, { account_id: account, webhook_id: String(webhookId) }) });
+}
+
+function forget(state: ChatwootTriggerState): void {
+	delete state.accountId;
+	delete state.webhookId;
+	delete state.secret;
+}
+
+/**
+ * Adopts the account webhook that already delivers here (Chatwoot refuses a second one with the same URL)
+ * and sets its events. One whose secret cannot be known (made elsewhere, on a server that does not list
+ * secrets) is replaced, since its deliveries could not be verified. Without one, `create` runs.
+ */
+export async function adoptWebhook(ctx: IHookFunctions, brand: ChatwootBrand): Promise<boolean> {
+	const client = triggerClient(ctx, brand);
+	const account = await triggerAccount(ctx, client);
+	const state = ctx.getWorkflowStaticData('node') as ChatwootTriggerState;
+	const found = await ownWebhooks(ctx, client, account);
+	const kept = found.find((webhook) => webhook.id === state.webhookId) ?? found[0];
+	for (const extra of found) if (extra !== kept) await removeWebhook(client, account, extra.id);
+	const known = kept && (secretOf(kept) ?? (kept.id === state.webhookId && state.accountId === account ? state.secret : undefined));
+	// Without a secret, only an unsigned webhook the user accepts is kept; `create` explains the rest.
+	const secret = known === '' && !acceptsUnsigned(ctx) ? undefined : known;
+	if (!kept || secret === undefined) {
+		if (kept) await removeWebhook(client, account, kept.id);
+		forget(state);
+		return false;
+	}
+	if (!sameEvents(kept.subscriptions, chosenEvents(ctx))) {
+		await client.request({
+			method: 'PATCH',
+			path: pathTo(WEBHOOK, { account_id: account, webhook_id: String(kept.id) }),
+			body: { subscriptions: chosenEvents(ctx) },
+		});
+	}
+	Object.assign(state, { accountId: account, webhookId: kept.id as number, secret });
+	return true;
+}
+
+export async function createWebhook(ctx: IHookFunctions, brand: ChatwootBrand): Promise<boolean> {
+	const client = triggerClient(ctx, brand);
+	const account = await triggerAccount(ctx, client);
+	const created = unwrapWebhook(
+		await client.request<IDataObject>({
+			method: 'POST',
+			path: pathTo(WEBHOOKS, { account_id: account }),
+			body: { url: ownWebhookUrl(ctx), subscriptions: chosenEvents(ctx), name: registrationName(ctx, 255) },
+		}),
+	);
+	const secret = secretOf(created) ?? '';
+	if (!secret && !acceptsUnsigned(ctx)) {
+		await removeWebhook(client, account, created.id);
+		throw new NodeOperationError(ctx.getNode(), `${brand.platformName} returned no signing secret for the webhook`, {
+			description:
+				'Servers before Chatwoot 4.14 do not sign webhook deliveries, so they cannot be verified. Update the server, or turn on "Accept Unsigned Deliveries" in the node options.',
+		});
+	}
+	const state = ctx.getWorkflowStaticData('node') as ChatwootTriggerState;
+	Object.assign(state, { accountId: account, webhookId: created.id as number, secret });
+	return true;
+}
+
+/** Removes every webhook of the account that delivers here, including one whose id was lost. */
+export async function removeWebhooks(ctx: IHookFunctions, brand: ChatwootBrand): Promise<boolean> {
+	const client = triggerClient(ctx, brand);
+	const state = ctx.getWorkflowStaticData('node') as ChatwootTriggerState;
+	const account = state.accountId ?? (await triggerAccount(ctx, client));
+	for (const webhook of await ownWebhooks(ctx, client, account)) await removeWebhook(client, account, webhook.id);
+	forget(state);
+	forgetDeliveries(deliveryScope(ctx), state);
+	return true;
+}

@@ -1,0 +1,47 @@
+import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { chatwootTriggerDescriptionBase, chatwootTriggerEngine } from '../ChatwootTrigger/chatwootTriggerFamily';
+import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
+
+/** Konverte Digital runs on Chatwoot: the same trigger under its own name and credential. */
+const brand: ChatwootBrand = {
+	platformName: 'Konverte Digital',
+	nodeName: 'konverteDigitalTrigger',
+	credentialType: 'konverteDigitalApi',
+	platformCredentialType: 'konverteDigitalPlatformApi',
+};
+
+const engine = chatwootTriggerEngine(brand);
+
+export class KonverteDigitalTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		...chatwootTriggerDescriptionBase(brand),
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		displayName: 'Konverte Digital Trigger',
+		name: 'konverteDigitalTrigger',
+		icon: { light: 'file:../KonverteDigital/konverteDigital.svg', dark: 'file:../KonverteDigital/konverteDigital.dark.svg' },
+		description: 'Starts the workflow on Konverte Digital events: new messages, conversations, contacts and more (signed webhooks)',
+		defaults: { name: 'Konverte Digital Trigger' },
+		inputs: [],
+	};
+
+	methods = { loadOptions: engine.loadOptions };
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await engine.checkExists(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await engine.create(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await engine.delete(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await engine.webhook(this);
+	}
+}
