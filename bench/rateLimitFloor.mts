@@ -1,0 +1,25 @@
+/** The shortest time a set of sliding-window limits allows for a number of requests. */
+
+export interface WindowLimit {
+	/** Requests allowed in any window of `windowMs`. */
+	limit: number;
+	windowMs: number;
+}
+
+/**
+ * With a full budget at the start, a limit lets `limit` requests through at once, the next `limit` one
+ * window later, and so on: the last of `count` requests can go no earlier than
+ * `(ceil(count / limit) - 1) * windowMs`. Several limits on one path: the slowest decides.
+ */
+export function floorMs(count: number, limits: WindowLimit[]): number {
+	return Math.max(0, ...limits.map(({ limit, windowMs }) => (Math.ceil(count / limit) - 1) * windowMs));
+}
+
+export function describeLimits(limits: WindowLimit[]): string {
+	return limits.map(({ limit, windowMs }) => `${limit} per ${formatWindow(windowMs)}`).join(' and ');
+}
+
+function formatWindow(ms: number): string {
+	if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000} min`;
+	return `${ms / 1000} s`;
+}
