@@ -143,10 +143,18 @@ export function filteredOut(event: string, payload: IDataObject, filters: Chatwo
 	return undefined;
 }
 
+/**
+ * Active Storage's blob URLs redirect to the file storage (S3 and the like), and a redirect keeps custom
+ * headers such as the access token; its proxy route serves the same file from the instance itself.
+ */
+export function proxiedBlobUrl(url: string): string {
+	return url.replace(/\/rails\/active_storage\/blobs\/(?:redirect\/)?(?!proxy\/)/, '/rails/active_storage/blobs/proxy/');
+}
+
 /** Files of an incoming message, for the download option. */
 export function incomingAttachments(event: string, payload: IDataObject): RemoteFile[] {
 	if (!MESSAGE_EVENTS.has(event) || messageTypeName(payload.message_type) !== 'incoming' || !Array.isArray(payload.attachments)) return [];
 	return (payload.attachments as IDataObject[])
 		.filter((attachment) => typeof attachment.data_url === 'string')
-		.map((attachment) => ({ url: attachment.data_url as string }));
+		.map((attachment) => ({ url: proxiedBlobUrl(attachment.data_url as string) }));
 }

@@ -5,12 +5,13 @@
 import type { FieldSpec, OperationSpec } from '../../nodes/shared/engine/operationTable.ts';
 import { isTopLevel } from '../../nodes/shared/engine/fieldLabels.ts';
 
-export type ValueLookup = (op: OperationSpec, field: FieldSpec) => unknown;
+/** `nested`: the field sits inside an object, where pickers are plain values, not locators. */
+export type ValueLookup = (op: OperationSpec, field: FieldSpec, nested: boolean) => unknown;
 
 const SAMPLE_UUID = '00000000-0000-4000-8000-000000000000';
 
-function sample(op: OperationSpec, field: FieldSpec, lookup: ValueLookup): unknown {
-	const known = lookup(op, field);
+function sample(op: OperationSpec, field: FieldSpec, lookup: ValueLookup, nested = false): unknown {
+	const known = lookup(op, field, nested);
 	if (known !== undefined) return known;
 	if (field.options?.length) return field.type === 'list' ? [field.options[0]] : field.options[0];
 	switch (field.type) {
@@ -21,9 +22,10 @@ function sample(op: OperationSpec, field: FieldSpec, lookup: ValueLookup): unkno
 		case 'dateTime':
 			return '2026-01-01T00:00:00Z';
 		case 'json':
-			return field.key === 'body' ? '[]' : '{}';
+			return field.isArray || field.key === 'body' ? '[]' : '{}';
 		case 'list':
 			if (field.format === 'uuid') return SAMPLE_UUID;
+			if (field.format === 'email') return 'walk@example.com';
 			return field.itemType === 'number' ? '1' : 'walk';
 		case 'object':
 			return requiredChildren(op, field.fields ?? [], lookup, field.oneOfKeys);
@@ -33,7 +35,8 @@ function sample(op: OperationSpec, field: FieldSpec, lookup: ValueLookup): unkno
 			if (field.format === 'uuid') return SAMPLE_UUID;
 			if (field.format === 'email' || /email/i.test(field.key)) return 'walk@example.com';
 			if (/phone/i.test(field.key)) return '+55|11999990001';
-			if (/url$/i.test(field.key)) return 'https://example.com/walk';
+			if (field.format === 'binary') return 'data';
+			if (/(url|link)\]?$/i.test(field.key)) return 'https://example.com/walk';
 			return 'walk';
 	}
 }
@@ -41,7 +44,7 @@ function sample(op: OperationSpec, field: FieldSpec, lookup: ValueLookup): unkno
 /** Required children, plus the first of any "one of these" alternatives. */
 function requiredChildren(op: OperationSpec, fields: FieldSpec[], lookup: ValueLookup, oneOfKeys?: string[]): Record<string, unknown> {
 	const chosen = fields.filter((f) => f.required || f.key === oneOfKeys?.[0]);
-	return Object.fromEntries(chosen.map((f) => [f.name, sample(op, f, lookup)]));
+	return Object.fromEntries(chosen.map((f) => [f.name, sample(op, f, lookup, true)]));
 }
 
 export function walkParameters(op: OperationSpec, lookup: ValueLookup, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -51,7 +54,7 @@ export function walkParameters(op: OperationSpec, lookup: ValueLookup, extra: Re
 	for (const field of op.fields) {
 		if (isTopLevel(field)) parameters[field.name] = sample(op, field, lookup);
 		// Optional fields the lookup knows a real value for (a session, a contact) make the call meaningful.
-		else if (lookup(op, field) !== undefined) optional[field.name] = lookup(op, field);
+		else if (lookup(op, field, true) !== undefined) optional[field.name] = lookup(op, field, true);
 	}
 	if (Object.keys(optional).length) parameters[op.method === 'GET' ? 'filters' : 'additionalFields'] = optional;
 	if (op.pagination) Object.assign(parameters, { returnAll: false, limit: 3 });

@@ -7,10 +7,13 @@ import type { FieldSpec, OperationSpec } from './operationTable';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** An n8n collection left at its default: `{}`, or a fixed collection without entries. */
+/**
+ * An n8n collection left at its default: `{}`, or a fixed collection without entries. A required object
+ * none of whose fields is required is complete when empty (a wrapper such as `{portal: {}}`).
+ */
 function isEmptyCollection(field: FieldSpec, value: unknown): boolean {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-	if (field.type === 'object') return Object.keys(value).length === 0;
+	if (field.type === 'object') return Object.keys(value).length === 0 && !(field.required && !field.fields?.some((f) => f.required));
 	if (field.type === 'objectList') return (((value as IDataObject).values as unknown[] | undefined) ?? []).length === 0;
 	return false;
 }
@@ -136,12 +139,12 @@ export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: Oper
 		else (body as IDataObject)[field.key] = value as IDataObject[keyof IDataObject];
 	}
 	if (op.bodyOneOfKeys && body && typeof body === 'object') checkOneOf(reader, op.bodyOneOfKeys, body as IDataObject, op.fields, '');
-	if (op.bodyRequired && Object.keys(body as IDataObject).length === 0) {
-		const collection = optionalCollectionOf(op).displayName;
-		throw fieldError(ctx, itemIndex, `Add at least one field under "${collection}"`, `This operation needs a request body: add the field that names the record, e.g. ${op.fields.filter((f) => f.in === 'body').slice(0, 3).map(fieldLabel).join(', ')}.`);
-	}
 	const request: ApiRequest = { method: op.method, path: pathTo(op.path, pathValues), itemIndex };
 	if (Object.keys(qs).length) request.qs = qs;
-	if (body !== undefined) request.body = body;
+	if (op.bodyRequired && Object.keys(body as IDataObject).length === 0) {
+		// The contract wants a body even when every field is optional; n8n would drop an empty object.
+		request.body = '{}';
+		request.headers = { 'Content-Type': 'application/json' };
+	} else if (body !== undefined) request.body = body;
 	return request;
 }

@@ -76,7 +76,7 @@ export function fieldProperty(op: OperationSpec, field: FieldSpec, pickerFor: Pi
 		case 'dateTime':
 			return { ...base, type: 'dateTime', default: '' };
 		case 'json':
-			return { ...base, type: 'json', default: field.key === 'body' ? '[]' : '{}' };
+			return { ...base, type: 'json', default: field.isArray || field.key === 'body' ? '[]' : '{}' };
 		case 'list':
 			if (field.options) {
 				return { ...base, type: 'multiOptions', options: toOptions(field.options), default: [] };
@@ -106,6 +106,7 @@ export function fieldProperty(op: OperationSpec, field: FieldSpec, pickerFor: Pi
 				],
 			};
 		default:
+			if (field.format === 'binary') return { ...base, type: 'string', default: 'data' };
 			if (field.options) {
 				return { ...base, type: 'options', options: toOptions(field.options), default: topLevel ? field.options[0] : '' };
 			}

@@ -2,7 +2,10 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { ApiClient } from '../transport/apiClient';
 import type { ApiProfile } from '../transport/apiProfile';
+import { encodeMultipart, type MultipartPart } from '../transport/multipart';
 import { collectRecords } from '../transport/pagination';
+import { readBinaryInput } from './binaryInput';
+import { fieldLabel } from './fieldLabels';
 import { buildRequest } from './buildRequest';
 import type { HandMadeOperationInfo } from './describeOperations';
 import { AdaptiveConcurrency, runItems } from './itemRunner';
@@ -46,14 +49,45 @@ export async function runGeneratedOperation(
 	presets: IDataObject = {},
 ): Promise<INodeExecutionData[]> {
 	const request = buildRequest(ctx, itemIndex, op, presets);
+	if (op.body === 'multipart') Object.assign(request, await multipartBody(ctx, itemIndex, op, request.body as IDataObject));
 	if (op.pagination) {
 		const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? undefined : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
 		const records = await collectRecords(client, request, op.pagination, limit);
 		return records.map((json) => ({ json }));
 	}
-	return toItems(await client.request(request));
+	const response = await client.requestFull(request);
+	if (typeof response.body === 'string') return [await textAsFile(ctx, op, response.body, String(response.headers['content-type'] ?? ''))];
+	return toItems(response.body);
 }
+
+/** A text answer (a CSV report) becomes a file in the item's `data` binary property. */
+async function textAsFile(ctx: IExecuteFunctions, op: OperationSpec, text: string, contentType: string): Promise<INodeExecutionData> {
+	const mimeType = contentType.split(';')[0].trim() || 'text/plain';
+	const extension = mimeType.includes('csv') ? 'csv' : 'txt';
+	const binary = await ctx.helpers.prepareBinaryData(Buffer.from(text, 'utf8'), `${op.id}.${extension}`, mimeType);
+	return { json: { fileName: binary.fileName, mimeType, bytes: Buffer.byteLength(text) }, binary: { data: binary } };
+}
+
+/** A multipart body: text parts as they are (objects as JSON), file parts read from binary properties. */
+async function multipartBody(ctx: IExecuteFunctions, itemIndex: number, op: OperationSpec, fields: IDataObject = {}) {
+	const parts: MultipartPart[] = [];
+	for (const field of op.fields.filter((f) => f.in === 'body')) {
+		const value = fields[field.key];
+		if (value === undefined) continue;
+		if (field.format === 'binary') {
+			const file = await readBinaryInput(ctx, itemIndex, String(value), { bytes: MAX_MULTIPART_FILE_BYTES, platform: 'The API' }, fieldLabel(field));
+			parts.push({ name: field.key, value: file.bytes, fileName: file.fileName, contentType: file.mimeType });
+		} else {
+			parts.push({ name: field.key, value: typeof value === 'object' ? JSON.stringify(value) : String(value) });
+		}
+	}
+	const multipart = encodeMultipart(parts);
+	return { body: multipart.body, headers: { 'Content-Type': multipart.contentType } };
+}
+
+/** Uploads through a generated multipart operation; larger files are refused before reading further. */
+const MAX_MULTIPART_FILE_BYTES = 100 * 1024 * 1024;
 
 /** The `execute` of every node: picks the operation, then runs each item through it. */
 export async function executeNode(ctx: IExecuteFunctions, definition: NodeDefinition): Promise<INodeExecutionData[][]> {

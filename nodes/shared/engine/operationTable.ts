@@ -35,8 +35,11 @@ export interface FieldSpec {
 	itemType?: 'string' | 'number';
 	/** For objects: at least one of these keys must be given (the contract's `anyOf` of `required`). */
 	oneOfKeys?: string[];
-	/** The contract's string format (`uuid`, `email`), of the value or of each list entry: checked before sending. */
+	/** The contract's string format (`uuid`, `email`), of the value or of each list entry: checked before sending.
+	 * `binary`: a file part of a multipart body, given as the name of an n8n binary property. */
 	format?: string;
+	/** For type `json`: the contract expects an array. */
+	isArray?: boolean;
 	description?: string;
 	fields?: FieldSpec[];
 }

@@ -15,7 +15,7 @@ import {
 import { toNodeApiError } from './apiError';
 import type { ApiProfile } from './apiProfile';
 import { limiterFor, type SlidingWindowLimiter } from './rateLimiter';
-import { redactText } from './redact';
+import { redactText, redactValue } from './redact';
 import { backoffMs, mayRetry, parseRetryAfter, type FailureKind } from './retryPolicy';
 
 export type TransportContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
@@ -124,7 +124,7 @@ export class ApiClient {
 		}
 		for (let attempt = 0; ; attempt++) {
 			await this.limiter?.acquire(req.path);
-			const attemptResult = await this.send(baseUrl, req);
+			const attemptResult = await this.send(baseUrl, req, secrets);
 			if (attemptResult.ok) {
 				this.settings.onSuccess?.();
 				const { response } = attemptResult;
@@ -144,7 +144,7 @@ export class ApiClient {
 	}
 
 	/** One attempt. Every outcome, HTTP error or transport failure, comes back as a value. */
-	private async send(baseUrl: string, req: ApiRequest): Promise<Attempt> {
+	private async send(baseUrl: string, req: ApiRequest, secrets: string[]): Promise<Attempt> {
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: `${baseUrl}${req.path}`,
@@ -176,8 +176,13 @@ export class ApiClient {
 		if (req.response === 'binary') return { ok: true, response: raw, body: raw.body };
 		const text = typeof raw.body === 'string' ? raw.body : '';
 		if (text.trim() === '') return { ok: true, response: raw, body: {} };
+		// A declared non-JSON answer (a CSV report, a text export) is returned as text.
+		const contentType = String(raw.headers['content-type'] ?? '');
+		if (contentType && !/json/i.test(contentType) && !/html/i.test(contentType)) return { ok: true, response: raw, body: redactText(text, secrets) };
 		try {
-			return { ok: true, response: raw, body: JSON.parse(text) as unknown };
+			const body = JSON.parse(text) as unknown;
+			// Some answers echo the caller's own token (a profile, say): it must not reach the output.
+			return { ok: true, response: raw, body: secrets.some((secret) => text.includes(secret)) ? redactValue(body, secrets) : body };
 		} catch {
 			// A cut or garbled body: the server may have acted, so it is retried only where that is safe.
 			return failed('reset', `answered ${status} with a body that is not valid JSON`);

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
 import { toItems } from '../../../shared/engine/executeNode';
+import { readBinaryInput, type BinaryFile } from '../../../shared/engine/binaryInput';
 import { fieldError, parseJsonField } from '../../../shared/engine/inputErrors';
 import { pathTo, type ApiClient } from '../../../shared/transport/apiClient';
 import { encodeMultipart, type MultipartPart } from '../../../shared/transport/multipart';
@@ -98,28 +99,13 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface Attachment {
-	fileName: string;
-	mimeType: string;
-	bytes: Buffer;
-}
-
-async function readAttachments(ctx: IExecuteFunctions, itemIndex: number, names: string): Promise<Attachment[]> {
+async function readAttachments(ctx: IExecuteFunctions, itemIndex: number, names: string): Promise<BinaryFile[]> {
 	const properties = names.split(',').map((n) => n.trim()).filter(Boolean);
-	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
-	const attachments: Attachment[] = [];
+	const files: BinaryFile[] = [];
 	for (const property of properties) {
-		if (!binary[property]) {
-			throw fieldError(ctx, itemIndex, `No binary property "${property}" on item ${itemIndex}`, `"Attachments" names binary fields of the input item; this item has: ${Object.keys(binary).join(', ') || 'none'}.`);
-		}
-		const meta = ctx.helpers.assertBinaryData(itemIndex, property);
-		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-		if (bytes.length > MAX_ATTACHMENT_BYTES) {
-			throw fieldError(ctx, itemIndex, `Attachment "${meta.fileName ?? property}" is too large (${Math.ceil(bytes.length / 1048576)} MB)`, `Chatwoot accepts attachments up to ${MAX_ATTACHMENT_BYTES / 1048576} MB by default.`);
-		}
-		attachments.push({ fileName: meta.fileName ?? `${property}.${meta.fileExtension ?? 'bin'}`, mimeType: meta.mimeType || 'application/octet-stream', bytes });
+		files.push(await readBinaryInput(ctx, itemIndex, property, { bytes: MAX_ATTACHMENT_BYTES, platform: 'Chatwoot (by default)' }, 'Attachments'));
 	}
-	return attachments;
+	return files;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
