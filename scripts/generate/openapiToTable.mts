@@ -122,6 +122,15 @@ function shortText(text: Json | undefined, max = 110): string | undefined {
 	return sentence.length > max ? `${sentence.slice(0, max - 1).trimEnd()}…` : sentence;
 }
 
+function labelOfKey(key: string): string {
+	return key
+		.replace(/\]/g, '')
+		.split(/[^A-Za-z0-9]+/)
+		.filter(Boolean)
+		.map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+		.join(' ');
+}
+
 /** "The ID of the inbox" under a field called inbox_id says nothing the label does not. */
 function restatesName(text: string, key: string): boolean {
 	const words = (value: string) => value.toLowerCase().replace(/\bid\b|\bthe\b|\bof\b|\ba\b|\ban\b|[^a-z ]/g, ' ').split(/\s+/).filter(Boolean);
@@ -151,6 +160,12 @@ function fieldFromSchema(
 	else if (type === 'boolean') field.type = 'boolean';
 	else if (type === 'string' && schema.format === 'date-time') field.type = 'dateTime';
 	else if (type === 'string' && (schema.format === 'uuid' || schema.format === 'email')) field.format = schema.format;
+	else if (type === 'string' && schema.format === 'binary') {
+		// A file part of a multipart body: the user names the n8n binary property that holds it.
+		field.format = 'binary';
+		field.label = `${labelOfKey(key)} (Input Binary Field)`;
+		field.description = text ?? 'Name of the input binary field holding the file';
+	}
 	else if (type === 'array') {
 		const items = resolve(schema.items);
 		const itemType = typeOf(items);
@@ -160,6 +175,7 @@ function fieldFromSchema(
 			if (items['x-one-of-keys']) field.oneOfKeys = items['x-one-of-keys'] as string[];
 		} else if (itemType === 'object' || itemType === 'array' || location === 'body' && !itemType) {
 			field.type = 'json';
+			field.isArray = true;
 		} else {
 			field.type = 'list';
 			field.itemType = itemType === 'integer' || itemType === 'number' ? 'number' : 'string';
