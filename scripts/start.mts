@@ -2,12 +2,15 @@
  * `npm start`: the sandbox APIs, a real n8n with this package loaded, demo credentials and workflows,
  * executed and summarised; then the editor stays up on http://localhost:5678 until Ctrl-C.
  */
+import { chatwootCredentials, chatwootDemoWorkflows } from '../demo/chatwootDemo.mts';
 import { wtsCredential, wtsDemoWorkflows, type DemoWorkflow } from '../demo/wtsDemo.mts';
+import { startChatwootSandbox } from '../sandbox/chatwoot/server.mts';
 import { startWtsSandbox } from '../sandbox/wts/server.mts';
 import { DEFAULT_OWNER, N8nInstance, prepareExtensions, repoRoot, type ExecutionResult } from '../test/harness/n8n.mts';
 
 const EDITOR_PORT = Number(process.env.N8N_PORT ?? 5678);
 const WTS_PORT = Number(process.env.WTS_SANDBOX_PORT ?? 3100);
+const CHATWOOT_PORT = Number(process.env.CHATWOOT_SANDBOX_PORT ?? 3200);
 
 function summarise(demo: DemoWorkflow, result: ExecutionResult | undefined): string {
 	if (!result) return `  ✗ ${demo.title}: did not run`;
@@ -24,26 +27,35 @@ function summarise(demo: DemoWorkflow, result: ExecutionResult | undefined): str
 
 const wts = await startWtsSandbox({ port: WTS_PORT });
 console.log(`WTS Chat sandbox on ${wts.url} (API key ${wts.apiKey})`);
+const chatwoot = await startChatwootSandbox({ port: CHATWOOT_PORT });
+console.log(`Chatwoot sandbox on ${chatwoot.url} (user token ${chatwoot.userToken}, account ${chatwoot.accountId})`);
 
 const extension = await prepareExtensions(repoRoot);
 const n8n = await N8nInstance.create({ extensions: [extension], port: EDITOR_PORT });
 const shutdown = async () => {
 	await n8n.dispose();
 	await wts.close();
+	await chatwoot.close();
 	process.exit(0);
 };
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
 
-await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey)]);
-const demos = wtsDemoWorkflows(wts.seed);
+await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey), ...chatwootCredentials(chatwoot)]);
+const groups: Array<[string, DemoWorkflow[], { recorder: typeof wts.recorder }]> = [
+	['WTS Chat', wtsDemoWorkflows(wts.seed), wts],
+	['Chatwoot and Konverte Digital', chatwootDemoWorkflows(chatwoot.seed), chatwoot],
+];
+const demos = groups.flatMap(([, group]) => group);
 await n8n.importWorkflows(demos.map((demo) => demo.workflow));
 console.log(`\nRunning ${demos.length} demo workflows in n8n...`);
 const results = await n8n.executeMany(demos.map((demo) => demo.workflow.id));
-console.log('WTS Chat');
-for (const demo of demos) console.log(summarise(demo, results.get(demo.workflow.id)));
-const received = wts.recorder.requests();
-console.log(`  The sandbox received ${received.length} requests, ${wts.recorder.invalidRequests().length} outside the contract.`);
+for (const [title, group, sandbox] of groups) {
+	console.log(title);
+	for (const demo of group) console.log(summarise(demo, results.get(demo.workflow.id)));
+	const received = sandbox.recorder.requests();
+	console.log(`  The sandbox received ${received.length} requests, ${sandbox.recorder.invalidRequests().length} outside the contract.`);
+}
 
 await n8n.start();
 await n8n.setupOwner();
