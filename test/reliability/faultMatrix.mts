@@ -27,8 +27,8 @@ export type Method = 'POST' | 'GET';
 
 const ITEMS = 3;
 const MAX_RETRIES = 2;
-/** The node's Request Options → Timeout for every matrix run: small, so the timeout rows cost little. */
-const TIMEOUT_MS = 1500;
+/** Request Options → Timeout for every matrix run: small, so the timeout rows cost little, yet well above a normal answer on a busy machine. */
+const TIMEOUT_MS = 3000;
 const NODE = 'Node Under Test';
 
 type Expectation =
@@ -51,9 +51,14 @@ interface FaultCase {
 	expect(method: Method): Expectation;
 }
 
-const NOT_RETRIED = '\\(not retried: the server may already have acted on it; check before sending again\\)';
+const NOT_RETRIED =
+	'\\(not retried: the server may already have acted on it; check before sending again\\)';
 
-const retriedGet = (processed: number): Expectation => ({ outcome: 'success', attempts: 2, processed });
+const retriedGet = (processed: number): Expectation => ({
+	outcome: 'success',
+	attempts: 2,
+	processed,
+});
 
 function serverError(status: number): FaultCase {
 	return {
@@ -62,15 +67,35 @@ function serverError(status: number): FaultCase {
 		expect: (method) =>
 			method === 'GET'
 				? retriedGet(1)
-				: { outcome: 'error', attempts: 1, processed: 0, message: `answered ${status}: Injected fault \\(rule \\d+\\)$` },
+				: {
+						outcome: 'error',
+						attempts: 1,
+						processed: 0,
+						message: `answered ${status}: Injected fault \\(rule \\d+\\)$`,
+					},
 	};
 }
 
-function clientError(status: number, hint: RegExp, body?: (sandbox: PlatformSandbox) => string, text = 'Injected fault \\(rule \\d+\\)'): FaultCase {
+function clientError(
+	status: number,
+	hint: RegExp,
+	body?: (sandbox: PlatformSandbox) => string,
+	text = 'Injected fault \\(rule \\d+\\)',
+): FaultCase {
 	return {
 		label: `${status}`,
-		fault: (sandbox) => ({ kind: 'status', status, ...(body ? { body: body(sandbox), contentType: 'application/json' } : {}) }),
-		expect: () => ({ outcome: 'error', attempts: 1, processed: 0, message: `answered ${status}: ${text}$`, hint }),
+		fault: (sandbox) => ({
+			kind: 'status',
+			status,
+			...(body ? { body: body(sandbox), contentType: 'application/json' } : {}),
+		}),
+		expect: () => ({
+			outcome: 'error',
+			attempts: 1,
+			processed: 0,
+			message: `answered ${status}: ${text}$`,
+			hint,
+		}),
 	};
 }
 
@@ -78,7 +103,12 @@ function clientError(status: number, hint: RegExp, body?: (sandbox: PlatformSand
 const keyEchoingBody = (sandbox: PlatformSandbox) =>
 	JSON.stringify(
 		sandbox.platform === 'wts'
-			? { httpStatusCode: 401, error: true, key: 'ERROR_UNAUTHORIZED', text: `Acesso negado: token inválido ${sandbox.secret}` }
+			? {
+					httpStatusCode: 401,
+					error: true,
+					key: 'ERROR_UNAUTHORIZED',
+					text: `Acesso negado: token inválido ${sandbox.secret}`,
+				}
 			: { error: `Invalid access token ${sandbox.secret}` },
 	);
 
@@ -86,7 +116,11 @@ const keyEchoingBody = (sandbox: PlatformSandbox) =>
 const validationBody = (sandbox: PlatformSandbox) =>
 	JSON.stringify(
 		sandbox.platform === 'wts'
-			? { title: 'One or more validation errors occurred.', status: 422, errors: { Text: ['The Text field is required.'] } }
+			? {
+					title: 'One or more validation errors occurred.',
+					status: 422,
+					errors: { Text: ['The Text field is required.'] },
+				}
 			: { message: "Validation failed: Content can't be blank", attributes: ['content'] },
 	);
 
@@ -112,7 +146,12 @@ export const FAULT_CASES: FaultCase[] = [
 		expect: (method) =>
 			method === 'GET'
 				? retriedGet(1)
-				: { outcome: 'error', attempts: 1, processed: 0, message: `request failed: the connection was closed before the answer was complete ${NOT_RETRIED}$` },
+				: {
+						outcome: 'error',
+						attempts: 1,
+						processed: 0,
+						message: `request failed: the connection was closed before the answer was complete ${NOT_RETRIED}$`,
+					},
 	},
 	{
 		label: 'reset mid-body',
@@ -120,7 +159,12 @@ export const FAULT_CASES: FaultCase[] = [
 		expect: (method) =>
 			method === 'GET'
 				? retriedGet(2)
-				: { outcome: 'error', attempts: 1, processed: 1, message: `request failed: the connection was closed before the answer was complete ${NOT_RETRIED}$` },
+				: {
+						outcome: 'error',
+						attempts: 1,
+						processed: 1,
+						message: `request failed: the connection was closed before the answer was complete ${NOT_RETRIED}$`,
+					},
 	},
 	{
 		label: 'timeout',
@@ -128,7 +172,12 @@ export const FAULT_CASES: FaultCase[] = [
 		expect: (method) =>
 			method === 'GET'
 				? retriedGet(2)
-				: { outcome: 'error', attempts: 1, processed: 1, message: `request failed: no answer before the timeout ${NOT_RETRIED}$` },
+				: {
+						outcome: 'error',
+						attempts: 1,
+						processed: 1,
+						message: `request failed: no answer before the timeout ${NOT_RETRIED}$`,
+					},
 	},
 	{
 		label: 'malformed JSON',
@@ -136,18 +185,35 @@ export const FAULT_CASES: FaultCase[] = [
 		expect: (method) =>
 			method === 'GET'
 				? retriedGet(2)
-				: { outcome: 'error', attempts: 1, processed: 1, message: `request failed: answered 200 with a body that is not valid JSON ${NOT_RETRIED}$` },
+				: {
+						outcome: 'error',
+						attempts: 1,
+						processed: 1,
+						message: `request failed: answered 200 with a body that is not valid JSON ${NOT_RETRIED}$`,
+					},
 	},
 	{
 		label: 'HTML error page (502)',
 		fault: () => ({ kind: 'html' }),
 		expect: (method) =>
-			method === 'GET' ? retriedGet(1) : { outcome: 'error', attempts: 1, processed: 0, message: 'answered 502: 502 Bad Gateway$' },
+			method === 'GET'
+				? retriedGet(1)
+				: {
+						outcome: 'error',
+						attempts: 1,
+						processed: 0,
+						message: 'answered 502: 502 Bad Gateway$',
+					},
 	},
 	clientError(401, /The API key was refused/, keyEchoingBody, '.*\\*\\*\\*'),
 	clientError(403, /no permission/),
 	clientError(404, /Nothing exists under this ID/),
-	clientError(422, /could not process the values/, validationBody, "(One or more validation errors occurred\\.|Validation failed: Content can't be blank)"),
+	clientError(
+		422,
+		/could not process the values/,
+		validationBody,
+		"(One or more validation errors occurred\\.|Validation failed: Content can't be blank)",
+	),
 	{
 		label: '429 on every attempt',
 		fault: () => ({ kind: 'status', status: 429, retryAfter: 0 }),
@@ -194,7 +260,10 @@ export interface MatrixOperation {
 
 const requestOptions = { maxRetries: MAX_RETRIES, timeout: TIMEOUT_MS };
 
-const indexWhere = (inputs: Array<Record<string, unknown>>, matches: (input: Record<string, unknown>) => boolean) => {
+const indexWhere = (
+	inputs: Array<Record<string, unknown>>,
+	matches: (input: Record<string, unknown>) => boolean,
+) => {
 	const index = inputs.findIndex(matches);
 	return index < 0 ? undefined : index;
 };
@@ -205,7 +274,11 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 			method: 'POST',
 			label: 'Send Text',
 			// Each item its own recipient, so items run in parallel and every first attempt meets the fault.
-			inputs: () => Array.from({ length: ITEMS }, (_, i) => ({ to: `+55|119700000${i}`, text: `matrix item ${i} ${Math.random().toString(36).slice(2)}` })),
+			inputs: () =>
+				Array.from({ length: ITEMS }, (_, i) => ({
+					to: `+55|119700000${i}`,
+					text: `matrix item ${i} ${Math.random().toString(36).slice(2)}`,
+				})),
 			parameters: (sandbox) => ({
 				resource: 'message',
 				operation: 'sendMessage',
@@ -217,18 +290,32 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 			}),
 			path: /^\/chat\/v1\/message\/send$/,
 			// Requests refused before the body was read carry no text: they stay unattributed.
-			itemOf: (request, inputs) => indexWhere(inputs, (input) => input.text === wtsSentText(request)),
-			wrongAnswer: (json) => (typeof json.id === 'string' ? undefined : `no message id in ${JSON.stringify(json)}`),
+			itemOf: (request, inputs) =>
+				indexWhere(inputs, (input) => input.text === wtsSentText(request)),
+			wrongAnswer: (json) =>
+				typeof json.id === 'string' ? undefined : `no message id in ${JSON.stringify(json)}`,
 		},
 		GET: {
 			method: 'GET',
 			label: 'Get Contact',
-			inputs: (sandbox) => wtsSeedOf(sandbox).contacts.slice(0, ITEMS).map((contact) => ({ id: contact.id })),
-			parameters: () => ({ resource: 'contact', operation: 'getContact', id: '={{ $json.id }}', requestOptions }),
+			inputs: (sandbox) =>
+				wtsSeedOf(sandbox)
+					.contacts.slice(0, ITEMS)
+					.map((contact) => ({ id: contact.id })),
+			parameters: () => ({
+				resource: 'contact',
+				operation: 'getContact',
+				id: '={{ $json.id }}',
+				requestOptions,
+			}),
 			path: /^\/core\/v1\/contact\/[^/]+$/,
 			itemPath: (input) => new RegExp(`^/core/v1/contact/${String(input.id)}$`),
-			itemOf: (request, inputs) => indexWhere(inputs, (input) => request.path === `/core/v1/contact/${String(input.id)}`),
-			wrongAnswer: (json, input) => (json.id === input.id ? undefined : `answered contact ${String(json.id)} for ${String(input.id)}`),
+			itemOf: (request, inputs) =>
+				indexWhere(inputs, (input) => request.path === `/core/v1/contact/${String(input.id)}`),
+			wrongAnswer: (json, input) =>
+				json.id === input.id
+					? undefined
+					: `answered contact ${String(json.id)} for ${String(input.id)}`,
 		},
 	},
 	chatwoot: {
@@ -236,9 +323,12 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 			method: 'POST',
 			label: 'Create Message',
 			inputs: (sandbox) =>
-				chatwootSeedOf(sandbox).conversationIds
-					.slice(0, ITEMS)
-					.map((conversation, i) => ({ conversation, content: `matrix item ${i} ${Math.random().toString(36).slice(2)}` })),
+				chatwootSeedOf(sandbox)
+					.conversationIds.slice(0, ITEMS)
+					.map((conversation, i) => ({
+						conversation,
+						content: `matrix item ${i} ${Math.random().toString(36).slice(2)}`,
+					})),
 			parameters: () => ({
 				api: 'application',
 				resource: 'messages',
@@ -253,13 +343,22 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 			}),
 			path: /^\/api\/v1\/accounts\/\d+\/conversations\/\d+\/messages$/,
 			itemPath: (input) => new RegExp(`/conversations/${String(input.conversation)}/messages$`),
-			itemOf: (request, inputs) => indexWhere(inputs, (input) => request.path.endsWith(`/conversations/${String(input.conversation)}/messages`)),
-			wrongAnswer: (json, input) => (json.content === input.content ? undefined : `answered ${JSON.stringify(json).slice(0, 200)}`),
+			itemOf: (request, inputs) =>
+				indexWhere(inputs, (input) =>
+					request.path.endsWith(`/conversations/${String(input.conversation)}/messages`),
+				),
+			wrongAnswer: (json, input) =>
+				json.content === input.content
+					? undefined
+					: `answered ${JSON.stringify(json).slice(0, 200)}`,
 		},
 		GET: {
 			method: 'GET',
 			label: 'Get Conversation',
-			inputs: (sandbox) => chatwootSeedOf(sandbox).conversationIds.slice(0, ITEMS).map((conversation) => ({ conversation })),
+			inputs: (sandbox) =>
+				chatwootSeedOf(sandbox)
+					.conversationIds.slice(0, ITEMS)
+					.map((conversation) => ({ conversation })),
 			parameters: () => ({
 				api: 'application',
 				resource: 'conversations',
@@ -269,8 +368,14 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 			}),
 			path: /^\/api\/v1\/accounts\/\d+\/conversations\/\d+$/,
 			itemPath: (input) => new RegExp(`/conversations/${String(input.conversation)}$`),
-			itemOf: (request, inputs) => indexWhere(inputs, (input) => request.path.endsWith(`/conversations/${String(input.conversation)}`)),
-			wrongAnswer: (json, input) => (Number(json.id) === input.conversation ? undefined : `answered conversation ${String(json.id)} for ${String(input.conversation)}`),
+			itemOf: (request, inputs) =>
+				indexWhere(inputs, (input) =>
+					request.path.endsWith(`/conversations/${String(input.conversation)}`),
+				),
+			wrongAnswer: (json, input) =>
+				Number(json.id) === input.conversation
+					? undefined
+					: `answered conversation ${String(json.id)} for ${String(input.conversation)}`,
 		},
 	},
 };
@@ -288,15 +393,18 @@ export interface FaultScenario {
 }
 
 /** Every row of the matrix, known before anything starts so each gets a test of its own. */
-export const FAULT_SCENARIOS: FaultScenario[] = (['wts', 'chatwoot', 'konverte'] as const).flatMap((platform) =>
-	FAULT_CASES.filter((fault) => platform !== 'konverte' || KONVERTE_CASES.has(fault.label)).flatMap((fault) =>
-		(['POST', 'GET'] as const).map((method) => ({
-			name: `${PLATFORM_NAME[platform]} ${method} ${matrixOperation(platform, method).label} · ${fault.label}`,
-			platform,
-			method,
-			fault,
-		})),
-	),
+export const FAULT_SCENARIOS: FaultScenario[] = (['wts', 'chatwoot', 'konverte'] as const).flatMap(
+	(platform) =>
+		FAULT_CASES.filter(
+			(fault) => platform !== 'konverte' || KONVERTE_CASES.has(fault.label),
+		).flatMap((fault) =>
+			(['POST', 'GET'] as const).map((method) => ({
+				name: `${PLATFORM_NAME[platform]} ${method} ${matrixOperation(platform, method).label} · ${fault.label}`,
+				platform,
+				method,
+				fault,
+			})),
+		),
 );
 
 interface PreparedScenario {
@@ -310,7 +418,10 @@ interface PreparedScenario {
 export interface PreparedMatrix {
 	sandboxes: PlatformSandbox[];
 	workflows: Workflow[];
-	evaluate(scenario: FaultScenario, results: Map<string, ExecutionResult>): { row: SummaryRow; failures: string[] };
+	evaluate(
+		scenario: FaultScenario,
+		results: Map<string, ExecutionResult>,
+	): { row: SummaryRow; failures: string[] };
 }
 
 /** Starts one sandbox per platform and fault (its POST and GET rows share it), adds the rules, builds the workflows. */
@@ -328,7 +439,9 @@ export async function prepareFaultMatrix(): Promise<PreparedMatrix> {
 		const inputs = operation.inputs(sandbox);
 		// Per-item rules where the path tells items apart, so each item meets its fault whatever order
 		// the items run in; otherwise one rule for as many requests as there are items, which run in parallel.
-		const rules = operation.itemPath ? inputs.map((input) => ({ path: operation.itemPath?.(input) ?? operation.path, times: 1 })) : [{ path: operation.path, times: ITEMS }];
+		const rules = operation.itemPath
+			? inputs.map((input) => ({ path: operation.itemPath?.(input) ?? operation.path, times: 1 }))
+			: [{ path: operation.path, times: ITEMS }];
 		for (const rule of rules) {
 			sandbox.faults.add({
 				method: scenario.method,
@@ -338,7 +451,13 @@ export async function prepareFaultMatrix(): Promise<PreparedMatrix> {
 			});
 		}
 		const node = platformNode(sandbox, NODE, operation.parameters(sandbox));
-		prepared.set(scenario, { scenario, sandbox, operation, inputs, workflow: itemsWorkflow(`Reliability matrix: ${scenario.name}`, inputs, node) });
+		prepared.set(scenario, {
+			scenario,
+			sandbox,
+			operation,
+			inputs,
+			workflow: itemsWorkflow(`Reliability matrix: ${scenario.name}`, inputs, node),
+		});
 	}
 	return {
 		sandboxes: [...sandboxByKey.values()],
@@ -354,13 +473,18 @@ export async function prepareFaultMatrix(): Promise<PreparedMatrix> {
 function describeExpectation(expectation: Expectation, platform: Platform): string {
 	const counts = `${expectation.attempts} request(s)/item, ${expectation.processed} processed`;
 	if (expectation.outcome === 'success') {
-		const wait = expectation.minRetryDelayMs ? `, retry after ≥${expectation.minRetryDelayMs} ms` : '';
+		const wait = expectation.minRetryDelayMs
+			? `, retry after ≥${expectation.minRetryDelayMs} ms`
+			: '';
 		return `${expectation.attempts > 1 ? 'retried, ' : ''}all succeed; ${counts}${wait}`;
 	}
 	return `error "${PLATFORM_NAME[platform]} ${expectation.message.replace(/\\/g, '').replace(/\$$/, '')}"; ${counts}`;
 }
 
-function evaluateScenario(entry: PreparedScenario, result: ExecutionResult | undefined): { row: SummaryRow; failures: string[] } {
+function evaluateScenario(
+	entry: PreparedScenario,
+	result: ExecutionResult | undefined,
+): { row: SummaryRow; failures: string[] } {
 	const { scenario, sandbox, operation, inputs } = entry;
 	const expectation = scenario.fault.expect(scenario.method);
 	const platformName = PLATFORM_NAME[scenario.platform];
@@ -375,14 +499,16 @@ function evaluateScenario(entry: PreparedScenario, result: ExecutionResult | und
 		const index = operation.itemOf(request, inputs);
 		if (index === undefined) {
 			// Only requests refused before their body was read may lack the item's marker.
-			if (request.processed) failures.push(`processed request #${request.seq} matches no input item`);
+			if (request.processed)
+				failures.push(`processed request #${request.seq} matches no input item`);
 			continue;
 		}
 		attributedPerItem[index]++;
 		if (request.processed) processedPerItem[index]++;
 	}
 	const expectedTotal = inputs.length * expectation.attempts;
-	if (requests.length !== expectedTotal) failures.push(`the sandbox received ${requests.length} requests, expected ${expectedTotal}`);
+	if (requests.length !== expectedTotal)
+		failures.push(`the sandbox received ${requests.length} requests, expected ${expectedTotal}`);
 
 	const errors = new Set<string>();
 	let succeeded = 0;
@@ -393,13 +519,18 @@ function evaluateScenario(entry: PreparedScenario, result: ExecutionResult | und
 			return;
 		}
 		if (processedPerItem[index] !== expectation.processed) {
-			failures.push(`item ${index}: processed ${processedPerItem[index]} times at the sandbox, expected ${expectation.processed}`);
+			failures.push(
+				`item ${index}: processed ${processedPerItem[index]} times at the sandbox, expected ${expectation.processed}`,
+			);
 		}
 		if (attributedPerItem[index] > expectation.attempts) {
-			failures.push(`item ${index}: sent ${attributedPerItem[index]} times, expected ${expectation.attempts}`);
+			failures.push(
+				`item ${index}: sent ${attributedPerItem[index]} times, expected ${expectation.attempts}`,
+			);
 		}
 		if (expectation.outcome === 'success') {
-			if (outcome.error !== undefined) failures.push(`item ${index}: expected success, got error "${outcome.error}"`);
+			if (outcome.error !== undefined)
+				failures.push(`item ${index}: expected success, got error "${outcome.error}"`);
 			else {
 				const wrong = operation.wrongAnswer(outcome.json, input);
 				if (wrong) failures.push(`item ${index}: ${wrong}`);
@@ -408,17 +539,24 @@ function evaluateScenario(entry: PreparedScenario, result: ExecutionResult | und
 			return;
 		}
 		if (outcome.error === undefined) {
-			failures.push(`item ${index}: expected an error, got success ${JSON.stringify(outcome.json).slice(0, 200)}`);
+			failures.push(
+				`item ${index}: expected an error, got success ${JSON.stringify(outcome.json).slice(0, 200)}`,
+			);
 			return;
 		}
 		errors.add(outcome.error.replace(/rule \d+/, 'rule n'));
 		const pattern = new RegExp(`^${platformName} ${expectation.message}`);
-		if (!pattern.test(outcome.error)) failures.push(`item ${index}: error "${outcome.error}" does not match ${String(pattern)}`);
+		if (!pattern.test(outcome.error))
+			failures.push(`item ${index}: error "${outcome.error}" does not match ${String(pattern)}`);
 		if (expectation.hint && !expectation.hint.test(outcome.description ?? '')) {
-			failures.push(`item ${index}: description "${outcome.description ?? ''}" lacks ${String(expectation.hint)}`);
+			failures.push(
+				`item ${index}: description "${outcome.description ?? ''}" lacks ${String(expectation.hint)}`,
+			);
 		}
-		for (const reason of unclearReasons(outcome.error, outcome.description)) failures.push(`item ${index}: error ${reason}`);
-		if (`${outcome.error}\n${outcome.description ?? ''}`.includes(sandbox.secret)) failures.push(`item ${index}: the error shows the API key`);
+		for (const reason of unclearReasons(outcome.error, outcome.description))
+			failures.push(`item ${index}: error ${reason}`);
+		if (`${outcome.error}\n${outcome.description ?? ''}`.includes(sandbox.secret))
+			failures.push(`item ${index}: the error shows the API key`);
 	});
 
 	let retryNote = '';
@@ -429,7 +567,10 @@ function evaluateScenario(entry: PreparedScenario, result: ExecutionResult | und
 		if (faulted.length && retries.length) {
 			const delay = Math.min(...retries) - Math.min(...faulted);
 			retryNote = `, first retry after ${delay} ms`;
-			if (delay < expectation.minRetryDelayMs - 50) failures.push(`retried after ${delay} ms, expected at least ${expectation.minRetryDelayMs} ms`);
+			if (delay < expectation.minRetryDelayMs - 50)
+				failures.push(
+					`retried after ${delay} ms, expected at least ${expectation.minRetryDelayMs} ms`,
+				);
 		}
 	}
 	const outcomeNote =

@@ -8,7 +8,16 @@ import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
 import type { ExecutionResult, Workflow } from '../harness/n8n.mts';
 import { matrixOperation, type Method } from './faultMatrix.mts';
 import { outcomesOf } from './outcomes.mts';
-import { chatwootSeedOf, itemsWorkflow, jsonBodyOf, platformNode, startPlatformSandbox, wtsSentText, type Platform, type PlatformSandbox } from './platforms.mts';
+import {
+	chatwootSeedOf,
+	itemsWorkflow,
+	jsonBodyOf,
+	platformNode,
+	startPlatformSandbox,
+	wtsSentText,
+	type Platform,
+	type PlatformSandbox,
+} from './platforms.mts';
 import type { SummaryRow } from './summary.mts';
 
 const HOLD_MS = 600;
@@ -24,14 +33,47 @@ export interface LaneScenario {
 }
 
 export const LANE_SCENARIOS: LaneScenario[] = [
-	{ name: 'WTS Chat Send Text, 4 recipients', platform: 'wts', method: 'POST', expect: 'parallel', count: 4 },
-	{ name: 'WTS Chat Send Text, 3 messages to one recipient', platform: 'wts', method: 'POST', expect: 'ordered', count: 3 },
-	{ name: 'Chatwoot Create Message, 4 conversations', platform: 'chatwoot', method: 'POST', expect: 'parallel', count: 4 },
-	{ name: 'Chatwoot Create Message, 3 messages to one conversation', platform: 'chatwoot', method: 'POST', expect: 'ordered', count: 3 },
-	{ name: 'Chatwoot Get Conversation, 4 conversations', platform: 'chatwoot', method: 'GET', expect: 'parallel', count: 4 },
+	{
+		name: 'WTS Chat Send Text, 4 recipients',
+		platform: 'wts',
+		method: 'POST',
+		expect: 'parallel',
+		count: 4,
+	},
+	{
+		name: 'WTS Chat Send Text, 3 messages to one recipient',
+		platform: 'wts',
+		method: 'POST',
+		expect: 'ordered',
+		count: 3,
+	},
+	{
+		name: 'Chatwoot Create Message, 4 conversations',
+		platform: 'chatwoot',
+		method: 'POST',
+		expect: 'parallel',
+		count: 4,
+	},
+	{
+		name: 'Chatwoot Create Message, 3 messages to one conversation',
+		platform: 'chatwoot',
+		method: 'POST',
+		expect: 'ordered',
+		count: 3,
+	},
+	{
+		name: 'Chatwoot Get Conversation, 4 conversations',
+		platform: 'chatwoot',
+		method: 'GET',
+		expect: 'parallel',
+		count: 4,
+	},
 ];
 
-function inputsFor(scenario: LaneScenario, sandbox: PlatformSandbox): Array<Record<string, unknown>> {
+function inputsFor(
+	scenario: LaneScenario,
+	sandbox: PlatformSandbox,
+): Array<Record<string, unknown>> {
 	const marker = (i: number) => `lane item ${i} ${Math.random().toString(36).slice(2)}`;
 	const target = (i: number) => (scenario.expect === 'ordered' ? 0 : i);
 	return Array.from({ length: scenario.count }, (_, i) =>
@@ -60,7 +102,10 @@ interface PreparedLane {
 export interface PreparedLanes {
 	sandboxes: PlatformSandbox[];
 	workflows: Workflow[];
-	evaluate(scenario: LaneScenario, results: Map<string, ExecutionResult>): { row: SummaryRow; failures: string[] };
+	evaluate(
+		scenario: LaneScenario,
+		results: Map<string, ExecutionResult>,
+	): { row: SummaryRow; failures: string[] };
 }
 
 export async function prepareLanes(): Promise<PreparedLanes> {
@@ -68,10 +113,19 @@ export async function prepareLanes(): Promise<PreparedLanes> {
 	for (const scenario of LANE_SCENARIOS) {
 		const sandbox = await startPlatformSandbox(scenario.platform, `lanes ${scenario.name}`);
 		const operation = matrixOperation(scenario.platform, scenario.method);
-		sandbox.faults.add({ method: scenario.method, path: operation.path, fault: { kind: 'delay', ms: HOLD_MS } });
+		sandbox.faults.add({
+			method: scenario.method,
+			path: operation.path,
+			fault: { kind: 'delay', ms: HOLD_MS },
+		});
 		const inputs = inputsFor(scenario, sandbox);
 		const node = platformNode(sandbox, NODE, operation.parameters(sandbox));
-		prepared.set(scenario, { scenario, sandbox, inputs, workflow: itemsWorkflow(`Reliability lanes: ${scenario.name}`, inputs, node) });
+		prepared.set(scenario, {
+			scenario,
+			sandbox,
+			inputs,
+			workflow: itemsWorkflow(`Reliability lanes: ${scenario.name}`, inputs, node),
+		});
 	}
 	return {
 		sandboxes: [...prepared.values()].map((entry) => entry.sandbox),
@@ -84,12 +138,18 @@ export async function prepareLanes(): Promise<PreparedLanes> {
 	};
 }
 
-function evaluateLane(entry: PreparedLane, result: ExecutionResult | undefined): { row: SummaryRow; failures: string[] } {
+function evaluateLane(
+	entry: PreparedLane,
+	result: ExecutionResult | undefined,
+): { row: SummaryRow; failures: string[] } {
 	const { scenario, sandbox, inputs } = entry;
 	const failures: string[] = [];
 	const outcomes = outcomesOf(result, NODE, inputs.length);
 	outcomes.byItem.forEach((outputs, index) => {
-		if (outputs.length !== 1 || outputs[0].error !== undefined) failures.push(`item ${index}: ${outputs.length} output(s) ${outputs.map((o) => o.error ?? 'ok').join(', ')}`);
+		if (outputs.length !== 1 || outputs[0].error !== undefined)
+			failures.push(
+				`item ${index}: ${outputs.length} output(s) ${outputs.map((o) => o.error ?? 'ok').join(', ')}`,
+			);
 	});
 	const arrivals = sandbox.recorder
 		.requests({ method: scenario.method })
@@ -101,19 +161,29 @@ function evaluateLane(entry: PreparedLane, result: ExecutionResult | undefined):
 	const offsets = arrivals.map((arrival) => arrival.at - (arrivals[0]?.at ?? 0));
 	if (scenario.expect === 'parallel') {
 		const spread = offsets[offsets.length - 1] ?? 0;
-		if (spread >= HOLD_MS) failures.push(`requests arrived over ${spread} ms, one after another: items of different conversations did not run in parallel`);
+		if (spread >= HOLD_MS)
+			failures.push(
+				`requests arrived over ${spread} ms, one after another: items of different conversations did not run in parallel`,
+			);
 	} else {
 		const order = arrivals.map((arrival) => arrival.item);
-		if (order.join() !== inputs.map((_, i) => i).join()) failures.push(`arrival order ${order.join(',')}, expected input order`);
+		if (order.join() !== inputs.map((_, i) => i).join())
+			failures.push(`arrival order ${order.join(',')}, expected input order`);
 		offsets.slice(1).forEach((offset, n) => {
-			if (offset - offsets[n] < HOLD_MS - 50) failures.push(`item ${n + 1} was sent ${offset - offsets[n]} ms after item ${n}, before that one was answered`);
+			if (offset - offsets[n] < HOLD_MS - 50)
+				failures.push(
+					`item ${n + 1} was sent ${offset - offsets[n]} ms after item ${n}, before that one was answered`,
+				);
 		});
 	}
 	return {
 		row: {
 			group: 'Lanes',
 			scenario: `${scenario.name} (each held ${HOLD_MS} ms)`,
-			expected: scenario.expect === 'parallel' ? `all sent at once (arrivals within ${HOLD_MS} ms)` : `one at a time, in input order (≥${HOLD_MS} ms apart)`,
+			expected:
+				scenario.expect === 'parallel'
+					? `all sent at once (arrivals within ${HOLD_MS} ms)`
+					: `one at a time, in input order (≥${HOLD_MS} ms apart)`,
 			observed: `arrivals at +${offsets.join(', +')} ms, items ${arrivals.map((a) => a.item).join(',')}`,
 			passed: failures.length === 0,
 		},

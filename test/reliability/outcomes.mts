@@ -25,13 +25,20 @@ export interface NodeOutcomes {
 function errorOf(item: RunItem): { error?: string; description?: string } {
 	if (typeof item.json.error === 'string') {
 		const description = item.json.errorDescription;
-		return { error: item.json.error, description: typeof description === 'string' ? description : undefined };
+		return {
+			error: item.json.error,
+			description: typeof description === 'string' ? description : undefined,
+		};
 	}
 	if (item.error) return { error: item.error.message, description: item.error.description };
 	return {};
 }
 
-export function outcomesOf(result: ExecutionResult | undefined, node: string, inputCount: number): NodeOutcomes {
+export function outcomesOf(
+	result: ExecutionResult | undefined,
+	node: string,
+	inputCount: number,
+): NodeOutcomes {
 	const byItem: ItemOutcome[][] = Array.from({ length: inputCount }, () => []);
 	const runs = result?.nodes[node] ?? [];
 	let unpaired = 0;
@@ -43,7 +50,9 @@ export function outcomesOf(result: ExecutionResult | undefined, node: string, in
 		}
 		byItem[index].push({ index, json: item.json, ...errorOf(item) });
 	}
-	const nodeError = runs.find((run) => run.error)?.error?.message ?? (runs.length === 0 ? result?.error?.message : undefined);
+	const nodeError =
+		runs.find((run) => run.error)?.error?.message ??
+		(runs.length === 0 ? result?.error?.message : undefined);
 	return { byItem, unpaired, nodeError };
 }
 
@@ -51,7 +60,8 @@ export function outcomesOf(result: ExecutionResult | undefined, node: string, in
 export function singleOutcome(outcomes: NodeOutcomes, index: number): ItemOutcome | string {
 	const outputs = outcomes.byItem[index] ?? [];
 	if (outputs.length === 1) return outputs[0];
-	if (outputs.length === 0) return `item ${index} is lost (no output paired with it${outcomes.nodeError ? `; node failed: ${outcomes.nodeError}` : ''})`;
+	if (outputs.length === 0)
+		return `item ${index} is lost (no output paired with it${outcomes.nodeError ? `; node failed: ${outcomes.nodeError}` : ''})`;
 	return `item ${index} came out ${outputs.length} times`;
 }
 
@@ -82,7 +92,8 @@ export function runFailureOf(result: ExecutionResult | undefined): RunFailure | 
 }
 
 const STACK_FRAME = /\n\s*at \S.*:\d+:\d+\)?/;
-const BARE_STATUS = /^(Request failed with status code \d{3}|\d{3}|Error|Bad Request|Internal Server Error|undefined|null)$/i;
+const BARE_STATUS =
+	/^(Request failed with status code \d{3}|\d{3}|Error|Bad Request|Internal Server Error|undefined|null)$/i;
 const MARKUP = /<\/?(html|head|body|title|center|h1|hr)\b[^>]*>/i;
 
 /** Why an error text would not tell a user what happened; empty when it is clear. */

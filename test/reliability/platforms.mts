@@ -58,12 +58,14 @@ export type PlatformSandbox =
 	| (SandboxCommon & { platform: 'chatwoot' | 'konverte'; chatwoot: ChatwootSandbox });
 
 export function wtsSeedOf(sandbox: PlatformSandbox): WtsSeed {
-	if (sandbox.platform !== 'wts') throw new Error(`${sandbox.credential.name} is not a WTS sandbox`);
+	if (sandbox.platform !== 'wts')
+		throw new Error(`${sandbox.credential.name} is not a WTS sandbox`);
 	return sandbox.wts.seed;
 }
 
 export function chatwootSeedOf(sandbox: PlatformSandbox): ChatwootSeed {
-	if (sandbox.platform === 'wts') throw new Error(`${sandbox.credential.name} is not a Chatwoot sandbox`);
+	if (sandbox.platform === 'wts')
+		throw new Error(`${sandbox.credential.name} is not a Chatwoot sandbox`);
 	return sandbox.chatwoot.seed;
 }
 
@@ -154,10 +156,7 @@ export function itemsWorkflow(
 	inputs: Array<Record<string, unknown>>,
 	node: NodeSpec,
 ): Workflow {
-	const input = codeNode(
-		INPUT_NODE,
-		`return ${JSON.stringify(inputs)}.map((json) => ({ json }));`,
-	);
+	const input = codeNode(INPUT_NODE, `return ${JSON.stringify(inputs)}.map((json) => ({ json }));`);
 	return workflow({ name, nodes: [manualTrigger(), input, node] });
 }
 

@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { N8nInstance, prepareExtensions, repoRoot, type ExecutionResult, type Workflow } from '../harness/n8n.mts';
+import {
+	N8nInstance,
+	prepareExtensions,
+	repoRoot,
+	type ExecutionResult,
+	type Workflow,
+} from '../harness/n8n.mts';
 import { BAD_INPUT_CASES, prepareBadInput, type PreparedBadInput } from './badInput.mts';
 import { FAULT_SCENARIOS, prepareFaultMatrix, type PreparedMatrix } from './faultMatrix.mts';
 import { LANE_SCENARIOS, prepareLanes, type PreparedLanes } from './lanes.mts';
@@ -35,7 +41,9 @@ before(async () => {
 		await setUp();
 	} catch (error) {
 		// node:test's spec reporter only shows the tests this cancels, not why.
-		process.stderr.write(`reliability set-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`reliability set-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		throw error;
 	}
 });
@@ -48,7 +56,8 @@ async function setUp(): Promise<void> {
 	sandboxes.push(...matrix.sandboxes, ...lanes.sandboxes, ...badInput.sandboxes, soak.sandbox);
 	n8n = await N8nInstance.create({
 		extensions: [await prepareExtensions(repoRoot)],
-		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesFolder },
+		// Debug logging gives the secret scan every line n8n can write about a request, not only warnings.
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesFolder, N8N_LOG_LEVEL: 'debug' },
 	});
 	const groups: Record<string, Workflow[]> = {
 		'fault matrix and lanes': [...matrix.workflows, ...lanes.workflows],
@@ -59,13 +68,16 @@ async function setUp(): Promise<void> {
 	await n8n.importWorkflows(Object.values(groups).flat());
 	for (const [group, workflows] of Object.entries(groups)) {
 		const started = Date.now();
-		for (const [id, result] of await n8n.executeMany(workflows.map((wf) => wf.id))) results.set(id, result);
+		for (const [id, result] of await n8n.executeMany(workflows.map((wf) => wf.id)))
+			results.set(id, result);
 		groupSeconds[group] = Math.round((Date.now() - started) / 1000);
 	}
 }
 
 after(async () => {
-	const timings = Object.entries(groupSeconds).map(([group, seconds]) => `${group} ${seconds} s`).join(', ');
+	const timings = Object.entries(groupSeconds)
+		.map(([group, seconds]) => `${group} ${seconds} s`)
+		.join(', ');
 	process.stdout.write(`\n${summary.render()}n8n execute-batch time per group: ${timings}\n`);
 	await n8n?.dispose();
 	await Promise.all(sandboxes.map((sandbox) => sandbox.close()));
@@ -116,9 +128,16 @@ describe('secrets', () => {
 		const outputs = [...results.values()].map((result) => JSON.stringify(result.raw));
 		const logs = n8n.logs();
 		// Headers, not the recorder's credential field: faults answer before the sandbox reads the credential.
-		const unused = sandboxes.filter((sandbox) => !sandbox.recorder.requests().some((request) => JSON.stringify(request.headers).includes(sandbox.secret)));
+		const unused = sandboxes.filter(
+			(sandbox) =>
+				!sandbox.recorder
+					.requests()
+					.some((request) => JSON.stringify(request.headers).includes(sandbox.secret)),
+		);
 		const leaks = sandboxes.flatMap((sandbox) => [
-			...outputs.filter((output) => output.includes(sandbox.secret)).map(() => `${sandbox.credential.name}: in execution data`),
+			...outputs
+				.filter((output) => output.includes(sandbox.secret))
+				.map(() => `${sandbox.credential.name}: in execution data`),
 			...(logs.includes(sandbox.secret) ? [`${sandbox.credential.name}: in n8n logs`] : []),
 		]);
 		const scanned = `${sandboxes.length} keys over ${outputs.length} executions (${Math.round(outputs.reduce((sum, output) => sum + output.length, 0) / 1024)} KiB) and ${Math.round(logs.length / 1024)} KiB of logs`;
@@ -130,7 +149,10 @@ describe('secrets', () => {
 			passed: leaks.length === 0 && unused.length === 0,
 		});
 		// Without the keys reaching the sandboxes, finding none would prove nothing.
-		assert.deepEqual(unused.map((sandbox) => sandbox.credential.name), []);
+		assert.deepEqual(
+			unused.map((sandbox) => sandbox.credential.name),
+			[],
+		);
 		assert.deepEqual(leaks, []);
 	});
 });

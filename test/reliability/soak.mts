@@ -7,7 +7,13 @@ import type { FaultAction } from '../../sandbox/core/faults.mts';
 import type { ExecutionResult, Workflow } from '../harness/n8n.mts';
 import { codeNode, manualTrigger, workflow } from '../harness/n8n.mts';
 import { brief, outcomesOf, unclearReasons } from './outcomes.mts';
-import { platformNode, startPlatformSandbox, wtsSeedOf, wtsSentText, type PlatformSandbox } from './platforms.mts';
+import {
+	platformNode,
+	startPlatformSandbox,
+	wtsSeedOf,
+	wtsSentText,
+	type PlatformSandbox,
+} from './platforms.mts';
 import type { SummaryRow } from './summary.mts';
 
 export const SOAK_ITEMS = 5000;
@@ -49,7 +55,11 @@ export async function prepareSoak(): Promise<PreparedSoak> {
 	const runTag = Math.random().toString(36).slice(2, 10);
 	const ruleLabels = new Map<number, string>();
 	for (const { label, fault } of SOAK_FAULTS) {
-		ruleLabels.set(sandbox.faults.add({ method: 'POST', path: SEND_PATH, probability: RULE_PROBABILITY, fault }).id, label);
+		ruleLabels.set(
+			sandbox.faults.add({ method: 'POST', path: SEND_PATH, probability: RULE_PROBABILITY, fault })
+				.id,
+			label,
+		);
 	}
 	const make = codeNode(
 		'Make Items',
@@ -63,13 +73,25 @@ export async function prepareSoak(): Promise<PreparedSoak> {
 		text: '={{ $json.text }}',
 		options: {},
 		// Pacing off: WTS's published 1,000 requests per 5 minutes would stretch 5,000 sends over 25 minutes.
-		requestOptions: { concurrency: 20, maxRetries: 3, timeout: 1000, paceToLimits: false },
+		requestOptions: { concurrency: 20, maxRetries: 3, timeout: 4000, paceToLimits: false },
 	});
-	const wf = workflow({ name: `Reliability soak: ${SOAK_ITEMS} sends with ${FAULT_RATE * 100}% faults`, nodes: [manualTrigger(), make, send] });
-	return { sandbox, workflow: wf, evaluate: (results) => evaluateSoak(sandbox, ruleLabels, runTag, results.get(wf.id)) };
+	const wf = workflow({
+		name: `Reliability soak: ${SOAK_ITEMS} sends with ${FAULT_RATE * 100}% faults`,
+		nodes: [manualTrigger(), make, send],
+	});
+	return {
+		sandbox,
+		workflow: wf,
+		evaluate: (results) => evaluateSoak(sandbox, ruleLabels, runTag, results.get(wf.id)),
+	};
 }
 
-function evaluateSoak(sandbox: PlatformSandbox, ruleLabels: Map<number, string>, runTag: string, result: ExecutionResult | undefined): { row: SummaryRow; failures: string[] } {
+function evaluateSoak(
+	sandbox: PlatformSandbox,
+	ruleLabels: Map<number, string>,
+	runTag: string,
+	result: ExecutionResult | undefined,
+): { row: SummaryRow; failures: string[] } {
 	const failures: string[] = [];
 	const markerPattern = new RegExp(`^soak (\\d+) ${runTag}$`);
 	const processed = new Array<number>(SOAK_ITEMS).fill(0);
@@ -77,17 +99,25 @@ function evaluateSoak(sandbox: PlatformSandbox, ruleLabels: Map<number, string>,
 	for (const request of requests) {
 		const index = Number(markerPattern.exec(String(wtsSentText(request) ?? ''))?.[1] ?? -1);
 		if (index < 0) {
-			if (request.processed) failures.push(`processed request #${request.seq} carries no item marker`);
+			if (request.processed)
+				failures.push(`processed request #${request.seq} carries no item marker`);
 			continue;
 		}
 		if (request.processed) processed[index]++;
 	}
 	const duplicates = processed.flatMap((count, index) => (count > 1 ? [index] : []));
-	if (duplicates.length) failures.push(`${duplicates.length} item(s) processed more than once: ${duplicates.slice(0, 10).join(', ')}`);
+	if (duplicates.length)
+		failures.push(
+			`${duplicates.length} item(s) processed more than once: ${duplicates.slice(0, 10).join(', ')}`,
+		);
 
 	const outcomes = outcomesOf(result, NODE, SOAK_ITEMS);
-	const outputCount = outcomes.byItem.reduce((sum, outputs) => sum + outputs.length, 0) + outcomes.unpaired;
-	if (outputCount !== SOAK_ITEMS) failures.push(`${outputCount} items came out of ${SOAK_ITEMS}${outcomes.nodeError ? ` (node error: ${outcomes.nodeError})` : ''}`);
+	const outputCount =
+		outcomes.byItem.reduce((sum, outputs) => sum + outputs.length, 0) + outcomes.unpaired;
+	if (outputCount !== SOAK_ITEMS)
+		failures.push(
+			`${outputCount} items came out of ${SOAK_ITEMS}${outcomes.nodeError ? ` (node error: ${outcomes.nodeError})` : ''}`,
+		);
 	let succeeded = 0;
 	let errored = 0;
 	let exhausted429 = 0;
@@ -101,31 +131,48 @@ function evaluateSoak(sandbox: PlatformSandbox, ruleLabels: Map<number, string>,
 		const [outcome] = outputs;
 		if (outcome.error === undefined) {
 			succeeded++;
-			if (processed[index] !== 1) problems.push(`item ${index} succeeded but was processed ${processed[index]} times`);
-			if (typeof outcome.json.id !== 'string') problems.push(`item ${index} succeeded without a message id`);
+			if (processed[index] !== 1)
+				problems.push(`item ${index} succeeded but was processed ${processed[index]} times`);
+			if (typeof outcome.json.id !== 'string')
+				problems.push(`item ${index} succeeded without a message id`);
 			return;
 		}
 		errored++;
 		const reason = outcome.error.replace(/\(rule \d+\)/, '(rule n)');
 		reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
 		if (/^WTS Chat answered 429/.test(outcome.error)) exhausted429++;
-		if (!SAYS_WHY.test(outcome.error)) problems.push(`item ${index}: "${outcome.error}" does not say why`);
-		for (const unclear of unclearReasons(outcome.error, outcome.description)) problems.push(`item ${index}: error ${unclear}`);
+		if (!SAYS_WHY.test(outcome.error))
+			problems.push(`item ${index}: "${outcome.error}" does not say why`);
+		for (const unclear of unclearReasons(outcome.error, outcome.description))
+			problems.push(`item ${index}: error ${unclear}`);
 		// An item the server took must tell the user to check before sending it again.
-		if (processed[index] === 1 && !outcome.error.includes(MAY_HAVE_ACTED)) problems.push(`item ${index} was processed, yet its error does not say so: "${outcome.error}"`);
+		if (processed[index] === 1 && !outcome.error.includes(MAY_HAVE_ACTED))
+			problems.push(
+				`item ${index} was processed, yet its error does not say so: "${outcome.error}"`,
+			);
 	});
 	failures.push(...problems.slice(0, 20));
 	if (problems.length > 20) failures.push(`… and ${problems.length - 20} more`);
 
-	const hitsByKind = sandbox.faults.list().map((rule) => ({ label: ruleLabels.get(rule.id) ?? String(rule.id), hits: rule.hits }));
+	const hitsByKind = sandbox.faults
+		.list()
+		.map((rule) => ({ label: ruleLabels.get(rule.id) ?? String(rule.id), hits: rule.hits }));
 	const faultHits = hitsByKind.reduce((sum, rule) => sum + rule.hits, 0);
-	const notRetriable = hitsByKind.filter((rule) => !rule.label.startsWith('429')).reduce((sum, rule) => sum + rule.hits, 0);
+	const notRetriable = hitsByKind
+		.filter((rule) => !rule.label.startsWith('429'))
+		.reduce((sum, rule) => sum + rule.hits, 0);
 	// A POST is not repeated after any fault but 429; a 429 fails the item only once Max Retries are used up.
-	if (errored !== notRetriable + exhausted429) failures.push(`${errored} errors, but ${notRetriable} faults forbid a retry and ${exhausted429} items ran out of 429 retries`);
+	if (errored !== notRetriable + exhausted429)
+		failures.push(
+			`${errored} errors, but ${notRetriable} faults forbid a retry and ${exhausted429} items ran out of 429 retries`,
+		);
 	const rate = faultHits / Math.max(1, requests.length);
-	if (rate < FAULT_RATE / 2 || rate > FAULT_RATE * 2) failures.push(`fault rate ${(rate * 100).toFixed(1)}%, expected about ${FAULT_RATE * 100}%`);
+	if (rate < FAULT_RATE / 2 || rate > FAULT_RATE * 2)
+		failures.push(`fault rate ${(rate * 100).toFixed(1)}%, expected about ${FAULT_RATE * 100}%`);
 
-	const topReasons = [...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => `${count}× ${brief(reason.replace(/^WTS Chat /, ''), 60)}`);
+	const topReasons = [...reasons.entries()]
+		.sort((a, b) => b[1] - a[1])
+		.map(([reason, count]) => `${count}× ${brief(reason.replace(/^WTS Chat /, ''), 60)}`);
 	return {
 		row: {
 			group: 'Soak',

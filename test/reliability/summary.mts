@@ -18,11 +18,28 @@ export class Summary {
 
 	render(): string {
 		if (this.rows.length === 0) return 'Reliability summary: no scenario was evaluated.\n';
-		const header: SummaryRow = { group: 'Group', scenario: 'Scenario', expected: 'Expected', observed: 'Observed', passed: true };
-		const cells = (row: SummaryRow) => [row.group, row.scenario, row.expected, row.observed, row === header ? 'OK?' : row.passed ? 'yes' : 'NO'];
+		const header: SummaryRow = {
+			group: 'Group',
+			scenario: 'Scenario',
+			expected: 'Expected',
+			observed: 'Observed',
+			passed: true,
+		};
+		const cells = (row: SummaryRow) => [
+			row.group,
+			row.scenario,
+			row.expected,
+			row.observed,
+			row === header ? 'OK?' : row.passed ? 'yes' : 'NO',
+		];
 		const all = [header, ...this.rows];
-		const widths = cells(header).map((_, column) => Math.max(...all.map((row) => cells(row)[column].length)));
-		const line = (row: SummaryRow) => `| ${cells(row).map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+		const widths = cells(header).map((_, column) =>
+			Math.max(...all.map((row) => cells(row)[column].length)),
+		);
+		const line = (row: SummaryRow) =>
+			`| ${cells(row)
+				.map((cell, column) => cell.padEnd(widths[column]))
+				.join(' | ')} |`;
 		const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
 		const failed = this.rows.filter((row) => !row.passed).length;
 		return [
