@@ -2,6 +2,8 @@
  * The nodes each benchmark compares, configured as a user would configure them in the editor, and the
  * credentials they use. Every alternative sends the same requests to the same kind of sandbox.
  */
+import { randomUUID } from 'node:crypto';
+
 import {
 	codeNode,
 	communityNodeType,
@@ -30,9 +32,9 @@ export interface Batching {
 /** "Retry On Fail" at the most patient values n8n allows (its maximum wait is 5 s). */
 const CAREFUL_RETRY = { retryOnFail: true, maxTries: 3, waitBetweenTries: 5000 } as const;
 
-export function credentialId(label: string): string {
-	// n8n keeps ids as given; 16 characters like the ids it makes itself.
-	return `bench${label}`.padEnd(16, '0').slice(0, 16);
+/** A fresh credential id, 16 characters like the ids n8n makes itself. */
+export function credentialId(): string {
+	return `cred${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 }
 
 export function wtsCredential(id: string, baseUrl: string, apiKey: string): Credential {

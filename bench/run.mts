@@ -2,8 +2,9 @@
  * `npm run bench`: every scenario through a real n8n against the sandboxes, the alternatives side by side
  * in the same run, reported as ratios (absolute times are not comparable across machines or runs).
  *
- *   node --import tsx bench/run.mts [--only=<id,...>] [--items=<n>] [--records=<n>]
+ *   node --import tsx bench/run.mts [--only=<id,...>] [--items=<n>] [--records=<n>] [--package=<dir>]
  *
+ * `--package` measures the build in another checkout of this package (a candidate change) instead of this one.
  * A full run writes bench/results/<date>.json, latest.md and latest.svg; a run with options writes to
  * bench/results/tmp/ (not committed), so trial runs never replace the published figures.
  */
@@ -39,7 +40,7 @@ const SCENARIOS: Record<string, (settings: Settings) => Promise<ScenarioResult>>
 const DEFAULTS = { items: 1000, records: 100_000 };
 
 const { values } = parseArgs({
-	options: { only: { type: 'string' }, items: { type: 'string' }, records: { type: 'string' } },
+	options: { only: { type: 'string' }, items: { type: 'string' }, records: { type: 'string' }, package: { type: 'string' } },
 });
 const selected = values.only?.split(',').map((id) => id.trim()) ?? Object.keys(SCENARIOS);
 const unknown = selected.filter((id) => !(id in SCENARIOS));
@@ -53,6 +54,7 @@ const variant = [
 	values.only ? `only ${selected.join(', ')}` : '',
 	items !== DEFAULTS.items ? `${items} items` : '',
 	records !== DEFAULTS.records ? `${records} records` : '',
+	values.package ? `package built in ${values.package}` : '',
 ]
 	.filter(Boolean)
 	.join(', ');
@@ -61,7 +63,7 @@ const startedAt = new Date();
 const machine = await describeThisMachine(startedAt);
 console.log(`[bench] ${describeMachine(machine)}`);
 // One copy of the build for the whole run, taken now: a rebuild during the run cannot change what is measured.
-const settings: Settings = { items, records, extension: await prepareExtensions(repoRoot) };
+const settings: Settings = { items, records, extension: await prepareExtensions(values.package ?? repoRoot) };
 
 const scenarios: ScenarioResult[] = [];
 const failures: string[] = [];

@@ -76,7 +76,7 @@ async function planRun(condition: Condition, alternative: AlternativeId, items: 
 	const name = `Bench: Chatwoot messages, ${condition.label} (${alternative})`;
 	const account = sandbox.accountId;
 	if (alternative === 'http') {
-		const credential = headerAuthCredential(credentialId(`Cw${label}`), 'api_access_token', sandbox.userToken);
+		const credential = headerAuthCredential(credentialId(), 'api_access_token', sandbox.userToken);
 		return {
 			condition,
 			alternative,
@@ -90,7 +90,7 @@ async function planRun(condition: Condition, alternative: AlternativeId, items: 
 			},
 		};
 	}
-	const credential = chatwootCredential(credentialId(`Cw${label}`), sandbox.url, sandbox.userToken, account);
+	const credential = chatwootCredential(credentialId(), sandbox.url, sandbox.userToken, account);
 	const target =
 		alternative === 'ours' ? ourChatwootCreateMessage(credential) : devlikeaproCreateMessage(credential, account, batching);
 	return {

@@ -32,8 +32,8 @@ export async function perItemCost({ items, extension }: { items: number; extensi
 	let n8n: N8nInstance | undefined;
 	try {
 		const channel = sandbox.seed.channels[0].id;
-		const ourCredential = wtsCredential(credentialId('PerItemOurs'), sandbox.url, sandbox.apiKey);
-		const httpCredential = headerAuthCredential(credentialId('PerItemHttp'), 'Authorization', `Bearer ${sandbox.apiKey}`);
+		const ourCredential = wtsCredential(credentialId(), sandbox.url, sandbox.apiKey);
+		const httpCredential = headerAuthCredential(credentialId(), 'Authorization', `Bearer ${sandbox.apiKey}`);
 		const conversations = recipients(items);
 		const rounds: Round[] = [];
 		for (let round = 1; round <= ROUNDS; round++) {

@@ -67,9 +67,12 @@ export async function returnAll({ records, extension }: { records: number; exten
 	const sandbox = await startWtsSandbox({ rateLimits: 'wts' });
 	let n8n: N8nInstance | undefined;
 	try {
-		// Exactly `records` contacts in the account (the seed has a few): a page more would wait out a 5-minute window.
-		sandbox.state.seedContacts(records - sandbox.state.contacts.size);
-		const credential = wtsCredential(credentialId('ReturnAll'), sandbox.url, sandbox.apiKey);
+		// Exactly `records` contacts in the list (it shows ACTIVE ones by default; the seed has a few of
+		// each status): one page more than 1,000 would wait out WTS's 5-minute window.
+		const listed = () => [...sandbox.state.contacts.values()].filter((contact) => contact.status === 'ACTIVE').length;
+		sandbox.state.seedContacts(records - listed());
+		if (listed() !== records) throw new Error(`the sandbox lists ${listed()} contacts, not ${records}`);
+		const credential = wtsCredential(credentialId(), sandbox.url, sandbox.apiKey);
 		const flow = returnAllWorkflow(credential);
 		n8n = await N8nInstance.create({ extensions: [extension] });
 		await n8n.importCredentials([credential]);

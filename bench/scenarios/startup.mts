@@ -38,15 +38,22 @@ interface ConfigurationResult {
 
 interface NodeDescription {
 	name: string;
-	properties?: Array<{ name: string; type: string; options?: unknown[] }>;
+	properties?: Array<{ name: string; type: string; noDataExpression?: boolean; options?: Array<{ value?: unknown }> }>;
 }
 
-/** Operations of a node: the options of its `operation` selectors (one per resource, or per API and resource). */
+/** n8n adds this option to every Operation selector of a node whose credentials the HTTP Request node can use. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+/** Operations of a node: the options of its Operation selectors (one per resource, or per API and resource). */
 function countOperations(description: NodeDescription): number {
 	return (description.properties ?? [])
-		.filter((property) => property.name === 'operation' && property.type === 'options')
-		.reduce((count, property) => count + (property.options?.length ?? 0), 0);
+		.filter((property) => property.name === 'operation' && property.type === 'options' && property.noDataExpression === true)
+		.reduce((count, property) => count + (property.options ?? []).filter((option) => option.value !== CUSTOM_API_CALL).length, 0);
 }
+
+/** n8n offers every node usable by AI agents a second time, as `<name>Tool`, with the same operations. */
+const isToolVariant = (node: NodeTypePayload, all: NodeTypePayload[]): boolean =>
+	node.name.endsWith('Tool') && all.some((other) => `${other.name}Tool` === node.name);
 
 async function login(baseUrl: string): Promise<string> {
 	const response = await fetch(`${baseUrl}/rest/login`, {
@@ -131,40 +138,47 @@ export async function startup({ extension }: { extension: string }): Promise<Sce
 	return report([...results.values()]);
 }
 
+const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${seconds(Math.abs(ms))}`;
+
 function report([alone, ours, devlikeapro]: ConfigurationResult[]): ScenarioResult {
-	const total = (r: ConfigurationResult, field: 'bytes' | 'gzipBytes' | 'operations') => r.nodeTypes.reduce((sum, node) => sum + node[field], 0);
+	const total = (r: ConfigurationResult, field: 'bytes' | 'gzipBytes') => r.nodeTypes.reduce((sum, node) => sum + node[field], 0);
+	/** Distinct operations: a Tool variant repeats its node's. */
+	const operations = (r: ConfigurationResult) =>
+		r.nodeTypes.filter((node) => !isToolVariant(node, r.nodeTypes)).reduce((sum, node) => sum + node.operations, 0);
+	const packagePerOperation = (r: ConfigurationResult) => total(r, 'bytes') / operations(r);
 	const chatwootNode = ours.nodeTypes.find((node) => node.name === 'CUSTOM.chatwoot');
 	const theirs = devlikeapro.nodeTypes[0];
 	const perOperation = (node: NodeTypePayload | undefined) => (node && node.operations ? node.bytes / node.operations : Number.NaN);
 	const rows = [alone, ours, devlikeapro].map((r) => [
 		r.label,
 		seconds(median(r.readyMs)),
-		r === alone ? '' : `+${seconds(median(r.readyMs) - median(alone.readyMs))}`,
+		r === alone ? '' : signed(median(r.readyMs) - median(alone.readyMs)),
 		mebibytes(median(r.rssMiB)),
 		kilobytes(r.nodesJsonBytes),
 		r === alone ? '' : `${kilobytes(total(r, 'bytes'))} (gzip ${kilobytes(total(r, 'gzipBytes'))})`,
-		r === alone ? '' : String(total(r, 'operations')),
-		r === alone ? '' : kilobytes(total(r, 'bytes') / total(r, 'operations')),
+		r === alone ? '' : String(operations(r)),
+		r === alone ? '' : kilobytes(packagePerOperation(r)),
 	]);
 	const perNode = [...ours.nodeTypes, ...devlikeapro.nodeTypes].map((node) => [
 		node.name,
 		String(node.operations),
 		kilobytes(node.bytes),
 		kilobytes(node.gzipBytes),
-		kilobytes(perOperation(node)),
+		node.operations ? kilobytes(perOperation(node)) : '',
 	]);
 	return {
 		id: 'startup',
 		title: '4. Start-up and node-types payload',
 		setup: [
 			`\`n8n start\` until "Editor is now accessible", median of ${ROUNDS} starts per configuration (interleaved); resident memory (VmRSS) of the n8n process at that moment.`,
-			'Payload: the package\'s entries of `GET /types/nodes.json` (what the editor downloads), as n8n serialises them, and gzip-compressed; per operation = bytes ÷ options of the nodes\' Operation selectors.',
+			'Payload: the package\'s entries of `GET /types/nodes.json` (what the editor downloads), as n8n serialises them, and gzip-compressed. Operations = options of the nodes\' Operation selectors, without the "Custom API Call" n8n adds; a package\'s per-operation figure divides all its bytes (Tool variants and triggers included) by its distinct operations.',
 		],
 		columns: ['Loaded', 'Ready after', 'Over n8n alone', 'RSS when ready', 'nodes.json', 'Package node types', 'Operations', 'Per operation'],
 		rows,
 		ratios: [
 			{ scenario: 'Start-up', label: `start time, ${ours.label} ÷ ${devlikeapro.label}`, value: median(ours.readyMs) / median(devlikeapro.readyMs) },
-			{ scenario: 'Start-up', label: 'bytes per operation, our Chatwoot node ÷ devlikeapro node', value: perOperation(chatwootNode) / perOperation(theirs) },
+			{ scenario: 'Start-up', label: 'node-types bytes per operation, whole package, ours ÷ devlikeapro', value: packagePerOperation(ours) / packagePerOperation(devlikeapro) },
+			{ scenario: 'Start-up', label: 'description bytes per operation, our Chatwoot node ÷ devlikeapro node', value: perOperation(chatwootNode) / perOperation(theirs) },
 		],
 		notes: [
 			['| Node type | Operations | Description | gzip | Per operation |', '| --- | --- | --- | --- | --- |', ...perNode.map((cells) => `| ${cells.join(' | ')} |`)].join('\n'),

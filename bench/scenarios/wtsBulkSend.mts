@@ -59,8 +59,8 @@ export async function wtsBulkSend({ items, extension }: { items: number; extensi
 		sandboxes.push(httpSandbox);
 		const channel = ourSandbox.seed.channels[0].id;
 		const conversations = recipients(RECIPIENTS);
-		const ourCredential = wtsCredential(credentialId('WtsBulkOurs'), ourSandbox.url, ourSandbox.apiKey);
-		const httpCredential = headerAuthCredential(credentialId('WtsBulkHttp'), 'Authorization', `Bearer ${httpSandbox.apiKey}`);
+		const ourCredential = wtsCredential(credentialId(), ourSandbox.url, ourSandbox.apiKey);
+		const httpCredential = headerAuthCredential(credentialId(), 'Authorization', `Bearer ${httpSandbox.apiKey}`);
 		const runs: Array<{ subject: BulkSubject; sandbox: WtsSandbox; plan: PlannedItem[] }> = [
 			{ label: 'ours', sandbox: ourSandbox },
 			{ label: 'http', sandbox: httpSandbox },
