@@ -44,14 +44,14 @@ export async function receiveChatwootDelivery(ctx: IWebhookFunctions, brand: Cha
 	// Servers that send no delivery id are deduplicated on the body, which a retry repeats exactly.
 	const deliveryId = headerValue(ctx, 'x-chatwoot-delivery');
 	const key = deliveryId ?? `body:${toHex(sha256(rawBody)).slice(0, 32)}`;
-	if (!isFirstDelivery(deliveryScope(ctx), state, key, DEDUP)) return ignore('duplicate delivery');
+	if (!isFirstDelivery(deliveryScope(ctx), key, DEDUP)) return ignore('duplicate delivery');
 	let done = false;
 	try {
 		const response = await accept(ctx, brand, event, payload, deliveryId, options);
 		done = true;
 		return response;
 	} finally {
-		if (!done) forgetDelivery(deliveryScope(ctx), state, key);
+		if (!done) forgetDelivery(deliveryScope(ctx), key);
 	}
 }
 

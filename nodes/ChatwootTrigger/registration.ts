@@ -109,6 +109,6 @@ export async function removeWebhooks(ctx: IHookFunctions, brand: ChatwootBrand):
 	const account = state.accountId ?? (await triggerAccount(ctx, client));
 	for (const webhook of await ownWebhooks(ctx, client, account)) await removeWebhook(client, account, webhook.id);
 	forget(state);
-	forgetDeliveries(deliveryScope(ctx), state);
+	forgetDeliveries(deliveryScope(ctx));
 	return true;
 }

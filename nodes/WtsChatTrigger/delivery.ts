@@ -97,14 +97,14 @@ export async function receiveWtsDelivery(ctx: IWebhookFunctions): Promise<IWebho
 
 	if (!(ctx.getNodeParameter('events', []) as string[]).includes(payload.eventType)) return ignore(`event ${payload.eventType} not chosen`);
 	const key = deliveryKey(payload);
-	if (!isFirstDelivery(deliveryScope(ctx), state, key, DEDUP)) return ignore('duplicate delivery');
+	if (!isFirstDelivery(deliveryScope(ctx), key, DEDUP)) return ignore('duplicate delivery');
 	let done = false;
 	try {
 		const response = await accept(ctx, payload);
 		done = true;
 		return response;
 	} finally {
-		if (!done) forgetDelivery(deliveryScope(ctx), state, key);
+		if (!done) forgetDelivery(deliveryScope(ctx), key);
 	}
 }
 

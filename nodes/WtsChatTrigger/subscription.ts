@@ -2,6 +2,7 @@ import { generateSecureToken, type IDataObject, type IHookFunctions } from 'n8n-
 
 import { forgetDeliveries } from '../shared/trigger/recentDeliveries';
 import { deliveryScope, ownWebhookUrl, registrationName } from '../shared/trigger/registration';
+import { constantTimeEqual } from '../shared/trigger/sha256';
 import { ApiClient, pathTo } from '../shared/transport/apiClient';
 import { recordsOf } from '../shared/transport/pagination';
 import { wtsProfile } from '../WtsChat/transport/wtsProfile';
@@ -48,15 +49,29 @@ async function ownSubscriptions(ctx: IHookFunctions, client: ApiClient): Promise
 	return all.filter((subscription) => typeof subscription.url === 'string' && withoutSecret(subscription.url) === target);
 }
 
-/** Only subscriptions just listed are removed, so a 404 means another client raced us and is not hidden. */
+/** Removes a subscription that was just listed; a 404 (removed meanwhile by someone else) is reported, not hidden. */
 async function remove(client: ApiClient, subscriptionId: string): Promise<void> {
 	await client.request({ method: 'DELETE', path: pathTo(SUBSCRIPTION, { subscriptionId }) });
 }
 
+function secretIn(url: unknown): string | undefined {
+	try {
+		return new URL(String(url)).searchParams.get(URL_SECRET_PARAM) ?? undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Lists answer events as `{event, description}` objects; requests send plain names. */
+function eventNames(events: unknown): string[] {
+	return Array.isArray(events) ? events.map((event) => String((event as IDataObject)?.event ?? event)) : [];
+}
+
 /**
- * Adopts a subscription that already delivers here (left by an earlier activation, or made by hand)
- * instead of adding a second one: it gets a new secret, the chosen events and is enabled. Copies beyond
- * the first are removed. Without one, `create` runs.
+ * Adopts a subscription that already delivers here instead of adding a second one, and gives it the
+ * chosen events. Its secret is kept when it is the one this trigger made (n8n restarted: deliveries
+ * under way still get through); one made by hand, or whose secret was lost, gets a new secret. Copies
+ * beyond the first are removed. Without one, `create` runs.
  */
 export async function adoptSubscription(ctx: IHookFunctions): Promise<boolean> {
 	const client = new ApiClient(ctx, wtsProfile);
@@ -69,12 +84,19 @@ export async function adoptSubscription(ctx: IHookFunctions): Promise<boolean> {
 	}
 	const kept = found.find((subscription) => subscription.id === state.subscriptionId) ?? found[0];
 	for (const extra of found) if (extra !== kept) await remove(client, String(extra.id));
-	const secret = generateSecureToken();
-	await client.request({
-		method: 'PUT',
-		path: pathTo(SUBSCRIPTION, { subscriptionId: String(kept.id) }),
-		body: { fields: ['Url', 'Events', 'Enabled'], url: withSecret(ownWebhookUrl(ctx), secret), events: chosenEvents(ctx), enabled: true },
-	});
+	const current = secretIn(kept.url);
+	const ours = current !== undefined && state.urlSecret !== undefined && constantTimeEqual(current, state.urlSecret);
+	const secret = ours ? (state.urlSecret as string) : generateSecureToken();
+	const events = chosenEvents(ctx);
+	const registered = eventNames(kept.events);
+	const sameEvents = registered.length === events.length && events.every((event) => registered.includes(event));
+	if (!ours || !sameEvents || kept.enabled !== true) {
+		await client.request({
+			method: 'PUT',
+			path: pathTo(SUBSCRIPTION, { subscriptionId: String(kept.id) }),
+			body: { fields: ['Url', 'Events', 'Enabled'], url: withSecret(ownWebhookUrl(ctx), secret), events, enabled: true },
+		});
+	}
 	state.subscriptionId = String(kept.id);
 	state.urlSecret = secret;
 	return true;
@@ -101,6 +123,6 @@ export async function removeSubscriptions(ctx: IHookFunctions): Promise<boolean>
 	for (const subscription of await ownSubscriptions(ctx, client)) await remove(client, String(subscription.id));
 	delete state.subscriptionId;
 	delete state.urlSecret;
-	forgetDeliveries(deliveryScope(ctx), state);
+	forgetDeliveries(deliveryScope(ctx));
 	return true;
 }

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { eventSummary, filteredOut, incomingAttachments } from '../../nodes/ChatwootTrigger/chatwootEvent.ts';
+import { eventSummary, filteredOut, incomingAttachments, proxiedBlobUrl } from '../../nodes/ChatwootTrigger/chatwootEvent.ts';
 import { signatureProblem, type SignedDelivery } from '../../nodes/ChatwootTrigger/signature.ts';
 
 const SECRET = 'whsec_sandbox_0123456789abcdef';
@@ -167,8 +167,16 @@ describe('Chatwoot filters', () => {
 	});
 
 	test('attachments are downloaded for incoming messages only', () => {
-		assert.deepEqual(incomingAttachments('message_created', message()), [{ url: 'https://chat.example.com/rails/active_storage/blobs/redirect/abc/foto.jpg' }]);
+		assert.deepEqual(incomingAttachments('message_created', message()), [{ url: 'https://chat.example.com/rails/active_storage/blobs/proxy/abc/foto.jpg' }]);
 		assert.deepEqual(incomingAttachments('message_created', message({ message_type: 'outgoing' })), []);
 		assert.deepEqual(incomingAttachments('conversation_created', { ...conversation }), []);
+	});
+
+	test('blob URLs are fetched through the proxy route, which serves the file from the instance', () => {
+		const base = 'https://chat.example.com/rails/active_storage/blobs';
+		assert.equal(proxiedBlobUrl(`${base}/redirect/eyJf--1a/nota.pdf`), `${base}/proxy/eyJf--1a/nota.pdf`);
+		assert.equal(proxiedBlobUrl(`${base}/eyJf--1a/nota.pdf`), `${base}/proxy/eyJf--1a/nota.pdf`);
+		assert.equal(proxiedBlobUrl(`${base}/proxy/eyJf--1a/nota.pdf`), `${base}/proxy/eyJf--1a/nota.pdf`);
+		assert.equal(proxiedBlobUrl('https://cdn.example.com/x/nota.pdf'), 'https://cdn.example.com/x/nota.pdf');
 	});
 });

@@ -1,16 +1,14 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-/** The parts of n8n's webhook request a trigger reads. */
+/** The part of n8n's webhook request a trigger reads. */
 interface WebhookRequest {
 	/** The body exactly as received; n8n keeps it while parsing JSON bodies. */
 	rawBody?: Uint8Array;
-	query?: IDataObject;
 }
 
 interface WebhookResponse {
 	status(code: number): WebhookResponse;
-	json(body: unknown): WebhookResponse;
-	end(): void;
+	json(body: unknown): void;
 }
 
 export function requestOf(ctx: IWebhookFunctions): WebhookRequest {
@@ -30,7 +28,7 @@ export function headerValue(ctx: IWebhookFunctions, name: string): string | unde
  */
 export function refuse(ctx: IWebhookFunctions, status: number, reason: string): IWebhookResponseData {
 	const response = ctx.getResponseObject() as unknown as WebhookResponse;
-	response.status(status).json({ accepted: false, reason }).end();
+	response.status(status).json({ accepted: false, reason });
 	return { noWebhookResponse: true };
 }
 

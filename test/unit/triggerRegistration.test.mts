@@ -1,0 +1,157 @@
+/**
+ * The triggers' webhook lifecycle against real HTTP: adoption keeps or renews secrets as it should, copies are
+ * removed, and a Chatwoot server that returns no signing secret is refused unless unsigned deliveries are
+ * accepted. WTS runs against its sandbox; Chatwoot against a small stand-in whose answers the test controls.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions } from 'n8n-workflow';
+
+import { adoptWebhook, createWebhook, removeWebhooks, type ChatwootTriggerState } from '../../nodes/ChatwootTrigger/registration.ts';
+import type { ChatwootBrand } from '../../nodes/Chatwoot/transport/chatwootProfile.ts';
+import { adoptSubscription, createSubscription, removeSubscriptions, type WtsTriggerState } from '../../nodes/WtsChatTrigger/subscription.ts';
+import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import { createContext } from './fakeContext.mts';
+import { reply, TestServer } from './testServer.mts';
+
+const WEBHOOK_URL = 'http://127.0.0.1:5678/webhook/6f1f3c52-unit/webhook';
+
+function hookContext(credentials: Record<string, ICredentialDataDecryptedObject>, params: IDataObject, staticData: IDataObject): IHookFunctions {
+	const ctx = createContext({ credentials });
+	return Object.assign(ctx, {
+		getNodeParameter: (name: string, fallback?: unknown) => params[name] ?? fallback,
+		getNodeWebhookUrl: () => WEBHOOK_URL,
+		getWorkflowStaticData: () => staticData,
+		getWorkflow: () => ({ id: 'wfUnit1', name: 'Unit', active: true }),
+	}) as unknown as IHookFunctions;
+}
+
+describe('WTS subscription lifecycle', () => {
+	let wts: WtsSandbox;
+	before(async () => (wts = await startWtsSandbox({})));
+	after(async () => await wts.close());
+
+	const ours = () => [...wts.state.webhookSubscriptions.values()].filter((s) => s.url.split('?')[0] === WEBHOOK_URL);
+	const context = (state: WtsTriggerState, events = ['MESSAGE_RECEIVED']) =>
+		hookContext({ wtsChatApi: { apiKey: wts.apiKey, baseUrl: wts.url } }, { events }, state);
+
+	test('a subscription this trigger made keeps its secret when adopted; only what differs is updated', async () => {
+		const state: WtsTriggerState = {};
+		assert.equal(await adoptSubscription(context(state)), false);
+		await createSubscription(context(state));
+		const made = ours();
+		assert.equal(made.length, 1);
+		const before = wts.recorder.requests().length;
+		assert.equal(await adoptSubscription(context(state)), true);
+		assert.deepEqual(ours().map((s) => s.url), [made[0].url]);
+		assert.ok(!wts.recorder.requests().slice(before).some((r) => r.operationId === 'updateWebhookSubscription'));
+
+		await adoptSubscription(context(state, ['MESSAGE_RECEIVED', 'SESSION_NEW']));
+		assert.deepEqual(ours().map((s) => [s.url, s.events]), [[made[0].url, ['MESSAGE_RECEIVED', 'SESSION_NEW']]]);
+		await removeSubscriptions(context(state));
+		assert.deepEqual([ours().length, state.subscriptionId, state.urlSecret], [0, undefined, undefined]);
+	});
+
+	test('a secret this trigger does not know is replaced, and copies are removed', async () => {
+		const first: WtsTriggerState = {};
+		await createSubscription(context(first));
+		await createSubscription(context({}));
+		assert.equal(ours().length, 2);
+		const lost: WtsTriggerState = {};
+		assert.equal(await adoptSubscription(context(lost)), true);
+		const [kept] = ours();
+		assert.equal(ours().length, 1);
+		assert.equal(new URL(kept.url).searchParams.get('secret'), lost.urlSecret);
+		assert.notEqual(lost.urlSecret, first.urlSecret);
+		await removeSubscriptions(context(lost));
+		assert.equal(wts.recorder.invalidRequests().length, 0);
+	});
+});
+
+describe('Chatwoot webhook lifecycle', () => {
+	interface FakeWebhook {
+		id: number;
+		url: string;
+		subscriptions: string[];
+		secret?: string;
+	}
+	let chatwoot: TestServer;
+	const webhooks = new Map<number, FakeWebhook>();
+	let nextId = 1;
+	/** What the stand-in returns as secret for new webhooks (undefined: a server before 4.14). */
+	let newSecret: string | undefined;
+
+	before(async () => {
+		chatwoot = await TestServer.start((req, res) => {
+			const [, id] = /\/webhooks(?:\/(\d+))?$/.exec(req.path) ?? [];
+			const body = req.body ? (JSON.parse(req.body) as Partial<FakeWebhook>) : {};
+			if (req.method === 'GET') return reply(res, 200, { payload: { webhooks: [...webhooks.values()] } });
+			if (req.method === 'POST') {
+				if ([...webhooks.values()].some((w) => w.url === body.url)) return reply(res, 422, { message: 'Url has already been taken' });
+				const webhook: FakeWebhook = { id: nextId++, url: String(body.url), subscriptions: body.subscriptions ?? [], secret: newSecret };
+				webhooks.set(webhook.id, webhook);
+				return reply(res, 200, { payload: { webhook } });
+			}
+			const webhook = webhooks.get(Number(id));
+			if (!webhook) return reply(res, 404, { error: 'Resource could not be found' });
+			if (req.method === 'PATCH') Object.assign(webhook, body);
+			if (req.method === 'DELETE') webhooks.delete(webhook.id);
+			return reply(res, 200, req.method === 'PATCH' ? { payload: { webhook } } : undefined);
+		});
+	});
+	after(async () => await chatwoot.close());
+
+	const brand: ChatwootBrand = { platformName: 'Chatwoot', nodeName: 'chatwootTrigger', credentialType: 'chatwootApi', platformCredentialType: 'chatwootPlatformApi' };
+	const context = (state: ChatwootTriggerState, params: IDataObject = {}) =>
+		hookContext({ chatwootApi: { url: `${chatwoot.baseUrl}/app/accounts/1`, accessToken: 'cw_token', accountId: '1' } }, { events: ['message_created'], options: {}, ...params }, state);
+
+	test('a webhook listed with its secret is adopted and given the chosen events', async () => {
+		webhooks.clear();
+		webhooks.set(50, { id: 50, url: WEBHOOK_URL, subscriptions: ['contact_created'], secret: 'listed-secret' });
+		const state: ChatwootTriggerState = {};
+		assert.equal(await adoptWebhook(context(state), brand), true);
+		assert.deepEqual(state, { accountId: '1', webhookId: 50, secret: 'listed-secret' });
+		assert.deepEqual(webhooks.get(50)?.subscriptions, ['message_created']);
+		assert.ok(chatwoot.lines.some((line) => line.startsWith('GET /api/v1/accounts/1/webhooks')));
+	});
+
+	test('a webhook whose secret cannot be known is replaced by a new one', async () => {
+		webhooks.clear();
+		webhooks.set(60, { id: 60, url: WEBHOOK_URL, subscriptions: ['message_created'] });
+		newSecret = 'fresh-secret';
+		const state: ChatwootTriggerState = {};
+		assert.equal(await adoptWebhook(context(state), brand), false);
+		assert.equal(webhooks.has(60), false);
+		await createWebhook(context(state), brand);
+		assert.equal(state.secret, 'fresh-secret');
+		assert.deepEqual([...webhooks.values()].map((w) => w.url), [WEBHOOK_URL]);
+	});
+
+	test('a server that signs nothing is refused, unless unsigned deliveries are accepted', async () => {
+		webhooks.clear();
+		newSecret = undefined;
+		const state: ChatwootTriggerState = {};
+		await assert.rejects(createWebhook(context(state), brand), /returned no signing secret/);
+		assert.equal(webhooks.size, 0, 'the unusable webhook is removed again');
+		assert.deepEqual(state, {});
+
+		const accepting = { options: { acceptUnsigned: true } };
+		await createWebhook(context(state, accepting), brand);
+		assert.equal(state.secret, '');
+		// Known to be unsigned: adopted as it is while accepted, replaced once it is not.
+		assert.equal(await adoptWebhook(context(state, accepting), brand), true);
+		assert.equal(await adoptWebhook(context(state), brand), false);
+		assert.equal(webhooks.size, 0);
+	});
+
+	test('removal deletes every webhook of the account that delivers here', async () => {
+		webhooks.clear();
+		webhooks.set(70, { id: 70, url: WEBHOOK_URL, subscriptions: [], secret: 's' });
+		webhooks.set(71, { id: 71, url: 'https://elsewhere.example/hook', subscriptions: [], secret: 's' });
+		const state: ChatwootTriggerState = { accountId: '1', webhookId: 70, secret: 's' };
+		assert.equal(await removeWebhooks(context(state), brand), true);
+		assert.deepEqual([...webhooks.keys()], [71]);
+		assert.deepEqual(state, {});
+	});
+});
