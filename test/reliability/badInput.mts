@@ -428,6 +428,14 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
 		expect: { kind: 'oneSegment', mentions: ['Contact ID'] },
 	},
 	{
+		name: 'WTS Get Contact: empty ID',
+		platform: 'wts',
+		operation: getContact,
+		inputs: (sb) => [0, 1, 2].map((i) => ({ id: i === 1 ? '' : wtsContacts(sb)[i].id })),
+		bad: [1],
+		expect: { kind: 'refused', message: /^"ID" is required$/, mentions: ['ID'] },
+	},
+	{
 		name: 'WTS Get Contact: ../, /, ?# and .. as ID',
 		platform: 'wts',
 		operation: getContact,
@@ -641,6 +649,18 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
 			kind: 'refused',
 			message: /^(Attachment|File) "b-big\.pdf" is too large \(41 MB\)$/,
 			mentions: ['b-big.pdf', '40 MB'],
+		},
+	},
+	{
+		name: 'Chatwoot Get Conversation: empty ID',
+		platform: 'chatwoot',
+		operation: getConversation,
+		inputs: (sb) => messageInputs(sb, { conversation: ' ' }),
+		bad: [1],
+		expect: {
+			kind: 'refused',
+			message: /^"Conversation ID" is required$/,
+			mentions: ['Conversation ID'],
 		},
 	},
 	{

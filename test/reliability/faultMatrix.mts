@@ -478,7 +478,13 @@ function describeExpectation(expectation: Expectation, platform: Platform): stri
 			: '';
 		return `${expectation.attempts > 1 ? 'retried, ' : ''}all succeed; ${counts}${wait}`;
 	}
-	return `error "${PLATFORM_NAME[platform]} ${expectation.message.replace(/\\/g, '').replace(/\$$/, '')}"; ${counts}`;
+	// The message pattern as a reader would write it: "(rule n)", "…" for any text.
+	const message = expectation.message
+		.replace(/\\d\+/g, 'n')
+		.replace(/\.\*/g, '…')
+		.replace(/\\/g, '')
+		.replace(/\$$/, '');
+	return `error "${PLATFORM_NAME[platform]} ${message}"; ${counts}`;
 }
 
 function evaluateScenario(

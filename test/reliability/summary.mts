@@ -1,4 +1,9 @@
 /** The table the suite prints at the end: one row per scenario, what was expected and what happened. */
+import { brief } from './outcomes.mts';
+
+/** Cell widths that keep a row on a wide terminal; the test's own failure message has the full text. */
+const EXPECTED_WIDTH = 110;
+const OBSERVED_WIDTH = 150;
 
 export interface SummaryRow {
 	group: string;
@@ -11,9 +16,8 @@ export interface SummaryRow {
 export class Summary {
 	private readonly rows: SummaryRow[] = [];
 
-	add(row: SummaryRow): SummaryRow {
+	add(row: SummaryRow): void {
 		this.rows.push(row);
-		return row;
 	}
 
 	render(): string {
@@ -28,8 +32,8 @@ export class Summary {
 		const cells = (row: SummaryRow) => [
 			row.group,
 			row.scenario,
-			row.expected,
-			row.observed,
+			brief(row.expected, EXPECTED_WIDTH),
+			brief(row.observed, OBSERVED_WIDTH),
 			row === header ? 'OK?' : row.passed ? 'yes' : 'NO',
 		];
 		const all = [header, ...this.rows];
