@@ -9,7 +9,7 @@ import { wtsProfile } from '../WtsChat/transport/wtsProfile';
 
 /**
  * WTS signs nothing, so the registered URL carries a random secret in this query parameter; deliveries
- * without it are refused. A new secret is made at every activation.
+ * without it are refused. Every subscription the trigger makes or takes over gets a new one.
  */
 export const URL_SECRET_PARAM = 'secret';
 
