@@ -29,13 +29,15 @@ export class Summary {
 			observed: 'Observed',
 			passed: true,
 		};
-		const cells = (row: SummaryRow) => [
-			row.group,
-			row.scenario,
-			brief(row.expected, EXPECTED_WIDTH),
-			brief(row.observed, OBSERVED_WIDTH),
-			row === header ? 'OK?' : row.passed ? 'yes' : 'NO',
-		];
+		// A "|" inside a cell would split it: shown as "¦".
+		const cells = (row: SummaryRow) =>
+			[
+				row.group,
+				row.scenario,
+				brief(row.expected, EXPECTED_WIDTH),
+				brief(row.observed, OBSERVED_WIDTH),
+				row === header ? 'OK?' : row.passed ? 'yes' : 'NO',
+			].map((cell) => cell.replace(/\|/g, '¦'));
 		const all = [header, ...this.rows];
 		const widths = cells(header).map((_, column) =>
 			Math.max(...all.map((row) => cells(row)[column].length)),
