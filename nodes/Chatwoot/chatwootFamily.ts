@@ -66,7 +66,7 @@ export function chatwootDefinition(brand: ChatwootBrand): NodeDefinition {
 		presetsOf: accountPreset,
 		orderKeyOf: (ctx, op, itemIndex) => {
 			const field = op.fields.find((f) => f.in === 'path' && f.key === 'conversation_id');
-			return field ? `conversation:${String(ctx.getNodeParameter(field.name, itemIndex, ''))}` : undefined;
+			return field ? `conversation:${String(ctx.getNodeParameter(field.name, itemIndex, '', { extractValue: true }))}` : undefined;
 		},
 	};
 }

@@ -50,7 +50,7 @@ function valueOf(ctx: IExecuteFunctions, op: OperationSpec, key: string, itemInd
 	const field = op.fields.find((f) => f.key === key);
 	if (!field) return undefined;
 	const value = isTopLevel(field)
-		? ctx.getNodeParameter(field.name, itemIndex, '')
+		? ctx.getNodeParameter(field.name, itemIndex, '', { extractValue: true })
 		: (ctx.getNodeParameter(optionalCollectionOf(op).name, itemIndex, {}) as IDataObject)[field.name];
 	return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }

@@ -1,6 +1,6 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { readBinaryInput } from '../../shared/engine/binaryInput';
+import { readBinaryInput, type BinaryFile } from '../../shared/engine/binaryInput';
 import type { ApiClient } from '../../shared/transport/apiClient';
 
 /** WTS refuses media above this size; checked before any byte is uploaded. */
@@ -32,12 +32,38 @@ export async function uploadBinary(ctx: IExecuteFunctions, client: ApiClient, it
 		qs: { Type: fileTypeOf(file.mimeType), Name: file.fileName, MimeType: file.mimeType },
 		itemIndex,
 	});
-	await ctx.helpers.httpRequest({
-		method: 'PUT',
-		url: String(slot.urlUpload),
-		body: file.bytes,
-		headers: { 'Content-Type': file.mimeType },
-		timeout: client.settings.timeoutMs,
-	});
+	await putToStorage(ctx, itemIndex, String(slot.urlUpload), file, client.settings.timeoutMs);
 	return await client.request<IDataObject>({ method: 'POST', path: '/core/v2/file', body: { tempFileId: slot.tempFileId }, itemIndex });
+}
+
+/** The storage answers in its own format (S3 XML): its refusal is reported with its code, never bare. */
+async function putToStorage(ctx: IExecuteFunctions, itemIndex: number, url: string, file: BinaryFile, timeoutMs: number): Promise<void> {
+	let status: number;
+	let body: string;
+	try {
+		const response = (await ctx.helpers.httpRequest({
+			method: 'PUT',
+			url,
+			body: file.bytes,
+			headers: { 'Content-Type': file.mimeType },
+			timeout: timeoutMs,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			encoding: 'text',
+		})) as { statusCode: number; body: unknown };
+		status = response.statusCode;
+		body = typeof response.body === 'string' ? response.body : '';
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), `WTS Chat file storage could not be reached for "${file.fileName}"`, {
+			itemIndex,
+			description: `The upload of the file did not complete (${(error as Error).message.split('\n')[0]}). The message was not sent; try again.`,
+		});
+	}
+	if (status >= 300) {
+		const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `status ${status}`;
+		throw new NodeOperationError(ctx.getNode(), `WTS Chat file storage refused "${file.fileName}" (${status} ${code})`, {
+			itemIndex,
+			description: code === 'EntityTooLarge' ? 'The file is larger than the storage accepts. Send a smaller file or a public URL.' : 'The message was not sent. Check the file, or send a public URL instead.',
+		});
+	}
 }

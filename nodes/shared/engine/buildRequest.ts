@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { pathTo, type ApiRequest } from '../transport/apiClient';
 import { fieldLabel, isTopLevel, optionalCollectionOf } from './fieldLabels';
-import { checkEmail, fieldError, parseJsonField } from './inputErrors';
+import { booleanValue, checkEmail, fieldError, parseJsonField, pathSegmentValue, textValue } from './inputErrors';
 import type { FieldSpec, OperationSpec } from './operationTable';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,9 +41,7 @@ function wireValue(reader: Reader, field: FieldSpec, value: unknown, label: stri
 			return number;
 		}
 		case 'boolean':
-			if (typeof value === 'boolean') return value;
-			if (value === 'true' || value === 'false') return value === 'true';
-			throw fieldError(ctx, itemIndex, `"${label}" must be true or false`, `Got "${String(value)}".`);
+			return booleanValue(ctx, itemIndex, label, value);
 		case 'dateTime': {
 			const date = new Date(String(value));
 			if (Number.isNaN(date.getTime())) {
@@ -81,6 +79,7 @@ function wireValue(reader: Reader, field: FieldSpec, value: unknown, label: stri
 			});
 		}
 		default:
+			if (typeof value === 'object' && field.type === 'string' && !field.options) return textValue(ctx, itemIndex, label, value);
 			if (typeof value === 'object') return value;
 			if (field.format === 'email' || /^e-?mail$/i.test(field.key)) return checkEmail(ctx, itemIndex, label, String(value));
 			if (field.format === 'uuid' && !UUID.test(String(value))) {
@@ -133,7 +132,7 @@ export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: Oper
 		}
 		const value = wireValue(reader, field, raw, label);
 		if (value === undefined) continue;
-		if (field.in === 'path') pathValues[field.key] = String(value);
+		if (field.in === 'path') pathValues[field.key] = pathSegmentValue(ctx, itemIndex, label, value);
 		else if (field.in === 'query') qs[field.key] = value as IDataObject[keyof IDataObject];
 		else if (op.body === 'root') body = value;
 		else (body as IDataObject)[field.key] = value as IDataObject[keyof IDataObject];

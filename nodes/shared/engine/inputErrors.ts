@@ -36,3 +36,28 @@ export function checkEmail(ctx: IExecuteFunctions, itemIndex: number, label: str
 	}
 	return email;
 }
+
+/** A value typed or mapped into a text field: objects and lists are refused instead of sent as "[object Object]". */
+export function textValue(ctx: IExecuteFunctions, itemIndex: number, label: string, value: unknown): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'object') {
+		throw fieldError(ctx, itemIndex, `"${label}" must be text, not ${Array.isArray(value) ? 'a list' : 'an object'}`, `Map a single value into "${label}", e.g. {{ $json.message }} rather than {{ $json }}.`);
+	}
+	return String(value);
+}
+
+/** A yes/no field, whether set in the form or given by an expression. */
+export function booleanValue(ctx: IExecuteFunctions, itemIndex: number, label: string, value: unknown): boolean {
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	throw fieldError(ctx, itemIndex, `"${label}" must be true or false`, `Got "${String(value)}".`);
+}
+
+/** An ID put into a URL path: `.` and `..` would change the path itself, so they are refused. */
+export function pathSegmentValue(ctx: IExecuteFunctions, itemIndex: number, label: string, value: unknown): string {
+	const text = textValue(ctx, itemIndex, label, value).trim();
+	if (text === '.' || text === '..') {
+		throw fieldError(ctx, itemIndex, `"${label}" is not a valid ID`, `Got "${text}". Use the ID of the record, e.g. as shown in its URL.`);
+	}
+	return text;
+}

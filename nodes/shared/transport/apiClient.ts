@@ -261,6 +261,7 @@ function classifyTransportError(error: unknown): Attempt {
 		case 'ECONNRESET':
 		case 'EPIPE':
 		case 'UND_ERR_SOCKET':
+		case 'ERR_BAD_RESPONSE':
 			return failed('reset', 'the connection was closed before the answer was complete');
 		default: {
 			if (code) return failed('reset', `connection failed (${code})`);

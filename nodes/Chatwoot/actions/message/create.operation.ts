@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
 import { toItems } from '../../../shared/engine/executeNode';
 import { readBinaryInput, type BinaryFile } from '../../../shared/engine/binaryInput';
-import { fieldError, parseJsonField } from '../../../shared/engine/inputErrors';
+import { booleanValue, fieldError, parseJsonField, textValue } from '../../../shared/engine/inputErrors';
 import { pathTo, type ApiClient } from '../../../shared/transport/apiClient';
 import { encodeMultipart, type MultipartPart } from '../../../shared/transport/multipart';
 import { accountOf } from '../../account';
@@ -109,20 +109,24 @@ async function readAttachments(ctx: IExecuteFunctions, itemIndex: number, names:
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
-	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
+	const conversationId = textValue(this, itemIndex, 'Conversation ID', this.getNodeParameter('conversationId', itemIndex, '')).trim();
 	if (!/^\d+$/.test(conversationId)) {
 		throw fieldError(this, itemIndex, 'Conversation ID must be a number', `Got "${conversationId}". Use the numeric ID shown in the conversation's URL.`);
 	}
-	const content = String(this.getNodeParameter('content', itemIndex, '') ?? '');
+	const content = textValue(this, itemIndex, 'Content', this.getNodeParameter('content', itemIndex, ''));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const attachments = await readAttachments(this, itemIndex, String(this.getNodeParameter('attachments', itemIndex, '') ?? ''));
 	if (!content.trim() && !attachments.length && !options.templateParams) {
 		throw fieldError(this, itemIndex, 'Write a message or attach a file', 'Fill in "Content", or name binary fields in "Attachments".');
 	}
+	const messageType = textValue(this, itemIndex, 'Message Type', this.getNodeParameter('messageType', itemIndex, 'outgoing'));
+	if (!['outgoing', 'incoming'].includes(messageType)) {
+		throw fieldError(this, itemIndex, '"Message Type" must be outgoing or incoming', `Got "${messageType}".`);
+	}
 	const fields: IDataObject = {
 		content,
-		message_type: this.getNodeParameter('messageType', itemIndex, 'outgoing'),
-		private: this.getNodeParameter('private', itemIndex, false),
+		message_type: messageType,
+		private: booleanValue(this, itemIndex, 'Private Note', this.getNodeParameter('private', itemIndex, false)),
 	};
 	if (options.contentType) fields.content_type = options.contentType;
 	const contentAttributes = parseJsonField(this, itemIndex, 'Content Attributes (JSON)', options.contentAttributes);
@@ -141,7 +145,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	}
 	for (const file of attachments) parts.push({ name: 'attachments[]', value: file.bytes, fileName: file.fileName, contentType: file.mimeType });
 	const voiceNotes = attachments.filter((file) => file.mimeType.startsWith('audio/')).map((file) => file.fileName);
-	if (options.voiceMessage === true && voiceNotes.length) parts.push({ name: 'is_recorded_audio', value: JSON.stringify(voiceNotes) });
+	if (options.voiceMessage !== undefined && booleanValue(this, itemIndex, 'Send Audio as Voice Message', options.voiceMessage) && voiceNotes.length) parts.push({ name: 'is_recorded_audio', value: JSON.stringify(voiceNotes) });
 	const multipart = encodeMultipart(parts);
 	return toItems(await client.request({ method: 'POST', path, body: multipart.body, headers: { 'Content-Type': multipart.contentType }, itemIndex }));
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
 import { toItems } from '../../../shared/engine/executeNode';
-import { checkEmail, fieldError, parseJsonField } from '../../../shared/engine/inputErrors';
+import { checkEmail, fieldError, parseJsonField, pathSegmentValue } from '../../../shared/engine/inputErrors';
 import { pathTo, type ApiClient } from '../../../shared/transport/apiClient';
 
 const UTM_FIELDS: Array<[string, string, string]> = [
@@ -122,7 +122,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
-	const contactId = String(this.getNodeParameter('contactId', itemIndex, '') ?? '').trim();
+	const contactId = pathSegmentValue(this, itemIndex, 'Contact ID', this.getNodeParameter('contactId', itemIndex, ''));
 	if (!contactId) throw fieldError(this, itemIndex, 'Contact ID is empty', 'Fill in "Contact ID" with the ID of the contact to update.');
 	const picked = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};

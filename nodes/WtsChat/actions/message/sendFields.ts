@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { fieldError } from '../../../shared/engine/inputErrors';
+import { booleanValue, fieldError, textValue } from '../../../shared/engine/inputErrors';
 
 /** Channel and recipient, as in the first WTS node: users know these names and messages. */
 export const channelAndRecipient: INodeProperties[] = [
@@ -98,9 +98,9 @@ export interface Recipient {
 
 /** Refuses a send without channel or recipient before any request, with the first node's messages. */
 export function readRecipient(ctx: IExecuteFunctions, itemIndex: number): Recipient {
-	const from = String(ctx.getNodeParameter('from', itemIndex, '') ?? '').trim();
+	const from = textValue(ctx, itemIndex, 'From Channel Name or ID', ctx.getNodeParameter('from', itemIndex, '')).trim();
 	if (!from) throw fieldError(ctx, itemIndex, 'Choose channel', 'Pick the channel to send from in "From Channel Name or ID".');
-	const to = String(ctx.getNodeParameter('to', itemIndex, '') ?? '').trim();
+	const to = textValue(ctx, itemIndex, 'To', ctx.getNodeParameter('to', itemIndex, '')).trim();
 	if (!to) {
 		throw fieldError(ctx, itemIndex, 'Set an Instagram number or username for sending', 'Fill in "To" with a phone such as +55|11999999999 or an @instagramuser.');
 	}
@@ -115,11 +115,11 @@ export function classicSendBody(ctx: IExecuteFunctions, itemIndex: number, recip
 	if (options.departmentId) body.department = { id: options.departmentId };
 	if (options.userId) body.user = { id: options.userId };
 	const flags: IDataObject = {};
-	for (const flag of ['enableBot', 'hiddenSession', 'forceStartSession']) {
-		if (typeof options[flag] === 'boolean') flags[flag] = options[flag];
+	for (const [flag, label] of [['enableBot', 'Enable Bot'], ['hiddenSession', 'Hidden Session'], ['forceStartSession', 'Force Start Session']]) {
+		if (options[flag] !== undefined) flags[flag] = booleanValue(ctx, itemIndex, label, options[flag]);
 	}
 	if (Object.keys(flags).length) body.options = flags;
-	return { body, sync: options.sync === true };
+	return { body, sync: options.sync === undefined ? false : booleanValue(ctx, itemIndex, 'Send Synchronous', options.sync) };
 }
 
 export function classicSendPath(sync: boolean): string {

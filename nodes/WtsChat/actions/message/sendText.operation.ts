@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
 import { toItems } from '../../../shared/engine/executeNode';
-import { fieldError } from '../../../shared/engine/inputErrors';
+import { fieldError, textValue } from '../../../shared/engine/inputErrors';
 import type { ApiClient } from '../../../shared/transport/apiClient';
 import { channelAndRecipient, classicSendBody, classicSendPath, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
 
@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
 	const recipient = readRecipient(this, itemIndex);
-	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
+	const text = textValue(this, itemIndex, 'Text', this.getNodeParameter('text', itemIndex, ''));
 	if (!text.trim()) throw fieldError(this, itemIndex, 'Write a text to send', 'Fill in "Text" with the message to send.');
 	const { body, sync } = classicSendBody(this, itemIndex, recipient, { text });
 	const answer = await client.request({
