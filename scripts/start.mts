@@ -3,6 +3,7 @@
  * executed and summarised; then the editor stays up on http://localhost:5678 until Ctrl-C.
  */
 import { chatwootCredentials, chatwootDemoWorkflows } from '../demo/chatwootDemo.mts';
+import { runTriggerDemo } from '../demo/triggerDemo.mts';
 import { wtsCredential, wtsDemoWorkflows, type DemoWorkflow } from '../demo/wtsDemo.mts';
 import { startChatwootSandbox } from '../sandbox/chatwoot/server.mts';
 import { startWtsSandbox } from '../sandbox/wts/server.mts';
@@ -59,5 +60,12 @@ for (const [title, group, sandbox] of groups) {
 
 await n8n.start();
 await n8n.setupOwner();
+console.log('\nTriggers');
+const autoReply = await runTriggerDemo(n8n, wts);
+console.log(
+	autoReply.reply
+		? `  ✓ Auto-reply to an incoming WTS message: "${autoReply.incoming}" answered with "${autoReply.reply}" in ${autoReply.elapsedMs} ms (the workflow stays active)`
+		: `  ✗ Auto-reply to an incoming WTS message: no reply within ${autoReply.elapsedMs} ms`,
+);
 console.log(`\nn8n editor: http://localhost:${EDITOR_PORT}  (login ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password})`);
 console.log('The demo workflows and credentials are in the editor. Press Ctrl-C to stop.');
