@@ -47,6 +47,11 @@ export interface ApiRequest {
 	response?: 'json' | 'binary';
 	itemIndex?: number;
 	timeoutMs?: number;
+	/**
+	 * A file on another host (a storage or CDN link the API handed out): fetched at this absolute URL
+	 * without the credential, which must never leave for a host other than the API's.
+	 */
+	publicUrl?: string;
 }
 
 export interface ApiResponse<T> {
@@ -123,7 +128,7 @@ export class ApiClient {
 			);
 		}
 		for (let attempt = 0; ; attempt++) {
-			await this.limiter?.acquire(req.path);
+			if (!req.publicUrl) await this.limiter?.acquire(req.path);
 			const attemptResult = await this.send(baseUrl, req, secrets);
 			if (attemptResult.ok) {
 				this.settings.onSuccess?.();
@@ -147,7 +152,7 @@ export class ApiClient {
 	private async send(baseUrl: string, req: ApiRequest, secrets: string[]): Promise<Attempt> {
 		const options: IHttpRequestOptions = {
 			method: req.method,
-			url: `${baseUrl}${req.path}`,
+			url: req.publicUrl ?? `${baseUrl}${req.path}`,
 			qs: req.qs,
 			arrayFormat: 'repeat',
 			headers: { Accept: 'application/json', ...req.headers },
@@ -161,11 +166,11 @@ export class ApiClient {
 		if (req.body !== undefined) options.body = req.body as IHttpRequestOptions['body'];
 		let raw: RawResponse;
 		try {
-			raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-				this.ctx,
-				this.profile.credentialType,
-				options,
-			)) as RawResponse;
+			raw = (
+				req.publicUrl
+					? await this.ctx.helpers.httpRequest(options)
+					: await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.profile.credentialType, options)
+			) as RawResponse;
 		} catch (error) {
 			return classifyTransportError(error);
 		}

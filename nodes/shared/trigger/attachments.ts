@@ -17,10 +17,7 @@ export interface DownloadResult {
 /** Binary property of the n-th file of a delivery. */
 export const attachmentProperty = (index: number) => `attachment_${index}`;
 
-/**
- * Path of a file URL below the API's base URL. Files elsewhere are not fetched: the transport always
- * sends the credential, which must never go to another host.
- */
+/** Path of a file URL below the API's base URL: such files are fetched with the credential. */
 function pathBelow(baseUrl: string, url: string): string | undefined {
 	return url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : undefined;
 }
@@ -45,12 +42,13 @@ export async function downloadFiles(ctx: IWebhookFunctions, client: ApiClient, f
 	const baseUrl = client.profile.baseUrl(await client.credentialData());
 	for (const [index, file] of files.entries()) {
 		const path = pathBelow(baseUrl, file.url);
-		if (path === undefined) {
-			result.failures.push({ index, url: file.url, error: `Not downloaded: the file is not on ${baseUrl}` });
-			continue;
-		}
 		try {
-			const response = await client.requestFull<Uint8Array>({ method: 'GET', path, response: 'binary', headers: { Accept: '*/*' } });
+			// Links to other hosts (storage, CDN) are fetched without the credential.
+			const response = await client.requestFull<Uint8Array>(
+				path === undefined
+					? { method: 'GET', path: '', publicUrl: file.url, response: 'binary', headers: { Accept: '*/*' } }
+					: { method: 'GET', path, response: 'binary', headers: { Accept: '*/*' } },
+			);
 			const contentType = response.headers['content-type'];
 			const mimeType = (Array.isArray(contentType) ? contentType[0] : contentType)?.split(';')[0].trim() || undefined;
 			result.binary[attachmentProperty(index)] = await ctx.helpers.prepareBinaryData(
