@@ -254,6 +254,8 @@ export const WEBHOOK_EVENTS = [
 	'webwidget_triggered',
 	'conversation_typing_on',
 	'conversation_typing_off',
+	'inbox_created',
+	'inbox_updated',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
