@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { booleanValue, fieldError, textValue } from '../../../shared/engine/inputErrors';
+import type { ApiClient } from '../../../shared/transport/apiClient';
 
 /** Channel and recipient, as in the first WTS node: users know these names and messages. */
 export const channelAndRecipient: INodeProperties[] = [
@@ -108,7 +109,7 @@ export function readRecipient(ctx: IExecuteFunctions, itemIndex: number): Recipi
 }
 
 /** Builds the classic `/chat/v1/message/send` body around a message body (text, file or template). */
-export function classicSendBody(ctx: IExecuteFunctions, itemIndex: number, recipient: Recipient, message: IDataObject): { body: IDataObject; sync: boolean } {
+function classicSendBody(ctx: IExecuteFunctions, itemIndex: number, recipient: Recipient, message: IDataObject): { body: IDataObject; sync: boolean } {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body: IDataObject = { from: recipient.from, to: recipient.to, body: message };
 	if (options.botKey) body.botKey = options.botKey;
@@ -122,8 +123,19 @@ export function classicSendBody(ctx: IExecuteFunctions, itemIndex: number, recip
 	return { body, sync: options.sync === undefined ? false : booleanValue(ctx, itemIndex, 'Send Synchronous', options.sync) };
 }
 
-export function classicSendPath(sync: boolean): string {
-	return sync ? '/chat/v1/message/send-sync' : '/chat/v1/message/send';
+/** The sync endpoint may hold the answer for 25 s. */
+const SYNC_TIMEOUT_MS = 35_000;
+
+/** Posts a classic send (`/chat/v1/message/send`, or `send-sync` when "Send Synchronous" is on). */
+export async function postClassicSend(ctx: IExecuteFunctions, client: ApiClient, itemIndex: number, recipient: Recipient, message: IDataObject): Promise<unknown> {
+	const { body, sync } = classicSendBody(ctx, itemIndex, recipient, message);
+	return await client.request({
+		method: 'POST',
+		path: sync ? '/chat/v1/message/send-sync' : '/chat/v1/message/send',
+		body,
+		itemIndex,
+		timeoutMs: sync ? Math.max(SYNC_TIMEOUT_MS, client.settings.timeoutMs) : undefined,
+	});
 }
 
 export function recipientOrderKey(this: IExecuteFunctions, itemIndex: number): string | undefined {

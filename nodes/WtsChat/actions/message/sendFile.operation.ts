@@ -5,8 +5,7 @@ import { toItems } from '../../../shared/engine/executeNode';
 import { fieldError } from '../../../shared/engine/inputErrors';
 import type { ApiClient } from '../../../shared/transport/apiClient';
 import { uploadBinary } from '../../transport/fileUpload';
-import { channelAndRecipient, classicSendBody, classicSendPath, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
-import { SYNC_TIMEOUT_MS } from './sendText.operation';
+import { channelAndRecipient, postClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
 
 export const fileSourceFields: INodeProperties[] = [
 	{
@@ -57,15 +56,7 @@ export const description: INodeProperties[] = [...channelAndRecipient, ...fileSo
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
 	const recipient = readRecipient(this, itemIndex);
 	const file = await fileReference(this, client, itemIndex);
-	const { body, sync } = classicSendBody(this, itemIndex, recipient, file);
-	const answer = await client.request({
-		method: 'POST',
-		path: classicSendPath(sync),
-		body,
-		itemIndex,
-		timeoutMs: sync ? Math.max(SYNC_TIMEOUT_MS, client.settings.timeoutMs) : undefined,
-	});
-	return toItems(answer);
+	return toItems(await postClassicSend(this, client, itemIndex, recipient, file));
 }
 
 export const sendFile: HandMadeOperation = {

@@ -6,8 +6,7 @@ import { fieldError } from '../../../shared/engine/inputErrors';
 import type { ApiClient } from '../../../shared/transport/apiClient';
 import { collectRecords } from '../../../shared/transport/pagination';
 import { fileReference, fileSourceFields } from './sendFile.operation';
-import { channelAndRecipient, classicSendBody, classicSendPath, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
-import { SYNC_TIMEOUT_MS } from './sendText.operation';
+import { channelAndRecipient, postClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
 
 const withMedia = { show: { templateHasMedia: [true] } };
 
@@ -109,15 +108,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		);
 	}
 	if (needsFile) Object.assign(message, await fileReference(this, client, itemIndex));
-	const { body, sync } = classicSendBody(this, itemIndex, recipient, message);
-	const answer = await client.request({
-		method: 'POST',
-		path: classicSendPath(sync),
-		body,
-		itemIndex,
-		timeoutMs: sync ? Math.max(SYNC_TIMEOUT_MS, client.settings.timeoutMs) : undefined,
-	});
-	return toItems(answer);
+	return toItems(await postClassicSend(this, client, itemIndex, recipient, message));
 }
 
 export const sendTemplate: HandMadeOperation = {

@@ -4,10 +4,7 @@ import type { HandMadeOperation } from '../../../shared/engine/executeNode';
 import { toItems } from '../../../shared/engine/executeNode';
 import { fieldError, textValue } from '../../../shared/engine/inputErrors';
 import type { ApiClient } from '../../../shared/transport/apiClient';
-import { channelAndRecipient, classicSendBody, classicSendPath, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
-
-/** The sync endpoint may hold the answer for 25 s. */
-export const SYNC_TIMEOUT_MS = 35_000;
+import { channelAndRecipient, postClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
 
 export const description: INodeProperties[] = [
 	...channelAndRecipient,
@@ -27,15 +24,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const recipient = readRecipient(this, itemIndex);
 	const text = textValue(this, itemIndex, 'Text', this.getNodeParameter('text', itemIndex, ''));
 	if (!text.trim()) throw fieldError(this, itemIndex, 'Write a text to send', 'Fill in "Text" with the message to send.');
-	const { body, sync } = classicSendBody(this, itemIndex, recipient, { text });
-	const answer = await client.request({
-		method: 'POST',
-		path: classicSendPath(sync),
-		body,
-		itemIndex,
-		timeoutMs: sync ? Math.max(SYNC_TIMEOUT_MS, client.settings.timeoutMs) : undefined,
-	});
-	return toItems(answer);
+	return toItems(await postClassicSend(this, client, itemIndex, recipient, { text }));
 }
 
 export const sendText: HandMadeOperation = {
