@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { CHATWOOT_CREDENTIAL, chatwootCredentials } from '../../demo/chatwootDemo.mts';
 import { WTS_CREDENTIAL_ID, wtsCredential, wtsDemoWorkflows } from '../../demo/wtsDemo.mts';
+import { startChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { startWtsSandbox } from '../../sandbox/wts/server.mts';
 import { customNodeType, N8nInstance, prepareExtensions, repoRoot } from '../harness/n8n.mts';
 
@@ -16,14 +18,16 @@ interface Option {
 }
 
 let wts: Sandbox;
+let chatwoot: Awaited<ReturnType<typeof startChatwootSandbox>>;
 let n8n: N8nInstance;
 
 before(async () => {
 	wts = await startWtsSandbox({});
+	chatwoot = await startChatwootSandbox({});
 	// The main end-to-end suite runs in n8n's default binary mode (filesystem); this instance keeps binary
 	// data in the database, so uploads are proven in both.
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)], env: { N8N_DEFAULT_BINARY_DATA_MODE: 'database' } });
-	await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey)]);
+	await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey), ...chatwootCredentials(chatwoot)]);
 	await n8n.start();
 	await n8n.setupOwner();
 });
@@ -31,6 +35,7 @@ before(async () => {
 after(async () => {
 	await n8n?.dispose();
 	await wts?.close();
+	await chatwoot?.close();
 });
 
 async function testCredential(apiKey: string): Promise<{ status: string; message?: string }> {
@@ -95,5 +100,43 @@ describe('WTS Chat through a running n8n server', () => {
 		const options = await wtsOptions('getChatbots', { resource: 'message', operation: 'sendMessage' });
 		const keys = new Set(wts.seed.chatbots.map((b) => b.key));
 		assert.ok(options.length > 0 && options.every((o) => keys.has(String(o.value))));
+	});
+});
+
+describe('Chatwoot through a running n8n server', () => {
+	async function testChatwootCredential(url: string, accessToken: string): Promise<{ status: string; message?: string }> {
+		return await n8n.rest('POST', '/credentials/test', {
+			credentials: { ...CHATWOOT_CREDENTIAL, type: 'chatwootApi', data: { url, accessToken, accountId: '1' } },
+		});
+	}
+
+	test('the credential test checks the token, and a pasted /api/v1/ URL still works', async () => {
+		assert.equal((await testChatwootCredential(`${chatwoot.url}/api/v1/`, chatwoot.userToken)).status, 'OK');
+		const wrong = await testChatwootCredential(chatwoot.url, 'not-a-real-token');
+		assert.equal(wrong.status, 'Error');
+		assert.ok(!JSON.stringify(wrong).includes('not-a-real-token'));
+	});
+
+	async function search(methodName: string, filter?: string): Promise<{ results: Array<{ name: string; value: string; url?: string }>; paginationToken?: string }> {
+		return await n8n.rest('POST', '/dynamic-node-parameters/resource-locator-results', {
+			nodeTypeAndVersion: { name: customNodeType('chatwoot'), version: 1 },
+			path: 'parameters.conversationId',
+			methodName,
+			filter,
+			currentNodeParameters: { api: 'application', resource: 'conversations', operation: 'conversationDetails', accountId: { __rl: true, mode: 'id', value: '' } },
+			credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
+		});
+	}
+
+	test('the conversation picker pages through the account with links to each conversation', async () => {
+		const first = await search('searchConversations');
+		assert.ok(first.results.length > 0 && first.paginationToken, JSON.stringify(first).slice(0, 300));
+		assert.match(first.results[0].url ?? '', /\/app\/accounts\/1\/conversations\/\d+$/);
+	});
+
+	test('the inbox picker filters by what is typed', async () => {
+		const all = await search('searchInboxes');
+		const some = await search('searchInboxes', 'web');
+		assert.ok(all.results.length > some.results.length && some.results.length > 0, `${some.results.length} of ${all.results.length}`);
 	});
 });
