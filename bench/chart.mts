@@ -4,8 +4,8 @@
  */
 import { ratio, type Ratio } from './report.mts';
 
-const WIDTH = 960;
-const LABEL_WIDTH = 430;
+const WIDTH = 1000;
+const LABEL_WIDTH = 480;
 const PLOT_LEFT = LABEL_WIDTH + 10;
 const PLOT_RIGHT = WIDTH - 70;
 const ROW_HEIGHT = 24;

@@ -43,9 +43,20 @@ export function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** Two decimals, or three where two would round a missed goal onto it. */
+function ratioAgainstGoal({ value, goal }: Ratio): string {
+	const hidesMiss = goal !== undefined && value > goal && Number(value.toFixed(2)) <= goal;
+	return hidesMiss ? `${value.toFixed(3)}×` : ratio(value);
+}
+
 function table(columns: string[], rows: string[][]): string {
 	const line = (cells: string[]) => `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
 	return [line(columns), line(columns.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** One line for the chart. */
+export function describeMachineBriefly(machine: Machine): string {
+	return `${machine.cores} cores, ${machine.memoryGiB.toFixed(0)} GiB RAM, n8n ${machine.n8nVersion}, ${machine.date.slice(0, 10)}`;
 }
 
 export function describeMachine(machine: Machine): string {
@@ -59,12 +70,12 @@ export function describeMachine(machine: Machine): string {
 export function toMarkdown(run: BenchRun, headingLevel = 2): string {
 	const heading = '#'.repeat(headingLevel);
 	const summary = table(
-		['Scenario', 'Ratio', 'Value', 'Goal'],
+		['Measured', 'Ratio', 'Value', 'Goal'],
 		run.scenarios.flatMap((scenario) =>
 			scenario.ratios.map((entry) => [
-				scenario.title,
+				entry.scenario,
 				entry.label,
-				ratio(entry.value),
+				ratioAgainstGoal(entry),
 				entry.goal === undefined ? '' : `≤ ${entry.goal.toFixed(1)}× ${entry.value <= entry.goal ? '✓' : '✗'}`,
 			]),
 		),

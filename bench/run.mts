@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { prepareExtensions, repoRoot } from '../test/harness/n8n.mts';
 import { ratioChart } from './chart.mts';
 import { describeThisMachine } from './machine.mts';
-import { describeMachine, toMarkdown, type BenchRun, type ScenarioResult } from './report.mts';
+import { describeMachine, describeMachineBriefly, toMarkdown, type BenchRun, type ScenarioResult } from './report.mts';
 import { chatwootMessages } from './scenarios/chatwootMessages.mts';
 import { perItemCost } from './scenarios/perItemCost.mts';
 import { returnAll } from './scenarios/returnAll.mts';
@@ -93,7 +93,7 @@ writeFileSync(
 	ratioChart(
 		scenarios.flatMap((scenario) => scenario.ratios),
 		'n8n-nodes-omnichat benchmarks: ratios (lower is better)',
-		describeMachine(machine),
+		describeMachineBriefly(machine),
 	),
 );
 console.log(`[bench] results in ${folder} (${run.durationS} s)`);
