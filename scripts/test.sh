@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 if [ ! -x node_modules/.bin/n8n-node ] || [ ! -d node_modules/tsx ]; then
   echo "[test] installing dev dependencies"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: npm 11 writes a lock without other platforms' optional bindings and
+  # then refuses it in `npm ci`; install follows the lock all the same.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 echo "[test] build"
