@@ -10,7 +10,7 @@ import { planItems, type PlannedItem } from '../deliveries.mts';
 import { median, ratio, seconds, type ScenarioResult } from '../report.mts';
 import { recipients, wtsItems, wtsTextOf } from './wtsBulkSend.mts';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 interface Round {
 	subject: BulkSubject;

@@ -11,7 +11,7 @@ import { DEVLIKEAPRO_PACKAGE } from '../alternatives.mts';
 import { findN8nProcess, readMemory } from '../processMemory.mts';
 import { kilobytes, mebibytes, median, seconds, type ScenarioResult } from '../report.mts';
 
-const ROUNDS = 2;
+const ROUNDS = 3;
 
 interface Configuration {
 	label: string;
