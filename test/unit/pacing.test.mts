@@ -12,6 +12,11 @@ import { reply, withServer } from './testServer.mts';
 
 const FIVE_PER_500: RateLimitRule = { name: 'burst', requests: 5, windowMs: 500, appliesTo: '' };
 
+/** A request answered at once: its slot is taken and dated now. */
+async function take(limiter: SlidingWindowLimiter, path: string): Promise<void> {
+	(await limiter.acquire(path))();
+}
+
 /** 'acquired' when `acquire` resolves without sleeping (before the next macrotask), else 'waiting'. */
 async function immediate(promise: Promise<void>): Promise<'acquired' | 'waiting'> {
 	return await Promise.race([
@@ -24,19 +29,19 @@ describe('SlidingWindowLimiter', () => {
 	test('5 requests / 500 ms: a burst of 5 passes at once, the 6th waits until the window frees', async () => {
 		const limiter = new SlidingWindowLimiter([FIVE_PER_500]);
 		const start = Date.now();
-		for (let i = 0; i < 5; i++) assert.equal(await immediate(limiter.acquire('/x')), 'acquired', `request ${i + 1} was held back`);
-		const sixth = limiter.acquire('/x');
+		for (let i = 0; i < 5; i++) assert.equal(await immediate(take(limiter, '/x')), 'acquired', `request ${i + 1} was held back`);
+		const sixth = take(limiter, '/x');
 		assert.equal(await immediate(sixth), 'waiting');
 		await sixth;
 		assert.ok(Date.now() - start >= 500, `6th request released after ${Date.now() - start} ms`);
 	});
 
 	test('waiters are released in order, none before the window frees', async () => {
-		const limiter = new SlidingWindowLimiter([{ ...FIVE_PER_500, requests: 2, windowMs: 200 }], 0);
+		const limiter = new SlidingWindowLimiter([{ ...FIVE_PER_500, requests: 2, windowMs: 200 }]);
 		const start = Date.now();
 		const released: Array<[number, number]> = [];
 		await Promise.all([0, 1, 2, 3].map(async (i) => {
-			await limiter.acquire('/x');
+			await take(limiter, '/x');
 			released.push([i, Date.now() - start]);
 		}));
 		const late = released.filter(([i]) => i >= 2);
@@ -51,38 +56,49 @@ describe('SlidingWindowLimiter', () => {
 				{ name: 'all', requests: 3, windowMs: 300, appliesTo: '' },
 				{ name: 'send', requests: 1, windowMs: 300, appliesTo: '/chat/v1/send/' },
 			],
-			0,
 		);
-		assert.equal(await immediate(limiter.acquire('/chat/v1/send/text')), 'acquired');
-		const secondSend = limiter.acquire('/chat/v1/send/file');
+		assert.equal(await immediate(take(limiter, '/chat/v1/send/text')), 'acquired');
+		const secondSend = take(limiter, '/chat/v1/send/file');
 		assert.equal(await immediate(secondSend), 'waiting', 'the send rule allows one send per window');
-		assert.equal(await immediate(limiter.acquire('/core/v1/contact')), 'acquired', 'other paths are not held by the send rule');
-		assert.equal(await immediate(limiter.acquire('/core/v1/contact')), 'acquired');
-		const fourth = limiter.acquire('/core/v1/contact');
+		assert.equal(await immediate(take(limiter, '/core/v1/contact')), 'acquired', 'other paths are not held by the send rule');
+		assert.equal(await immediate(take(limiter, '/core/v1/contact')), 'acquired');
+		const fourth = take(limiter, '/core/v1/contact');
 		assert.equal(await immediate(fourth), 'waiting', 'the general rule counted the send too');
 		await Promise.all([secondSend, fourth]);
 	});
 
 	test('blockUntil holds every covered path until the given time, and only covered paths', async () => {
-		const limiter = new SlidingWindowLimiter([{ ...FIVE_PER_500, appliesTo: '/chat/' }], 0);
-		await limiter.acquire('/chat/a');
+		const limiter = new SlidingWindowLimiter([{ ...FIVE_PER_500, appliesTo: '/chat/' }]);
+		await take(limiter, '/chat/a');
 		const until = Date.now() + 300;
 		limiter.blockUntil('/chat/a', until);
-		assert.equal(await immediate(limiter.acquire('/core/b')), 'acquired', 'a path no rule covers is not blocked');
-		const blocked = limiter.acquire('/chat/b');
+		assert.equal(await immediate(take(limiter, '/core/b')), 'acquired', 'a path no rule covers is not blocked');
+		const blocked = take(limiter, '/chat/b');
 		assert.equal(await immediate(blocked), 'waiting');
 		await blocked;
 		assert.ok(Date.now() >= until, `released ${until - Date.now()} ms before the server's time`);
 	});
 
 	test('after blockUntil the full budget is available again once the block has passed', async () => {
-		const limiter = new SlidingWindowLimiter([FIVE_PER_500], 0);
+		const limiter = new SlidingWindowLimiter([FIVE_PER_500]);
 		limiter.blockUntil('/x', Date.now() + 100);
-		await limiter.acquire('/x');
-		for (let i = 0; i < 4; i++) assert.equal(await immediate(limiter.acquire('/x')), 'acquired');
-		const sixth = limiter.acquire('/x');
+		await take(limiter, '/x');
+		for (let i = 0; i < 4; i++) assert.equal(await immediate(take(limiter, '/x')), 'acquired');
+		const sixth = take(limiter, '/x');
 		assert.equal(await immediate(sixth), 'waiting');
 		await sixth;
+	});
+
+	test('a slot stays taken while its request is in flight, and frees a window after the answer came back', async () => {
+		const limiter = new SlidingWindowLimiter([{ ...FIVE_PER_500, requests: 1, windowMs: 100 }]);
+		const release = await limiter.acquire('/x');
+		const next = take(limiter, '/x');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		assert.equal(await immediate(next), 'waiting', 'an unanswered request still holds its slot');
+		const answeredAt = Date.now();
+		release();
+		await next;
+		assert.ok(Date.now() - answeredAt >= 100, `the next request went ${Date.now() - answeredAt} ms after the answer`);
 	});
 
 	test('limiterFor shares one limiter per account and rule set', () => {

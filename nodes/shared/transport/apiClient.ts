@@ -128,8 +128,9 @@ export class ApiClient {
 			);
 		}
 		for (let attempt = 0; ; attempt++) {
-			if (!req.publicUrl) await this.limiter?.acquire(req.path);
+			const release = req.publicUrl ? undefined : await this.limiter?.acquire(req.path);
 			const attemptResult = await this.send(baseUrl, req, secrets);
+			release?.();
 			if (attemptResult.ok) {
 				this.settings.onSuccess?.();
 				const { response } = attemptResult;

@@ -9,25 +9,42 @@ export interface RateLimitRule {
 	appliesTo: string;
 }
 
+/** Call when the request's answer (or failure) is in: its slot is then dated by that moment. */
+export type ReleaseSlot = () => void;
+
+const IN_FLIGHT = Number.POSITIVE_INFINITY;
+
 /**
- * Sliding-window pacing of one account's requests. Sending is allowed when every rule covering the path
- * has a free slot; otherwise the caller sleeps until the oldest slot leaves its window. A small safety
- * margin absorbs the latency between our clock (send time) and the server's (arrival time).
+ * Sliding-window pacing of one account's requests. The server counts a request when it arrives, which we
+ * cannot see; we can see when its answer comes back, which is later. So a slot is held while the request is
+ * in flight and then dated by the answer's time: a later request is sent only when the window counted from
+ * that moment has passed, and so arrives after the server's window has moved on, whatever the latency.
  */
 export class SlidingWindowLimiter {
-	private readonly sent = new Map<string, number[]>();
+	private readonly slots = new Map<string, number[]>();
 
-	constructor(
-		private readonly rules: RateLimitRule[],
-		private readonly marginMs = 150,
-	) {}
+	constructor(private readonly rules: RateLimitRule[]) {}
 
-	async acquire(path: string): Promise<void> {
+	async acquire(path: string): Promise<ReleaseSlot> {
+		const rules = this.rulesFor(path);
 		for (;;) {
-			const waitMs = this.reserve(path, Date.now());
-			if (waitMs === 0) return;
+			const waitMs = this.waitFor(rules, Date.now());
+			if (waitMs === 0) break;
 			await sleep(waitMs);
 		}
+		const logs = rules.map((rule) => this.log(rule));
+		for (const log of logs) log.push(IN_FLIGHT);
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			const now = Date.now();
+			// In-flight slots are all alike: dating any one of them is dating this request's.
+			for (const log of logs) {
+				const at = log.indexOf(IN_FLIGHT);
+				if (at >= 0) log[at] = now;
+			}
+		};
 	}
 
 	/** After a 429 the server's view wins: no slot of the covering rules opens before `untilMs`. */
@@ -35,26 +52,28 @@ export class SlidingWindowLimiter {
 		for (const rule of this.rulesFor(path)) {
 			const log = this.log(rule);
 			const filler = untilMs - rule.windowMs;
-			while (log.length < rule.requests) log.unshift(filler);
-			for (let i = 0; i < log.length; i++) log[i] = Math.max(log[i], filler);
+			for (let i = 0; i < log.length; i++) if (log[i] !== IN_FLIGHT) log[i] = Math.max(log[i], filler);
+			while (log.length < rule.requests) log.push(filler);
 		}
 	}
 
-	/** Returns 0 after taking a slot in every covering rule, else the milliseconds to wait. */
-	private reserve(path: string, now: number): number {
-		const rules = this.rulesFor(path);
+	/** 0 when every covering rule has a free slot now, else the milliseconds until one frees. */
+	private waitFor(rules: RateLimitRule[], now: number): number {
 		let waitMs = 0;
 		for (const rule of rules) {
 			const log = this.log(rule);
-			const horizon = now - rule.windowMs - this.marginMs;
-			while (log.length > 0 && log[0] <= horizon) log.shift();
-			if (log.length >= rule.requests) {
-				waitMs = Math.max(waitMs, log[log.length - rule.requests] - horizon);
-			}
+			const horizon = now - rule.windowMs;
+			// Forget slots that left the window; in-flight ones stay.
+			for (let i = log.length - 1; i >= 0; i--) if (log[i] <= horizon) log.splice(i, 1);
+			if (log.length < rule.requests) continue;
+			// This many slots must leave the window before one is free; settled ones leave oldest first.
+			const mustLeave = log.length - rule.requests + 1;
+			const settled = log.filter((t) => t !== IN_FLIGHT).sort((a, b) => a - b);
+			// Too many still in flight: look again shortly, they will settle.
+			const freeing = settled.length >= mustLeave ? settled[mustLeave - 1] : undefined;
+			waitMs = Math.max(waitMs, freeing === undefined ? 10 : Math.max(1, freeing - horizon));
 		}
-		if (waitMs > 0) return Math.max(1, waitMs);
-		for (const rule of rules) this.log(rule).push(now);
-		return 0;
+		return waitMs;
 	}
 
 	private rulesFor(path: string): RateLimitRule[] {
@@ -62,10 +81,10 @@ export class SlidingWindowLimiter {
 	}
 
 	private log(rule: RateLimitRule): number[] {
-		let log = this.sent.get(rule.name);
+		let log = this.slots.get(rule.name);
 		if (!log) {
 			log = [];
-			this.sent.set(rule.name, log);
+			this.slots.set(rule.name, log);
 		}
 		return log;
 	}
