@@ -23,8 +23,15 @@ export interface ScenarioResult {
 	data: object;
 }
 
+/** The code a run measured: the checkout's commit, and whether the package's sources differed from it. */
+export interface Revision {
+	commit: string;
+	uncommittedChanges: boolean;
+}
+
 export interface BenchRun {
 	machine: Machine;
+	revision: Revision;
 	/** Wall time of the whole benchmark. */
 	durationS: number;
 	/** Command-line choices (fewer items, a subset of scenarios) that make the run differ from the full one. */
@@ -89,7 +96,7 @@ export function toMarkdown(run: BenchRun, headingLevel = 2): string {
 		].join('\n\n'),
 	);
 	return [
-		`Machine: ${describeMachine(run.machine)}. Whole run: ${seconds(run.durationS * 1000)}${run.variant ? ` (${run.variant})` : ''}.`,
+		`Machine: ${describeMachine(run.machine)}. Code: ${run.revision.commit}${run.revision.uncommittedChanges ? ' with uncommitted changes' : ''}. Whole run: ${seconds(run.durationS * 1000)}${run.variant ? ` (${run.variant})` : ''}.`,
 		`${heading}# Ratios`,
 		summary,
 		...sections,

@@ -8,6 +8,7 @@
  * A full run writes bench/results/<date>.json, latest.md and latest.svg; a run with options writes to
  * bench/results/tmp/ (not committed), so trial runs never replace the published figures.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { prepareExtensions, repoRoot } from '../test/harness/n8n.mts';
 import { ratioChart } from './chart.mts';
 import { describeThisMachine } from './machine.mts';
-import { describeMachine, describeMachineBriefly, toMarkdown, type BenchRun, type ScenarioResult } from './report.mts';
+import { describeMachine, describeMachineBriefly, toMarkdown, type BenchRun, type Revision, type ScenarioResult } from './report.mts';
 import { chatwootMessages } from './scenarios/chatwootMessages.mts';
 import { perItemCost } from './scenarios/perItemCost.mts';
 import { returnAll } from './scenarios/returnAll.mts';
@@ -59,11 +60,27 @@ const variant = [
 	.filter(Boolean)
 	.join(', ');
 
+/** What the package's sources were when the build was taken. */
+function revisionOf(packageRoot: string): Revision {
+	const git = (...args: string[]) =>
+		execFileSync('git', ['-C', packageRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+	try {
+		return {
+			commit: git('rev-parse', '--short', 'HEAD'),
+			uncommittedChanges: git('status', '--porcelain', '--', 'nodes', 'credentials', 'package.json') !== '',
+		};
+	} catch {
+		return { commit: 'unknown (not a git checkout)', uncommittedChanges: false };
+	}
+}
+
 const startedAt = new Date();
 const machine = await describeThisMachine(startedAt);
 console.log(`[bench] ${describeMachine(machine)}`);
 // One copy of the build for the whole run, taken now: a rebuild during the run cannot change what is measured.
-const settings: Settings = { items, records, extension: await prepareExtensions(values.package ?? repoRoot) };
+const packageRoot = values.package ?? repoRoot;
+const revision = revisionOf(packageRoot);
+const settings: Settings = { items, records, extension: await prepareExtensions(packageRoot) };
 
 const scenarios: ScenarioResult[] = [];
 const failures: string[] = [];
@@ -74,14 +91,14 @@ for (const id of selected) {
 		const result = await SCENARIOS[id](settings);
 		scenarios.push(result);
 		console.log(`[bench] ${id} done in ${((performance.now() - scenarioStart) / 1000).toFixed(0)} s`);
-		console.log(toMarkdown({ machine, durationS: 0, variant, scenarios: [result] }).split('\n').slice(2).join('\n'));
+		console.log(toMarkdown({ machine, revision, durationS: 0, variant, scenarios: [result] }).split('\n').slice(2).join('\n'));
 	} catch (error) {
 		failures.push(`${id}: ${error instanceof Error ? error.message : String(error)}`);
 		console.error(`[bench] ${id} failed:`, error);
 	}
 }
 
-const run: BenchRun = { machine, durationS: Math.round((Date.now() - startedAt.getTime()) / 1000), variant, scenarios };
+const run: BenchRun = { machine, revision, durationS: Math.round((Date.now() - startedAt.getTime()) / 1000), variant, scenarios };
 const folder = join(repoRoot, 'bench/results', variant ? 'tmp' : '');
 mkdirSync(folder, { recursive: true });
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
