@@ -45,7 +45,9 @@ export function ratioChart(ratios: Ratio[], title: string, subtitle: string): st
 			const middle = y + ROW_HEIGHT / 2;
 			parts.push(`<text x="20" y="${middle + 4}">${escapeXml(entry.label)}</text>`);
 			parts.push(`<rect x="${from.toFixed(1)}" y="${y + 4}" width="${Math.max(1, to - from).toFixed(1)}" height="${ROW_HEIGHT - 8}" fill="${colour}"/>`);
-			const valueX = entry.value >= 1 ? to + 4 : from - 4;
+			// Right of the goal mark when the bar ends near it, so the two do not overlap.
+			const goalEdge = entry.goal === undefined ? 0 : x(entry.goal) + 2;
+			const valueX = entry.value >= 1 ? Math.max(to, goalEdge) + 4 : from - 4;
 			parts.push(`<text x="${valueX.toFixed(1)}" y="${middle + 4}" text-anchor="${entry.value >= 1 ? 'start' : 'end'}">${escapeXml(ratio(entry.value))}</text>`);
 			if (entry.goal !== undefined) {
 				const goalX = x(entry.goal).toFixed(1);
