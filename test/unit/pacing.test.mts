@@ -101,6 +101,13 @@ describe('SlidingWindowLimiter', () => {
 		assert.ok(Date.now() - answeredAt >= 100, `the next request went ${Date.now() - answeredAt} ms after the answer`);
 	});
 
+	test('a request the server refused without counting gives its slot back', async () => {
+		const limiter = new SlidingWindowLimiter([{ ...FIVE_PER_500, requests: 1, windowMs: 300 }]);
+		(await limiter.acquire('/x'))(false);
+		assert.equal(await immediate(take(limiter, '/x')), 'acquired', 'the refused request still held the only slot');
+		assert.equal(await immediate(take(limiter, '/x')), 'waiting', 'a counted request keeps its slot');
+	});
+
 	test('limiterFor shares one limiter per account and rule set', () => {
 		const a = limiterFor('acct-1', [FIVE_PER_500]);
 		assert.equal(limiterFor('acct-1', [FIVE_PER_500]), a);

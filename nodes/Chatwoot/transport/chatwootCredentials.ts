@@ -1,4 +1,4 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestRequest, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 /** Expression that strips what users paste after the instance root (trailing `/`, `/api/v1`, `/app/...`). */
 export const INSTANCE_URL_EXPRESSION =
@@ -46,8 +46,12 @@ export const platformTokenProperty: INodeProperties = {
 	description: 'Token of a Platform App (Super Admin > Platform Apps)',
 };
 
-export function tokenHeader(field: string): IAuthenticateGeneric {
-	return { type: 'generic', properties: { headers: { api_access_token: `={{$credentials.${field}}}` } } };
+/** A function rather than an expression: n8n evaluates credential expressions on every request. */
+export function tokenHeader(field: string) {
+	return async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, api_access_token: String(credentials[field] ?? '') },
+	});
 }
 
 /** The profile endpoint needs a valid user token and no account. */

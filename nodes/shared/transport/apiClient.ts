@@ -130,7 +130,8 @@ export class ApiClient {
 		for (let attempt = 0; ; attempt++) {
 			const release = req.publicUrl ? undefined : await this.limiter?.acquire(req.path);
 			const attemptResult = await this.send(baseUrl, req, secrets);
-			release?.();
+			// A 429 or a refused connection was not counted by the server: its slot is given back.
+			release?.(attemptResult.ok || (attemptResult.failure.kind !== 'rate-limited' && attemptResult.failure.kind !== 'refused'));
 			if (attemptResult.ok) {
 				this.settings.onSuccess?.();
 				const { response } = attemptResult;

@@ -9,8 +9,11 @@ export interface RateLimitRule {
 	appliesTo: string;
 }
 
-/** Call when the request's answer (or failure) is in: its slot is then dated by that moment. */
-export type ReleaseSlot = () => void;
+/**
+ * Call when the request's answer (or failure) is in: its slot is then dated by that moment. `counted`
+ * false gives the slot back: the server refused the request without counting it (429, connection refused).
+ */
+export type ReleaseSlot = (counted?: boolean) => void;
 
 const IN_FLIGHT = Number.POSITIVE_INFINITY;
 
@@ -35,14 +38,16 @@ export class SlidingWindowLimiter {
 		const logs = rules.map((rule) => this.log(rule));
 		for (const log of logs) log.push(IN_FLIGHT);
 		let released = false;
-		return () => {
+		return (counted = true) => {
 			if (released) return;
 			released = true;
 			const now = Date.now();
-			// In-flight slots are all alike: dating any one of them is dating this request's.
+			// In-flight slots are all alike: dating (or dropping) any one of them is doing it to this request's.
 			for (const log of logs) {
 				const at = log.indexOf(IN_FLIGHT);
-				if (at >= 0) log[at] = now;
+				if (at < 0) continue;
+				if (counted) log[at] = now;
+				else log.splice(at, 1);
 			}
 		};
 	}
