@@ -24,7 +24,6 @@ import {
 } from '../alternatives.mts';
 import { runBulk, type BulkMeasure, type BulkSubject } from '../bulkRun.mts';
 import { jsonBodyOf, planItems, type PlannedItem } from '../deliveries.mts';
-import { acceptDashedAccessTokenHeader } from '../rackHeaderNames.mts';
 import { describeLimits, floorMs, type WindowLimit } from '../rateLimitFloor.mts';
 import { ratio, seconds, type Ratio, type ScenarioResult } from '../report.mts';
 
@@ -120,7 +119,6 @@ async function runIn(n8n: N8nInstance, runs: Planned[]): Promise<Map<Planned, Bu
 }
 
 export async function chatwootMessages({ items, extension }: { items: number; extension: string }): Promise<ScenarioResult> {
-	acceptDashedAccessTokenHeader();
 	const runs: Planned[] = [];
 	const instances: N8nInstance[] = [];
 	try {

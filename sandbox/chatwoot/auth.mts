@@ -54,8 +54,9 @@ function notFound(): HttpError {
 	return new HttpError(404, 'NOT_FOUND', 'Resource could not be found');
 }
 
+/** Rack reads the token from `api_access_token` and from `Api-Access-Token` alike (both become one env key). */
 function headerToken(headers: IncomingHttpHeaders): string | null {
-	const value = headers.api_access_token;
+	const value = headers.api_access_token ?? headers['api-access-token'];
 	const token = Array.isArray(value) ? value[0] : value;
 	return token === undefined || token.trim() === '' ? null : token.trim();
 }
