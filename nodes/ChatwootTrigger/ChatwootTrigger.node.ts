@@ -1,4 +1,4 @@
-import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 import { chatwootTriggerDescriptionBase, chatwootTriggerEngine } from './chatwootTriggerFamily';
@@ -26,21 +26,7 @@ export class ChatwootTrigger implements INodeType {
 
 	methods = { loadOptions: engine.loadOptions };
 
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return await engine.checkExists(this);
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return await engine.create(this);
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return await engine.delete(this);
-			},
-		},
-	};
+	webhookMethods = engine.webhookMethods;
 
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await engine.webhook(this);
-	}
+	webhook = engine.webhook;
 }

@@ -27,12 +27,25 @@ export function chatwootTriggerDescriptionBase(
 }
 
 /** One engine, several brands: the trigger's methods bound to a brand's names and credential. */
+/** Pickers, webhook lifecycle and delivery handling of one brand's trigger, ready to be a node's members. */
 export function chatwootTriggerEngine(brand: ChatwootBrand) {
 	return {
 		loadOptions: { getInboxes: chatwootLoadOptions(brand).getInboxes },
-		checkExists: async (ctx: IHookFunctions) => await adoptWebhook(ctx, brand),
-		create: async (ctx: IHookFunctions) => await createWebhook(ctx, brand),
-		delete: async (ctx: IHookFunctions) => await removeWebhooks(ctx, brand),
-		webhook: async (ctx: IWebhookFunctions): Promise<IWebhookResponseData> => await receiveChatwootDelivery(ctx, brand),
+		webhookMethods: {
+			default: {
+				async checkExists(this: IHookFunctions): Promise<boolean> {
+					return await adoptWebhook(this, brand);
+				},
+				async create(this: IHookFunctions): Promise<boolean> {
+					return await createWebhook(this, brand);
+				},
+				async delete(this: IHookFunctions): Promise<boolean> {
+					return await removeWebhooks(this, brand);
+				},
+			},
+		},
+		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+			return await receiveChatwootDelivery(this, brand);
+		},
 	};
 }
