@@ -74,6 +74,37 @@ return Array.from({ length: ${BULK} }, (_, i) => ({ json: {
 	});
 }
 
+const BATCHED = 150;
+const BATCH_BAD_ITEM = 7;
+
+/** Template sends with "Use Batch Endpoints": 150 items, one without a recipient. */
+function batchedWorkflow(seed: Sandbox['seed']): Workflow {
+	const template = seed.templates.find((t) => t.channelId === seed.channels[0].id && t.status === 'Approved' && t.variables.length === 0 && t.fileType === 'UNDEFINED');
+	assert.ok(template, 'no approved template without variables on the first channel');
+	const make = codeNode(
+		'Make Recipients',
+		`return Array.from({ length: ${BATCHED} }, (_, i) => ({ json: { to: i === ${BATCH_BAD_ITEM} ? '' : '+55|1197700' + String(i).padStart(4, '0') } }));`,
+	);
+	return workflow({
+		name: 'WTS e2e: template sends through the batch endpoint',
+		nodes: [
+			manualTrigger(),
+			make,
+			{
+				...wtsNode('Send Batched', {
+					resource: 'message',
+					operation: 'sendTemplate',
+					to: '={{ $json.to }}',
+					from: seed.channels[0].id,
+					templateId: template.id,
+					requestOptions: { useBatchEndpoints: true },
+				}),
+				onError: 'continueRegularOutput',
+			},
+		],
+	});
+}
+
 interface Refusal {
 	node: string;
 	parameters: Record<string, unknown>;
@@ -174,6 +205,7 @@ let bulk: Workflow;
 let refused: Workflow;
 let walks: Workflow[] = [];
 let byPhone: Workflow;
+let batched: Workflow;
 
 before(async () => {
 	sandbox = await startWtsSandbox({});
@@ -188,7 +220,8 @@ before(async () => {
 		name: 'WTS e2e: contact by phone',
 		nodes: [manualTrigger(), wtsNode('By Phone', { resource: 'contact', operation: 'getContactByPhone', phone: sandbox.seed.contacts[2].phoneNumber })],
 	});
-	const rest = [bulk, refused, byPhone, ...walks];
+	batched = batchedWorkflow(sandbox.seed);
+	const rest = [bulk, refused, byPhone, batched, ...walks];
 	await n8n.importWorkflows([...demos.map((d) => d.workflow), ...rest]);
 	// The demos run first, in a batch of their own, so what they count is not changed by the other runs.
 	// `n8n execute-batch` does not keep the order of its ids: groups that must run in order are separate batches.
@@ -256,6 +289,23 @@ describe('WTS Chat in real n8n', () => {
 		const sends = sandbox.recorder.requests().filter((r) => r.method === 'POST' && String(jsonBody(r)?.to ?? '').startsWith('+55|1198800'));
 		assert.equal(sends.length, BULK - Object.keys(BAD_ITEMS).length);
 		assert.equal(new Set(sends.map((r) => jsonBody(r)?.to)).size, sends.length, 'an item was sent twice');
+	});
+
+	test('Use Batch Endpoints: 150 template sends go out as 100 + 49 messages, each result back on its own item', () => {
+		const items = outputOf(batched.id, 'Send Batched');
+		assert.equal(items.length, BATCHED);
+		items.forEach((item, index) => {
+			assert.equal(item.pairedItem?.[0]?.item, index, `item ${index} out of order`);
+			if (index === BATCH_BAD_ITEM) assert.match(String(item.json.error), /"To" is required/);
+			else assert.equal(typeof item.json.id, 'string', `item ${index}: ${JSON.stringify(item.json)}`);
+		});
+		const batches = sandbox.recorder
+			.requests()
+			.filter((r) => r.path === '/chat/v1/send/template/batch' && (jsonBody(r)?.messages as Array<{ to: string }>).every((m) => m.to.startsWith('+55|11977')));
+		assert.deepEqual(batches.map((r) => (jsonBody(r)?.messages as unknown[]).length), [100, 49]);
+		const recipients = batches.flatMap((r) => (jsonBody(r)?.messages as Array<{ to: string }>).map((m) => m.to));
+		assert.equal(new Set(recipients).size, BATCHED - 1, 'a recipient was sent twice or lost');
+		assert.equal(sandbox.recorder.requests().filter((r) => r.path === '/chat/v1/send/template' && String(jsonBody(r)?.to ?? '').startsWith('+55|11977')).length, 0);
 	});
 
 	test('bad input is refused before any request, with the message users know, naming the item', () => {

@@ -11,6 +11,24 @@ export const wtsNode: NodeDefinition = {
 	table: operationTable,
 	handMade: handMadeOperations,
 	orderKeyOf: wtsOrderKey,
+	// Batch endpoints take at most 100 messages; a message for an existing session has no place in them.
+	batchRoutes: {
+		sendTemplate: {
+			path: '/chat/v1/send/template/batch',
+			size: 100,
+			shared: ['from', 'templateId', 'options'],
+			perMessage: ['to', 'parameters', 'fileIdOrUrl', 'callbackUrl', 'senderId', 'sessionMetadata'],
+			notBatchable: ['sessionId'],
+			resultsPath: 'results',
+		},
+		sendChatbotQueued: {
+			path: '/chat/v1/send/chatbot/batch',
+			size: 100,
+			shared: ['botKey', 'from', 'options'],
+			perMessage: ['to', 'sessionId', 'sessionMetadata', 'contactMetadata', 'senderId', 'callbackUrl'],
+			resultsPath: 'results',
+		},
+	},
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -8,6 +8,7 @@ import { readBinaryInput } from './binaryInput';
 import { fieldLabel } from './fieldLabels';
 import { buildRequest } from './buildRequest';
 import type { HandMadeOperationInfo } from './describeOperations';
+import { runBatched, type BatchRoute } from './batchSend';
 import { AdaptiveConcurrency, runItems } from './itemRunner';
 import type { OperationSpec, OperationTable } from './operationTable';
 import { readRequestOptions } from './requestOptions';
@@ -27,6 +28,8 @@ export interface NodeDefinition {
 	table: OperationTable;
 	handMade: HandMadeOperation[];
 	orderKeyOf?(ctx: IExecuteFunctions, op: OperationSpec, itemIndex: number): string | undefined;
+	/** Operations whose items "Use Batch Endpoints" may send together, by operation id. */
+	batchRoutes?: Record<string, BatchRoute>;
 	/** Values the platform fills for the user (e.g. Chatwoot's account id from the credential). */
 	presetsOf?(ctx: IExecuteFunctions, op: OperationSpec, itemIndex: number, client: ApiClient): Promise<IDataObject>;
 }
@@ -111,6 +114,12 @@ export async function executeNode(ctx: IExecuteFunctions, definition: NodeDefini
 		return [await runItems(ctx, count, handler, { ...runner, orderKey }, gate)];
 	}
 	if (!op) throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operation}" for resource "${resource}"`);
+	const batchRoute = runner.useBatchEndpoints ? definition.batchRoutes?.[op.id] : undefined;
+	if (batchRoute) {
+		const prepare = async (i: number) => buildRequest(ctx, i, op, (await definition.presetsOf?.(ctx, op, i, client)) ?? {});
+		const sendOne = async (i: number) => await runGeneratedOperation(ctx, client, op, i, (await definition.presetsOf?.(ctx, op, i, client)) ?? {});
+		return [await runBatched(ctx, client, batchRoute, count, prepare, sendOne)];
+	}
 	const handler = async (i: number) =>
 		await runGeneratedOperation(ctx, client, op, i, (await definition.presetsOf?.(ctx, op, i, client)) ?? {});
 	const orderKey = definition.orderKeyOf ? (i: number) => definition.orderKeyOf?.(ctx, op, i) : undefined;

@@ -8,6 +8,8 @@ export interface RunnerOptions {
 	batchIntervalMs?: number;
 	/** Items with the same key run one after another, in input order; others run in parallel. */
 	orderKey?: (itemIndex: number) => string | undefined;
+	/** Send items through the contract's batch endpoint where an operation has one. */
+	useBatchEndpoints?: boolean;
 }
 
 /**

@@ -94,6 +94,14 @@ export const requestOptionsProperty: INodeProperties = {
 			default: 60000,
 			description: 'Time in ms to wait for the server to send a response before aborting the request',
 		},
+		{
+			displayName: 'Use Batch Endpoints',
+			name: 'useBatchEndpoints',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to send items together where the API has a batch endpoint (WTS: template and chatbot sends, up to 100 per request). Each item still gets its own result.',
+		},
 	],
 };
 
@@ -124,7 +132,7 @@ export function readRequestOptions(ctx: IExecuteFunctions): { transport: Transpo
 		skipSslCertificateValidation: options.allowUnauthorizedCerts === true,
 	};
 	if (typeof options.proxy === 'string' && options.proxy.trim()) transport.proxy = parseProxy(ctx, options.proxy.trim());
-	const runner: RunnerOptions = { concurrency: Number(options.concurrency ?? DEFAULT_CONCURRENCY) };
+	const runner: RunnerOptions = { concurrency: Number(options.concurrency ?? DEFAULT_CONCURRENCY), useBatchEndpoints: options.useBatchEndpoints === true };
 	if (options.batching) {
 		runner.batchSize = Number(batch.batchSize ?? 50);
 		runner.batchIntervalMs = Number(batch.batchInterval ?? 1000);

@@ -1,0 +1,105 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { ApiClient, ApiRequest } from '../transport/apiClient';
+import { recordsOf } from '../transport/pagination';
+import { toItems } from './executeNode';
+
+/**
+ * A single-message operation whose contract also has a batch endpoint: with "Use Batch Endpoints", items
+ * are sent up to `size` per request and each result is mapped back to its own item.
+ */
+export interface BatchRoute {
+	path: string;
+	size: number;
+	/** Body keys that must be equal for items to share one request; they go at the top of the batch body. */
+	shared: string[];
+	/** Body keys that belong to each message of the batch. */
+	perMessage: string[];
+	/** Items using one of these keys cannot go into a batch (the batch has no place for them). */
+	notBatchable?: string[];
+	/** Where the answer lists the results, in the order of the messages. */
+	resultsPath: string;
+}
+
+type Prepared = { itemIndex: number; request: ApiRequest };
+type Outcome = { itemIndex: number; output?: INodeExecutionData[]; error?: unknown };
+
+/**
+ * Builds every item's request first (each refused item keeps its own error), then sends the batchable ones
+ * in groups and the others one by one. Results come back in input order, paired with their items.
+ */
+export async function runBatched(
+	ctx: IExecuteFunctions,
+	client: ApiClient,
+	route: BatchRoute,
+	count: number,
+	prepare: (itemIndex: number) => Promise<ApiRequest>,
+	sendOne: (itemIndex: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const outcomes: Outcome[] = [];
+	const groups = new Map<string, Prepared[]>();
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		let request: ApiRequest;
+		try {
+			request = await prepare(itemIndex);
+		} catch (error) {
+			outcomes.push({ itemIndex, error });
+			continue;
+		}
+		const body = (request.body ?? {}) as IDataObject;
+		if (route.notBatchable?.some((key) => body[key] !== undefined)) {
+			outcomes.push(await settle(itemIndex, () => sendOne(itemIndex)));
+			continue;
+		}
+		const key = JSON.stringify(route.shared.map((name) => body[name] ?? null));
+		groups.set(key, [...(groups.get(key) ?? []), { itemIndex, request }]);
+	}
+	for (const group of groups.values()) {
+		for (let start = 0; start < group.length; start += route.size) {
+			outcomes.push(...(await sendChunk(client, route, group.slice(start, start + route.size))));
+		}
+	}
+	const continueOnFail = ctx.continueOnFail();
+	outcomes.sort((a, b) => a.itemIndex - b.itemIndex);
+	const firstError = outcomes.find((o) => o.error !== undefined);
+	if (firstError && !continueOnFail) throw firstError.error;
+	return outcomes.flatMap(({ itemIndex, output, error }) =>
+		error === undefined
+			? (output ?? []).map((entry) => ({ ...entry, pairedItem: { item: itemIndex } }))
+			: [{ json: errorJson(error), pairedItem: { item: itemIndex } }],
+	);
+}
+
+async function settle(itemIndex: number, run: () => Promise<INodeExecutionData[]>): Promise<Outcome> {
+	try {
+		return { itemIndex, output: await run() };
+	} catch (error) {
+		return { itemIndex, error };
+	}
+}
+
+async function sendChunk(client: ApiClient, route: BatchRoute, chunk: Prepared[]): Promise<Outcome[]> {
+	const first = (chunk[0].request.body ?? {}) as IDataObject;
+	const body: IDataObject = {};
+	for (const key of route.shared) if (first[key] !== undefined) body[key] = first[key];
+	body.messages = chunk.map(({ request }) => {
+		const single = (request.body ?? {}) as IDataObject;
+		return Object.fromEntries(route.perMessage.filter((key) => single[key] !== undefined).map((key) => [key, single[key]]));
+	});
+	try {
+		const answer = await client.request({ method: 'POST', path: route.path, body, itemIndex: chunk[0].itemIndex });
+		const results = recordsOf(answer, route.resultsPath);
+		return chunk.map(({ itemIndex }, n) =>
+			results[n] ? { itemIndex, output: toItems(results[n]) } : { itemIndex, error: new Error(`The batch answer has no result for this message (${n + 1} of ${chunk.length})`) },
+		);
+	} catch (error) {
+		// The whole request failed: every message in it carries that error.
+		return chunk.map(({ itemIndex }) => ({ itemIndex, error }));
+	}
+}
+
+function errorJson(error: unknown): IDataObject {
+	const message = error instanceof Error ? error.message : String(error);
+	const description = (error as { description?: unknown }).description;
+	return { error: message, ...(typeof description === 'string' && description ? { errorDescription: description } : {}) };
+}
