@@ -16,7 +16,7 @@ describe('readRequestOptions', () => {
 	test('defaults when nothing is set', () => {
 		const { transport, runner } = readRequestOptions(createContext());
 		assert.deepEqual(transport, { timeoutMs: 60_000, maxRetries: 5, paceToLimits: true, skipSslCertificateValidation: false });
-		assert.deepEqual(runner, { concurrency: DEFAULT_CONCURRENCY });
+		assert.deepEqual(runner, { concurrency: DEFAULT_CONCURRENCY, useBatchEndpoints: false });
 	});
 
 	test('every option maps to the transport and the runner', () => {
@@ -29,6 +29,7 @@ describe('readRequestOptions', () => {
 						paceToLimits: false,
 						allowUnauthorizedCerts: true,
 						concurrency: 3,
+						useBatchEndpoints: true,
 						batching: { batch: { batchSize: 7, batchInterval: 250 } },
 						proxy: ' http://user%40corp:p%3Ass@proxy.local:3128 ',
 					},
@@ -42,12 +43,12 @@ describe('readRequestOptions', () => {
 			skipSslCertificateValidation: true,
 			proxy: { protocol: 'http', host: 'proxy.local', port: 3128, auth: { username: 'user@corp', password: 'p:ss' } },
 		});
-		assert.deepEqual(runner, { concurrency: 3, batchSize: 7, batchIntervalMs: 250 });
+		assert.deepEqual(runner, { concurrency: 3, useBatchEndpoints: true, batchSize: 7, batchIntervalMs: 250 });
 	});
 
 	test('batching without values uses 50 items per batch and 1000 ms; an https proxy defaults to port 443', () => {
 		const { transport, runner } = readRequestOptions(createContext({ params: { requestOptions: { batching: { batch: {} }, proxy: 'https://p.example' } } }));
-		assert.deepEqual(runner, { concurrency: DEFAULT_CONCURRENCY, batchSize: 50, batchIntervalMs: 1000 });
+		assert.deepEqual(runner, { concurrency: DEFAULT_CONCURRENCY, useBatchEndpoints: false, batchSize: 50, batchIntervalMs: 1000 });
 		assert.deepEqual(transport.proxy, { protocol: 'https', host: 'p.example', port: 443 });
 	});
 
