@@ -109,10 +109,6 @@ export class ApiClient {
 		return await this.credentials;
 	}
 
-	async secrets(): Promise<string[]> {
-		return this.profile.secrets(await this.credentialData());
-	}
-
 	async request<T = unknown>(req: ApiRequest): Promise<T> {
 		return (await this.requestFull<T>(req)).body;
 	}
