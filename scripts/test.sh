@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
 # Every test of the project, from a clean clone: install, build, lint, type-check the dev tooling,
-# install the pinned n8n runtime (reused when present), then run all test files.
+# install the pinned n8n runtime (cached per user and reused), then run all test files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -x node_modules/.bin/n8n-node ] || [ ! -d node_modules/tsx ]; then
   echo "[test] installing dev dependencies"
-  # `npm install`, not `npm ci`: npm 11 writes a lock without other platforms' optional bindings and
-  # then refuses it in `npm ci`; install follows the lock all the same.
-  npm install --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 echo "[test] build"
@@ -18,7 +16,7 @@ npm run --silent lint
 echo "[test] type-check sandbox, tests and scripts"
 npx tsc -p tsconfig.dev.json
 echo "[test] n8n runtime"
-bash scripts/install-n8n-runtime.sh
+bash scripts/install-n8n-runtime.sh >/dev/null
 
 mapfile -t files < <(find test -name '*.test.mts' | sort)
 echo "[test] ${#files[@]} test files"

