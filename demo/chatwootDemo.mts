@@ -27,15 +27,16 @@ export function chatwootCredentials(sandbox: ChatwootTokens): Credential[] {
 	];
 }
 
-/** A Chatwoot node with the sandbox credentials. */
+/**
+ * A Chatwoot node with the sandbox credentials: the Chatwoot node for the Application and Client APIs, the
+ * Chatwoot Platform node (which has no API selector) when `parameters.api` is `platform`.
+ */
 export function chatwootNode(name: string, parameters: Record<string, unknown>): NodeSpec {
-	return {
-		name,
-		type: customNodeType('chatwoot'),
-		typeVersion: 1,
-		parameters,
-		credentials: { chatwootApi: CHATWOOT_CREDENTIAL, chatwootPlatformApi: CHATWOOT_PLATFORM_CREDENTIAL },
-	};
+	const { api, ...rest } = parameters;
+	if (api === 'platform') {
+		return { name, type: customNodeType('chatwootPlatform'), typeVersion: 1, parameters: rest, credentials: { chatwootPlatformApi: CHATWOOT_PLATFORM_CREDENTIAL } };
+	}
+	return { name, type: customNodeType('chatwoot'), typeVersion: 1, parameters, credentials: { chatwootApi: CHATWOOT_CREDENTIAL } };
 }
 
 export function konverteNode(name: string, parameters: Record<string, unknown>): NodeSpec {

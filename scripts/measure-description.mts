@@ -15,7 +15,9 @@ const BUDGET_PER_OPERATION = 0.85 * 1024;
 const nodes: Array<[string, string]> = [
 	['WtsChat/WtsChat', 'WtsChat'],
 	['Chatwoot/Chatwoot', 'Chatwoot'],
+	['ChatwootPlatform/ChatwootPlatform', 'ChatwootPlatform'],
 	['KonverteDigital/KonverteDigital', 'KonverteDigital'],
+	['KonverteDigitalPlatform/KonverteDigitalPlatform', 'KonverteDigitalPlatform'],
 ];
 let over = false;
 for (const [file, className] of nodes) {

@@ -1,17 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { router } from './actions/router';
-import { chatwootDescriptionBase } from './chatwootFamily';
+import { executeNode } from '../shared/engine/executeNode';
+import { chatwootBrand as brand } from './brand';
+import { chatwootDefinition, chatwootDescriptionBase } from './chatwootFamily';
 import { chatwootListSearch } from './methods/listSearch';
 import { chatwootLoadOptions } from './methods/loadOptions';
-import type { ChatwootBrand } from './transport/chatwootProfile';
-
-const brand: ChatwootBrand = {
-	platformName: 'Chatwoot',
-	nodeName: 'chatwoot',
-	credentialType: 'chatwootApi',
-	platformCredentialType: 'chatwootPlatformApi',
-};
 
 export class Chatwoot implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,6 +21,6 @@ export class Chatwoot implements INodeType {
 	methods = { loadOptions: chatwootLoadOptions(brand), listSearch: chatwootListSearch(brand) };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this, brand);
+		return await executeNode(this, chatwootDefinition(brand));
 	}
 }

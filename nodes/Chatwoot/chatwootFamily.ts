@@ -8,7 +8,7 @@ import {
 
 import { describeOperations } from '../shared/engine/describeOperations';
 import type { NodeDefinition } from '../shared/engine/executeNode';
-import type { FieldSpec, OperationSpec } from '../shared/engine/operationTable';
+import { tableOfApis, type FieldSpec, type OperationSpec, type OperationTable } from '../shared/engine/operationTable';
 import { requestOptionsProperty } from '../shared/engine/requestOptions';
 import type { ApiClient } from '../shared/transport/apiClient';
 import { handMadeOperations } from './actions/handMadeOperations';
@@ -39,30 +39,45 @@ async function accountPreset(ctx: IExecuteFunctions, op: OperationSpec, itemInde
 	return field ? { [field.name]: await accountOf(ctx, itemIndex, client) } : {};
 }
 
-export const chatwootProperties: INodeProperties[] = [
-	...describeOperations({
-		table: operationTable,
-		handMade: handMadeOperations,
-		replaced: new Set(handMadeOperations.flatMap((op) => op.replaces)),
-		pickerFor: chatwootPickerFor,
-		filledByNode: isAccountOfApplication,
-	}),
-	accountProperty,
-	requestOptionsProperty,
-];
+/**
+ * The Chatwoot node offers the Application and Client (Public) APIs, which share one credential, behind a
+ * visible API selector; the Platform API, which needs the platform token, is a node of its own. A credential
+ * that depends on a parameter makes n8n hide that parameter and switch it with the credential, so the API
+ * could neither be seen nor kept when a picked action or a saved credential said otherwise.
+ */
+const APPLICATION_APIS = ['application', 'client'];
+const PLATFORM_APIS = ['platform'];
 
-/** One engine, several brands: each brand only brings its names, credentials and icon. */
-export function chatwootDefinition(brand: ChatwootBrand): NodeDefinition {
+const handMadeOf = (table: OperationTable) => handMadeOperations.filter((op) => table.resources.some((r) => r.value === op.resource));
+
+function propertiesOf(table: OperationTable): INodeProperties[] {
+	const handMade = handMadeOf(table);
+	return [
+		...describeOperations({
+			table,
+			handMade,
+			replaced: new Set(handMade.flatMap((op) => op.replaces)),
+			pickerFor: chatwootPickerFor,
+			filledByNode: isAccountOfApplication,
+		}),
+		...(table.apis ? [accountProperty] : []),
+		requestOptionsProperty,
+	];
+}
+
+const applicationTable = tableOfApis(operationTable, APPLICATION_APIS);
+const platformTable = tableOfApis(operationTable, PLATFORM_APIS);
+const applicationProperties = propertiesOf(applicationTable);
+const platformProperties = propertiesOf(platformTable);
+
+function definitionOf(brand: ChatwootBrand, table: OperationTable): NodeDefinition {
 	const application = chatwootProfile(brand.platformName, brand.credentialType, 'accessToken');
+	const platform = chatwootProfile(brand.platformName, brand.platformCredentialType, 'platformToken');
 	return {
-		profile: application,
-		profileOfApi: {
-			application,
-			client: application,
-			platform: chatwootProfile(brand.platformName, brand.platformCredentialType, 'platformToken'),
-		},
-		table: operationTable,
-		handMade: handMadeOperations,
+		profile: table.apis ? application : platform,
+		profileOfApi: { application, client: application, platform },
+		table,
+		handMade: handMadeOf(table),
 		presetsOf: accountPreset,
 		orderKeyOf: (ctx, op, itemIndex) => {
 			const field = op.fields.find((f) => f.in === 'path' && f.key === 'conversation_id');
@@ -71,17 +86,24 @@ export function chatwootDefinition(brand: ChatwootBrand): NodeDefinition {
 	};
 }
 
-/** What both brands' node descriptions share; each class states its own name, icon and summary. */
-export function chatwootDescriptionBase(brand: ChatwootBrand): Omit<INodeTypeDescription, 'displayName' | 'name' | 'icon' | 'description' | 'defaults' | 'subtitle'> {
-	return {
-		group: ['output'],
-		version: 1,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: brand.credentialType, required: true, displayOptions: { show: { api: ['application', 'client'] } } },
-			{ name: brand.platformCredentialType, required: true, displayOptions: { show: { api: ['platform'] } } },
-		],
-		properties: chatwootProperties,
-	};
-}
+/** One engine, several brands: each brand only brings its names, credentials and icon. */
+export const chatwootDefinition = (brand: ChatwootBrand): NodeDefinition => definitionOf(brand, applicationTable);
+export const chatwootPlatformDefinition = (brand: ChatwootBrand): NodeDefinition => definitionOf(brand, platformTable);
+
+type DescriptionBase = Omit<INodeTypeDescription, 'displayName' | 'name' | 'icon' | 'description' | 'defaults' | 'subtitle'>;
+
+const descriptionBase = (credentialType: string, properties: INodeProperties[]): DescriptionBase => ({
+	group: ['output'],
+	version: 1,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: [{ name: credentialType, required: true }],
+	properties,
+});
+
+/** What both brands' Application/Client nodes share; each class states its own name, icon and summary. */
+export const chatwootDescriptionBase = (brand: ChatwootBrand): DescriptionBase => descriptionBase(brand.credentialType, applicationProperties);
+
+/** What both brands' Platform nodes share. */
+export const chatwootPlatformDescriptionBase = (brand: ChatwootBrand): DescriptionBase =>
+	descriptionBase(brand.platformCredentialType, platformProperties);

@@ -1,18 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { router } from '../Chatwoot/actions/router';
-import { chatwootDescriptionBase } from '../Chatwoot/chatwootFamily';
+import { chatwootDefinition, chatwootDescriptionBase } from '../Chatwoot/chatwootFamily';
 import { chatwootListSearch } from '../Chatwoot/methods/listSearch';
 import { chatwootLoadOptions } from '../Chatwoot/methods/loadOptions';
-import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
-
-/** Konverte Digital runs on Chatwoot: the same engine and operations under its own name and credentials. */
-const brand: ChatwootBrand = {
-	platformName: 'Konverte Digital',
-	nodeName: 'konverteDigital',
-	credentialType: 'konverteDigitalApi',
-	platformCredentialType: 'konverteDigitalPlatformApi',
-};
+import { executeNode } from '../shared/engine/executeNode';
+import { konverteDigitalBrand as brand } from './brand';
 
 export class KonverteDigital implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +21,6 @@ export class KonverteDigital implements INodeType {
 	methods = { loadOptions: chatwootLoadOptions(brand), listSearch: chatwootListSearch(brand) };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this, brand);
+		return await executeNode(this, chatwootDefinition(brand));
 	}
 }

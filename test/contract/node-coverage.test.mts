@@ -58,15 +58,26 @@ test('WTS Chat offers every non-deprecated contract operation and nothing else',
 	assert.deepEqual(result, { missing: [], extra: [] });
 });
 
-for (const [name, file, className] of [
-	['Chatwoot', 'dist/nodes/Chatwoot/Chatwoot.node.js', 'Chatwoot'],
-	['Konverte Digital', 'dist/nodes/KonverteDigital/KonverteDigital.node.js', 'KonverteDigital'],
+/** Both values of a brand's nodes: the Application/Client node and the Platform node share the contract. */
+function offeredByBoth(first: Offered, second: Offered): Offered {
+	const overlap = [...first.values].filter((value) => second.values.has(value));
+	assert.deepEqual(overlap, [], 'an operation is offered by both nodes');
+	return { values: new Set([...first.values, ...second.values]), replaced: new Set([...first.replaced, ...second.replaced]) };
+}
+
+for (const [name, folder] of [
+	['Chatwoot', 'Chatwoot'],
+	['KonverteDigital', 'KonverteDigital'],
 ] as const) {
-	test(`${name} offers every operation of the Chatwoot contract (spec + supplement) and nothing else`, () => {
+	test(`${name} and ${name} Platform together offer every operation of the Chatwoot contract (spec + supplement) and nothing else`, () => {
 		const contract = mergeChatwootContract(readJson('specs/chatwoot/swagger.json'), readJson('specs/chatwoot/supplement.json'));
 		const ids = listOperations(contract).map((o) => String(o.op.operationId));
 		assert.ok(ids.length >= 400, `${ids.length} operations`);
-		const result = compare(ids, offered(file, className, 'dist/nodes/Chatwoot/actions/handMadeOperations.js'));
+		const handMade = 'dist/nodes/Chatwoot/actions/handMadeOperations.js';
+		const application = offered(`dist/nodes/${folder}/${folder}.node.js`, name, handMade);
+		const platform = offered(`dist/nodes/${folder}Platform/${folder}Platform.node.js`, `${name}Platform`, handMade);
+		assert.ok(platform.values.size > 0 && application.values.size > platform.values.size);
+		const result = compare(ids, offeredByBoth(application, platform));
 		assert.deepEqual(result, { missing: [], extra: [] });
 	});
 }

@@ -213,6 +213,7 @@ export function describeOperations(input: DescribeInput): INodeProperties[] {
 		if (api) resourceProperty.displayOptions = { show: { api: [api.value] } };
 		properties.push(resourceProperty);
 	}
+	const apiOfResource = new Map(table.resources.map((r) => [r.value, r.api]));
 	for (const [resource] of resourceNames) {
 		const options: INodePropertyOptions[] = [
 			...generated.filter((op) => op.resource === resource).map((op) => ({ name: op.name, value: op.id, action: op.action })),
@@ -224,7 +225,9 @@ export function describeOperations(input: DescribeInput): INodeProperties[] {
 			name: 'operation',
 			type: 'options',
 			noDataExpression: true,
-			displayOptions: { show: { resource: [resource] } },
+			// With an API selector, n8n's node creator sets the API from here too: it sets every `show` key of the
+			// operation selector an action belongs to, so a picked action opens on its own API and resource.
+			displayOptions: { show: { ...(table.apis ? { api: [apiOfResource.get(resource) ?? ''] } : {}), resource: [resource] } },
 			options,
 			default: String(options[0].value),
 		});

@@ -99,3 +99,15 @@ export interface OperationTable {
 	resources: ResourceSpec[];
 	operations: OperationSpec[];
 }
+
+/** The part of a table that one node offers: the operations and resources of the given APIs. */
+export function tableOfApis(table: OperationTable, apis: string[]): OperationTable {
+	const offered = new Set(apis);
+	const kept = table.apis?.filter((api) => offered.has(api.value)) ?? [];
+	return {
+		// One API needs no selector: the node then shows the resources directly.
+		...(kept.length > 1 ? { apis: kept } : {}),
+		resources: table.resources.filter((r) => r.api === undefined || offered.has(r.api)),
+		operations: table.operations.filter((op) => op.api === undefined || offered.has(op.api)),
+	};
+}
