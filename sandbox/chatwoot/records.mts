@@ -184,6 +184,8 @@ export interface AttachmentRecord {
 	extension: string | null;
 	data_url: string;
 	thumb_url: string;
+	/** Internal metadata, not rendered: `is_voice_message` on audio sent as a voice note. */
+	meta: Json;
 	created_at: number;
 }
 

@@ -574,7 +574,7 @@ export class ChatwootState {
 
 	newAttachment(
 		message: Pick<MessageRecord, 'id' | 'account_id'>,
-		file: { name: string; contentType: string; size: number },
+		file: { name: string; contentType: string; size: number; voiceMessage?: boolean },
 	): AttachmentRecord {
 		const id = this.nextId('attachments');
 		const extension = /\.([A-Za-z0-9]+)$/.exec(file.name)?.[1]?.toLowerCase() ?? null;
@@ -591,6 +591,8 @@ export class ChatwootState {
 			extension,
 			data_url: url,
 			thumb_url: type === 'image' ? `${url}?thumb=1` : '',
+			// Chatwoot tags audio only, whatever else the message carries.
+			meta: file.voiceMessage === true && type === 'audio' ? { is_voice_message: true } : {},
 			created_at: Date.now(),
 		};
 	}

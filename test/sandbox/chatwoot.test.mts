@@ -616,6 +616,23 @@ describe('conversations and messages', () => {
 		assert.equal(record?.invalid, false);
 	});
 
+	test('is_voice_message tags the audio attachments as voice notes, as the message builder does; other names are ignored', async () => {
+		const path = `/api/v1/accounts/1/conversations/${sb.seed.conversationIds[3]}/messages`;
+		const send = async (flag: [string, string] | undefined) => {
+			const form = new FormData();
+			if (flag) form.append(flag[0], flag[1]);
+			form.append('attachments[]', new Blob([Buffer.from('OggS')], { type: 'audio/ogg' }), 'voz.ogg');
+			form.append('attachments[]', new Blob([Buffer.from('GIF89a')], { type: 'image/gif' }), 'foto.gif');
+			const result = await call(sb, 'POST', path, { form });
+			assert.equal(result.status, 200, result.text);
+			return sb.state.messages.get(Number(result.json.id))?.attachments.map((a) => a.meta);
+		};
+		assert.deepEqual(await send(['is_voice_message', 'true']), [{ is_voice_message: true }, {}]);
+		assert.deepEqual(await send(['is_voice_message', 'false']), [{}, {}]);
+		assert.deepEqual(await send(['is_recorded_audio', '["voz.ogg"]']), [{}, {}]);
+		assert.deepEqual(await send(undefined), [{}, {}]);
+	});
+
 	test('CSV reports are text/csv', async () => {
 		const result = await call(sb, 'GET', '/api/v2/accounts/1/reports/agents', {
 			query: 'since=0&until=9999999999',

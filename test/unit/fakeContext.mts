@@ -1,6 +1,6 @@
 // A small stand-in for n8n's IExecuteFunctions: what the shared engine and transport use, no more.
 // Its httpRequestWithAuthentication behaves like n8n's for the options the ApiClient sends: the credential's
-// Bearer header is added, `returnFullResponse` + `ignoreHttpStatusErrors` + `encoding: 'text'` answer with
+// header is added (Bearer key for WTS, `api_access_token` for Chatwoot), `returnFullResponse` + `ignoreHttpStatusErrors` + `encoding: 'text'` answer with
 // `{ statusCode, headers, body: string }`, and transport failures are thrown the way n8n throws them: a
 // NodeApiError whose `cause` is an axios-like error holding `code` and the request config, Authorization
 // header included, so redaction is tested against a realistic error.
@@ -201,10 +201,9 @@ export function createContext(options: FakeContextOptions = {}): FakeContext {
 		helpers: {
 			async httpRequestWithAuthentication(credentialType: string, requestOptions: IHttpRequestOptions): Promise<unknown> {
 				const data = await getCredentials(credentialType);
-				const authenticated: IHttpRequestOptions = {
-					...requestOptions,
-					headers: { ...requestOptions.headers, Authorization: `Bearer ${String(data.apiKey)}` },
-				};
+				// As the credentials do it: WTS sends a Bearer key, Chatwoot an `api_access_token` header.
+				const authHeader = data.accessToken !== undefined ? { api_access_token: String(data.accessToken) } : { Authorization: `Bearer ${String(data.apiKey)}` };
+				const authenticated: IHttpRequestOptions = { ...requestOptions, headers: { ...requestOptions.headers, ...authHeader } };
 				const attempt: Attempt = { credentialType, options: authenticated };
 				attempts.push(attempt);
 				if (options.transport) return await options.transport(authenticated, attempt);

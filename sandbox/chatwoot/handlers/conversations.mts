@@ -300,6 +300,8 @@ interface ReceivedFile {
 	name: string;
 	contentType: string;
 	size: number;
+	/** The message asked for voice notes (`is_voice_message`). */
+	voiceMessage?: boolean;
 }
 
 /** Adds a message through the API and emits `message_created` (incoming messages reopen the conversation). */
@@ -325,6 +327,14 @@ interface MessageBody {
 	content_type?: string;
 	content_attributes?: Json | string;
 	echo_id?: string;
+	is_voice_message?: boolean | string;
+}
+
+/** Rails' ActiveModel::Type::Boolean cast: blank is nil, these strings are false, anything else true. */
+function railsBoolean(value: unknown): boolean | null {
+	if (value === undefined || value === null || value === '') return null;
+	if (typeof value === 'boolean') return value;
+	return !['0', 'f', 'F', 'false', 'FALSE', 'off', 'OFF'].includes(String(value));
 }
 
 function contentAttributes(value: Json | string | undefined): Json {
@@ -716,6 +726,8 @@ export const conversationHandlers: ChatwootHandlers = {
 				name: file.filename ?? 'file',
 				contentType: file.contentType ?? 'application/octet-stream',
 				size: file.data.length,
+				// Messages::MessageBuilder reads `is_voice_message` (4.16.2 message_builder.rb:16, 73-76).
+				voiceMessage: railsBoolean(body.is_voice_message) === true,
 			})),
 		);
 		return ok(context.views.message(message));

@@ -144,8 +144,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		parts.push({ name, value: typeof value === 'object' ? JSON.stringify(value) : String(value) });
 	}
 	for (const file of attachments) parts.push({ name: 'attachments[]', value: file.bytes, fileName: file.fileName, contentType: file.mimeType });
-	const voiceNotes = attachments.filter((file) => file.mimeType.startsWith('audio/')).map((file) => file.fileName);
-	if (options.voiceMessage !== undefined && booleanValue(this, itemIndex, 'Send Audio as Voice Message', options.voiceMessage) && voiceNotes.length) parts.push({ name: 'is_recorded_audio', value: JSON.stringify(voiceNotes) });
+	// Chatwoot's message builder reads the boolean `is_voice_message` and tags the audio attachments itself.
+	const hasAudio = attachments.some((file) => file.mimeType.startsWith('audio/'));
+	if (options.voiceMessage !== undefined && booleanValue(this, itemIndex, 'Send Audio as Voice Message', options.voiceMessage) && hasAudio) parts.push({ name: 'is_voice_message', value: 'true' });
 	const multipart = encodeMultipart(parts);
 	return toItems(await client.request({ method: 'POST', path, body: multipart.body, headers: { 'Content-Type': multipart.contentType }, itemIndex }));
 }

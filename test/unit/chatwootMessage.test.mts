@@ -1,0 +1,67 @@
+// Chatwoot Message › Create against the Chatwoot sandbox, through the real transport.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { createMessage } from '../../nodes/Chatwoot/actions/message/create.operation.ts';
+import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
+import { chatwootProfile } from '../../nodes/Chatwoot/transport/chatwootProfile.ts';
+import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
+import { createContext, type ParamValue } from './fakeContext.mts';
+
+let sandbox: ChatwootSandbox;
+before(async () => {
+	sandbox = await startChatwootSandbox({});
+});
+after(async () => {
+	await sandbox.close();
+});
+
+const binary = (fileName: string, mimeType: string, text: string) => ({ data: Buffer.from(text).toString('base64'), fileName, mimeType });
+
+async function sendMessage(params: Record<string, ParamValue>, item: INodeExecutionData) {
+	const ctx = createContext({
+		params: { accountId: String(sandbox.accountId), messageType: 'outgoing', private: false, ...params },
+		items: [item],
+		credentials: { chatwootApi: { url: sandbox.url, accessToken: sandbox.userToken, accountId: String(sandbox.accountId) } },
+	});
+	const client = new ApiClient(ctx, chatwootProfile('Chatwoot', 'chatwootApi', 'accessToken'), { ...DEFAULT_SETTINGS, maxRetries: 0 });
+	const [output] = await createMessage.execute.call(ctx, 0, client);
+	return output.json;
+}
+
+describe('Message › Create', () => {
+	test('"Send Audio as Voice Message" sends is_voice_message, so Chatwoot tags the audio as a voice note', async () => {
+		const conversationId = sandbox.seed.conversationIds[0];
+		const message = await sendMessage(
+			{ conversationId: String(conversationId), content: '', attachments: 'voice, invoice', options: { voiceMessage: true } },
+			{ json: {}, binary: { voice: binary('nota.ogg', 'audio/ogg', 'OggS-voice'), invoice: binary('fatura.pdf', 'application/pdf', '%PDF-1.4') } },
+		);
+		const request = sandbox.recorder.requests({ operationId: 'create-a-new-message-in-a-conversation' }).at(-1);
+		assert.ok(request && request.body.kind === 'multipart');
+		assert.equal(request.invalid, false);
+		const fields = Object.fromEntries(request.body.parts.filter((p) => p.filename === null).map((p) => [p.name, p.data.toString('utf8')]));
+		assert.equal(fields.is_voice_message, 'true');
+		assert.equal(fields.is_recorded_audio, undefined);
+		const stored = sandbox.state.messages.get(Number(message.id));
+		assert.deepEqual(
+			stored?.attachments.map((a) => [a.file_name, a.meta]),
+			[
+				['nota.ogg', { is_voice_message: true }],
+				['fatura.pdf', {}],
+			],
+		);
+	});
+
+	test('without the option no attachment is tagged and no flag is sent', async () => {
+		const message = await sendMessage(
+			{ conversationId: String(sandbox.seed.conversationIds[0]), content: 'audio', attachments: 'voice' },
+			{ json: {}, binary: { voice: binary('nota.ogg', 'audio/ogg', 'OggS-voice') } },
+		);
+		const request = sandbox.recorder.requests({ operationId: 'create-a-new-message-in-a-conversation' }).at(-1);
+		assert.ok(request && request.body.kind === 'multipart');
+		assert.deepEqual(request.body.parts.filter((p) => p.name.includes('voice') || p.name.includes('recorded')), []);
+		assert.deepEqual(sandbox.state.messages.get(Number(message.id))?.attachments.map((a) => a.meta), [{}]);
+	});
+});
