@@ -29,7 +29,7 @@ console.log(
 
 const chatwootOfficial = readJson('specs/chatwoot/swagger.json');
 const chatwootSupplement = readJsonIfPresent('specs/chatwoot/supplement.json');
-const chatwootContract = mergeChatwootContract(chatwootOfficial, chatwootSupplement);
+const chatwootContract = mergeChatwootContract(chatwootOfficial, chatwootSupplement, readJsonIfPresent('specs/chatwoot/evidence.json'));
 const chatwootTable = { apis: chatwootApis, ...buildTable(chatwootContract, chatwootTableConfig) };
 write('nodes/Chatwoot/generated/operationTable.ts', tableModule(chatwootTable, 'specs/chatwoot/swagger.json + specs/chatwoot/supplement.json'));
 console.log(

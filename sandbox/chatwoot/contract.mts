@@ -13,6 +13,7 @@ function readJson(relative: string): JsonObject {
 export const CHATWOOT_CONTRACT = mergeChatwootContract(
 	readJson('../../specs/chatwoot/swagger.json'),
 	readJson('../../specs/chatwoot/supplement.json'),
+	readJson('../../specs/chatwoot/evidence.json'),
 ) as unknown as OpenApiDocument;
 
 export const CHATWOOT_OPERATIONS: readonly ContractOperation[] = listOperations(CHATWOOT_CONTRACT);

@@ -13,7 +13,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
  * official path and method replaces it whole; every other one is added. Path-level parameters of the
  * supplement go into its own operations only, so they never attach to official operations of the same path.
  */
-export function mergeChatwootContract(official: JsonObject, supplement: JsonObject | undefined): JsonObject {
+export function mergeChatwootContract(official: JsonObject, supplement: JsonObject | undefined, evidence?: JsonObject): JsonObject {
 	const merged = structuredClone(official);
 	if (!supplement) return merged;
 	const paths = merged.paths as JsonObject;
@@ -50,7 +50,33 @@ export function mergeChatwootContract(official: JsonObject, supplement: JsonObje
 	for (const [kind, entries] of Object.entries((supplement.components as JsonObject | undefined) ?? {})) {
 		components[kind] = { ...((components[kind] as JsonObject | undefined) ?? {}), ...(entries as JsonObject) };
 	}
+	if (evidence) attachEvidence(paths, evidence);
 	return merged;
+}
+
+/**
+ * Puts each entry of specs/chatwoot/evidence.json on its operation as `x-chatwoot-evidence`: the Chatwoot
+ * version and commit read, the routes.rb, controller and view lines, and the verdict. An entry whose
+ * operationId, method or path the merged contract does not have stops the build.
+ */
+function attachEvidence(paths: JsonObject, evidence: JsonObject): void {
+	const byId = new Map<string, { op: JsonObject; method: string; path: string }>();
+	for (const [path, item] of Object.entries(paths)) {
+		for (const method of METHODS) {
+			const op = (item as JsonObject)[method] as JsonObject | undefined;
+			if (typeof op?.operationId === 'string') byId.set(op.operationId, { op, method: method.toUpperCase(), path });
+		}
+	}
+	const chatwoot = evidence.chatwoot as JsonObject;
+	for (const [id, raw] of Object.entries(evidence.operations as JsonObject)) {
+		const { method, path, ...entry } = raw as JsonObject;
+		const target = byId.get(id);
+		if (!target) throw new Error(`evidence.json names an operation the contract lacks: ${id}`);
+		if (target.method !== method || target.path !== path) {
+			throw new Error(`evidence.json has ${id} at ${String(method)} ${String(path)}, the contract at ${target.method} ${target.path}`);
+		}
+		target.op['x-chatwoot-evidence'] = { version: chatwoot.version, commit: chatwoot.commit, ...structuredClone(entry) };
+	}
 }
 
 export function apiOfPath(path: string): 'application' | 'client' | 'platform' {

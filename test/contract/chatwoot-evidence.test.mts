@@ -1,0 +1,92 @@
+// Evidence for the Chatwoot contract (specs/chatwoot/evidence.json): each operation of the supplement, each
+// override and the official operations users touch most, traced to Chatwoot's routes.rb, controller and view.
+// These tests keep the evidence attached to the contract: every entry names a real operation, is well
+// formed, travels with the merged operation, and its disagreements are the ones EVIDENCE-FINDINGS.md lists.
+//
+// Run: node --import tsx --test test/contract/chatwoot-evidence.test.mts
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+import { mergeChatwootContract } from '../../scripts/generate/chatwoot.mts';
+import { DISAGREEMENT_KINDS, findingsMarkdown, type EvidenceFile } from '../../scripts/chatwoot-evidence.mts';
+import type { JsonObject } from '../../scripts/generate/openapiToTable.mts';
+
+const specDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../specs/chatwoot');
+const readText = (name: string) => readFileSync(path.join(specDir, name), 'utf8');
+const readJson = (name: string) => JSON.parse(readText(name)) as JsonObject;
+
+const official = readJson('swagger.json');
+const supplement = readJson('supplement.json');
+const evidence = readJson('evidence.json') as unknown as EvidenceFile;
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+function operations(doc: JsonObject): Array<{ id: string; method: string; path: string; op: JsonObject }> {
+	const out = [];
+	for (const [p, item] of Object.entries(doc.paths as JsonObject)) {
+		for (const method of METHODS) {
+			const op = (item as JsonObject)[method] as JsonObject | undefined;
+			if (op) out.push({ id: String(op.operationId), method: method.toUpperCase(), path: p, op });
+		}
+	}
+	return out;
+}
+
+const FILE_LINE = /^(app|enterprise|lib|config)\/[\w./-]+:\d+(-\d+)?$/;
+
+test('evidence names the Chatwoot version and commit it was read at', () => {
+	assert.match(evidence.chatwoot.version, /^\d+\.\d+\.\d+$/);
+	assert.match(evidence.chatwoot.commit, /^[0-9a-f]{40}$/);
+	assert.ok(
+		readText('SUPPLEMENT.md').includes(`Chatwoot ${evidence.chatwoot.version}`),
+		'SUPPLEMENT.md names the Chatwoot version the contract follows',
+	);
+});
+
+test('every evidence entry is well formed', () => {
+	const bad: string[] = [];
+	for (const [id, entry] of Object.entries(evidence.operations)) {
+		if (!/^config\/routes\.rb:\d+$/.test(entry.route)) bad.push(`${id}: route ${entry.route}`);
+		if (!FILE_LINE.test(entry.controller) || !entry.controller.includes('.rb:')) bad.push(`${id}: controller ${entry.controller}`);
+		const answeredBy = /^(head|render)[^,]*, (\S+)$/.exec(entry.view);
+		if (!FILE_LINE.test(answeredBy ? answeredBy[2] : entry.view)) bad.push(`${id}: view ${entry.view}`);
+		if (typeof entry.params !== 'string' || entry.params.length === 0) bad.push(`${id}: params`);
+		if (entry.verdict === 'matches') continue;
+		if (!Array.isArray(entry.verdict) || entry.verdict.length === 0) {
+			bad.push(`${id}: verdict must be "matches" or a list of disagreements`);
+			continue;
+		}
+		for (const d of entry.verdict) {
+			if (!DISAGREEMENT_KINDS.includes(d.kind)) bad.push(`${id}: kind ${d.kind}`);
+			if (!d.contract || !d.source) bad.push(`${id}: a disagreement says what the contract and the source say`);
+			if (!FILE_LINE.test(d.at)) bad.push(`${id}: at ${d.at}`);
+		}
+	}
+	assert.deepEqual(bad, []);
+});
+
+test('every evidence entry names an operation of the merged contract at its method and path, and travels with it', () => {
+	const merged = mergeChatwootContract(official, supplement, evidence as unknown as JsonObject);
+	const byId = new Map(operations(merged).map((o) => [o.id, o]));
+	for (const [id, entry] of Object.entries(evidence.operations)) {
+		const target = byId.get(id);
+		assert.ok(target, `${id} is not an operation of the contract`);
+		assert.equal(`${target.method} ${target.path}`, `${entry.method} ${entry.path}`, id);
+		const attached = target.op['x-chatwoot-evidence'] as JsonObject;
+		assert.equal(attached.version, evidence.chatwoot.version, id);
+		assert.equal(attached.route, entry.route, id);
+		assert.deepEqual(attached.verdict, entry.verdict, id);
+	}
+	const stray = { ...evidence, operations: { ...evidence.operations, 'no-such-operation': Object.values(evidence.operations)[0] } };
+	assert.throws(() => mergeChatwootContract(official, supplement, stray as unknown as JsonObject), /no-such-operation/);
+});
+
+test('EVIDENCE-FINDINGS.md is generated from the evidence and lists every disagreement', () => {
+	assert.equal(readText('EVIDENCE-FINDINGS.md'), findingsMarkdown(evidence), 'run: node --import tsx scripts/chatwoot-evidence.mts --findings');
+	for (const [id, entry] of Object.entries(evidence.operations)) {
+		const listed = readText('EVIDENCE-FINDINGS.md').includes(`- \`${id}\` (`);
+		assert.equal(listed, entry.verdict !== 'matches', `${id} ${listed ? 'matches but is listed' : 'disagrees but is not listed'}`);
+	}
+});
