@@ -10,6 +10,7 @@ import { chatwootLoadOptions } from '../Chatwoot/methods/loadOptions';
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 import { receiveChatwootDelivery } from './delivery';
 import { chatwootTriggerProperties } from './description';
+import { TRIGGER_WEBHOOK } from '../shared/trigger/webhookRequest';
 import { adoptWebhook, createWebhook, removeWebhooks } from './registration';
 
 /** What both brands' trigger descriptions share; each class states its own name, icon and summary. */
@@ -21,7 +22,7 @@ export function chatwootTriggerDescriptionBase(
 		version: 1,
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: brand.credentialType, required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [TRIGGER_WEBHOOK],
 		properties: chatwootTriggerProperties,
 	};
 }

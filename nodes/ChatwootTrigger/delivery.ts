@@ -5,7 +5,7 @@ import { downloadFiles } from '../shared/trigger/attachments';
 import { forgetDelivery, isFirstDelivery, type DedupPolicy } from '../shared/trigger/recentDeliveries';
 import { deliveryScope } from '../shared/trigger/registration';
 import { sha256, toHex } from '../shared/trigger/sha256';
-import { headerValue, ignore, jsonObjectOf, refuse, requestOf } from '../shared/trigger/webhookRequest';
+import { depthProblem, headerValue, ignore, jsonObjectOf, refuse, requestOf, sizeProblem, start } from '../shared/trigger/webhookRequest';
 import { triggerClient } from './account';
 import { eventSummary, filteredOut, incomingAttachments, type ChatwootFilters } from './chatwootEvent';
 import type { ChatwootTriggerState } from './registration';
@@ -26,6 +26,8 @@ export async function receiveChatwootDelivery(ctx: IWebhookFunctions, brand: Cha
 	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
 	const rawBody = requestOf(ctx).rawBody;
 	if (!rawBody) return refuse(ctx, 400, 'Empty body');
+	const tooLarge = sizeProblem(rawBody);
+	if (tooLarge) return refuse(ctx, tooLarge.status, tooLarge.reason);
 	const problem = signatureProblem({
 		secret: state.secret,
 		signature: headerValue(ctx, 'x-chatwoot-signature'),
@@ -36,6 +38,8 @@ export async function receiveChatwootDelivery(ctx: IWebhookFunctions, brand: Cha
 		acceptUnsigned: options.acceptUnsigned === true,
 	});
 	if (problem) return refuse(ctx, 401, problem);
+	const tooDeep = depthProblem(rawBody);
+	if (tooDeep) return refuse(ctx, tooDeep.status, tooDeep.reason);
 	const payload = jsonObjectOf(rawBody);
 	if (!payload || typeof payload.event !== 'string') return refuse(ctx, 400, `The body is not a ${brand.platformName} webhook payload`);
 	const event = payload.event;
@@ -73,5 +77,5 @@ async function accept(
 		if (Object.keys(binary).length) item.binary = binary;
 		if (failures.length) item.json.attachmentErrors = failures;
 	}
-	return { workflowData: [[item]] };
+	return start(item);
 }

@@ -7,6 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { TRIGGER_WEBHOOK } from '../shared/trigger/webhookRequest';
 import { getChannels } from '../WtsChat/methods/loadOptions';
 import { receiveWtsDelivery } from './delivery';
 import { wtsTriggerProperties } from './description';
@@ -25,7 +26,7 @@ export class WtsChatTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'wtsChatApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [TRIGGER_WEBHOOK],
 		properties: wtsTriggerProperties,
 	};
 

@@ -4,7 +4,7 @@ import { downloadFiles, type RemoteFile } from '../shared/trigger/attachments';
 import { forgetDelivery, isFirstDelivery, type DedupPolicy } from '../shared/trigger/recentDeliveries';
 import { deliveryScope } from '../shared/trigger/registration';
 import { constantTimeEqual, sha256, toHex, utf8 } from '../shared/trigger/sha256';
-import { ignore, jsonObjectOf, refuse, requestOf } from '../shared/trigger/webhookRequest';
+import { depthProblem, ignore, jsonObjectOf, refuse, requestOf, sizeProblem, start } from '../shared/trigger/webhookRequest';
 import { ApiClient, pathTo } from '../shared/transport/apiClient';
 import { wtsProfile } from '../WtsChat/transport/wtsProfile';
 import { URL_SECRET_PARAM, type WtsTriggerState } from './subscription';
@@ -92,6 +92,8 @@ export async function receiveWtsDelivery(ctx: IWebhookFunctions): Promise<IWebho
 		return refuse(ctx, 401, 'Missing or wrong secret in the webhook URL');
 	}
 	const rawBody = requestOf(ctx).rawBody;
+	const bounds = rawBody && (sizeProblem(rawBody) ?? depthProblem(rawBody));
+	if (bounds) return refuse(ctx, bounds.status, bounds.reason);
 	const payload = asWtsPayload(rawBody ? jsonObjectOf(rawBody) : undefined);
 	if (!payload) return refuse(ctx, 400, 'The body is not a WTS webhook payload ({eventType, date, content})');
 
@@ -127,5 +129,5 @@ async function accept(ctx: IWebhookFunctions, payload: WtsPayload): Promise<IWeb
 		if (Object.keys(binary).length) item.binary = binary;
 		if (failures.length) item.json.attachmentErrors = failures;
 	}
-	return { workflowData: [[item]] };
+	return start(item);
 }

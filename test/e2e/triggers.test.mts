@@ -4,7 +4,7 @@
  * counted and read back. Forged, replayed and malformed deliveries must start nothing.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 
@@ -130,8 +130,17 @@ describe('WTS Chat Trigger', () => {
 		assert.ok(malformed.status >= 400 && malformed.status < 500, `malformed JSON answered ${malformed.status}`);
 		const notAPayload = await post('{"hello": "world"}');
 		assert.equal(notAPayload.status, 400);
+		const deep = await post(`{"eventType":"MESSAGE_RECEIVED","date":"2025-01-01T00:00:00Z","content":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
+		assert.equal(deep.status, 400);
+		assert.match(((await deep.json()) as { reason: string }).reason, /levels deep/);
+		const large = await post(JSON.stringify({ eventType: 'MESSAGE_RECEIVED', content: { text: 'x'.repeat(2 * 1024 * 1024) } }));
+		assert.equal(large.status, 413);
 
-		const [withMediaRun, retriedRun] = await settledExecutions(trigger.id, 2);
+		const acknowledged = await post(JSON.stringify({ eventType: 'MESSAGE_RECEIVED', date: new Date().toISOString(), content: incomingMessage(session(), 'Recebido?') }));
+		assert.equal(acknowledged.status, 200);
+		assert.deepEqual(await acknowledged.json(), { accepted: true, started: true });
+
+		const [withMediaRun, retriedRun] = await settledExecutions(trigger.id, 3);
 		const item = triggerItem(withMediaRun, 'WTS Trigger');
 		assert.equal(item.json.event, 'MESSAGE_RECEIVED');
 		assert.equal((item.json.content as { id: string }).id, withMedia.id);
@@ -159,7 +168,7 @@ describe('WTS Chat Trigger', () => {
 		assert.equal(adopted[0].enabled, true);
 		assert.match(new URL(adopted[0].url).searchParams.get('secret') ?? '', /^[0-9a-f]{64}$/);
 		assert.deepEqual((await wts.emitWebhook('MESSAGE_RECEIVED', incomingMessage(session(), 'depois de adotar'))).map((d) => d.status), [200]);
-		await settledExecutions(trigger.id, 3);
+		await settledExecutions(trigger.id, 4);
 
 		// n8n restarts: 2.40.7 keeps production webhooks registered without asking the trigger again, so the
 		// subscription and its secret stay as they are and deliveries go on.
@@ -168,7 +177,7 @@ describe('WTS Chat Trigger', () => {
 		await n8n.start();
 		assert.deepEqual(ours().map((s) => s.url), [urlBefore]);
 		assert.deepEqual((await wts.emitWebhook('MESSAGE_RECEIVED', incomingMessage(session(), 'depois de reiniciar'))).map((d) => d.status), [200]);
-		await settledExecutions(trigger.id, 4);
+		await settledExecutions(trigger.id, 5);
 
 		// Deleted on the platform while active: deactivation copes, the next activation creates it again.
 		wts.state.webhookSubscriptions.delete(manual.id);
@@ -215,6 +224,17 @@ describe('Chatwoot Trigger', () => {
 		return (await response.json()) as { id: number };
 	}
 
+	/** POSTs a body signed with the webhook's secret, as Chatwoot would, straight to the trigger. */
+	async function signedPost(body: string): Promise<Response> {
+		const timestamp = String(Math.floor(Date.now() / 1000));
+		const signature = `sha256=${createHmac('sha256', ours()[0].secret).update(`${timestamp}.${body}`).digest('hex')}`;
+		return await fetch(ownUrl(), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-chatwoot-timestamp': timestamp, 'x-chatwoot-signature': signature, 'x-chatwoot-delivery': randomUUID() },
+			body,
+		});
+	}
+
 	/** Waits until the sandbox has delivered `count` events to `url` and they were answered. */
 	async function deliveredTo(url: string, count: number) {
 		for (let waited = 0; deliveriesTo(url).filter((d) => d.status !== null || d.error !== null).length < count; waited += 50) {
@@ -244,7 +264,9 @@ describe('Chatwoot Trigger', () => {
 		const automatic = await deliveredTo(ownUrl(), 3);
 		assert.deepEqual(automatic.map((d) => d.status), [200, 200, 200]);
 
-		const [first] = automatic;
+		// The sandbox delivers in the background, so the three may arrive in any order.
+		const first = automatic.find((delivery) => (JSON.parse(delivery.body) as { id: number }).id === incoming.id);
+		assert.ok(first);
 		const payload = JSON.parse(first.body) as Record<string, unknown>;
 		const { event: _event, ...original } = payload;
 		const resend = { ...original, id: 999_001, content: 'Reenviado pelo Chatwoot' };
@@ -255,9 +277,16 @@ describe('Chatwoot Trigger', () => {
 		assert.deepEqual((await chatwoot.emitWebhook('message_created', original, { omitSignature: true })).map((d) => d.status), [401]);
 		const [malformed] = await chatwoot.emitWebhook('message_created', original, { malformedBody: true });
 		assert.ok(malformed.status !== null && malformed.status >= 400 && malformed.status < 500, `malformed body answered ${malformed.status}`);
+		const deep = await signedPost(`{"event":"message_created","id":1,"extra":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+		assert.equal(deep.status, 400);
+		assert.match(((await deep.json()) as { reason: string }).reason, /levels deep/);
+		const large = await signedPost(JSON.stringify({ ...payload, content: 'x'.repeat(2 * 1024 * 1024) }));
+		assert.equal(large.status, 413);
 
-		const [text, photo, resent] = await settledExecutions(trigger.id, 3);
-		const item = triggerItem(text, 'Chatwoot Trigger');
+		const items = (await settledExecutions(trigger.id, 3)).map((execution) => triggerItem(execution, 'Chatwoot Trigger'));
+		const withId = (id: number) => items.find((candidate) => (candidate.json.message as { id: number }).id === id);
+		const item = withId(incoming.id);
+		assert.ok(item);
 		assert.equal(item.json.event, 'message_created');
 		assert.equal(item.json.deliveryId, first.deliveryId);
 		assert.deepEqual(item.json.account, { id: chatwoot.accountId, name: (payload.account as { name: string }).name });
@@ -270,12 +299,13 @@ describe('Chatwoot Trigger', () => {
 		assert.equal((item.json.sender as { type: string }).type, 'contact');
 		assert.equal((item.json.raw as { id: number }).id, incoming.id);
 
-		const withAttachment = triggerItem(photo, 'Chatwoot Trigger');
+		const withAttachment = withId(withFile.id);
+		assert.ok(withAttachment);
 		assert.equal((withAttachment.json.message as { id: number }).id, withFile.id);
 		assert.equal((withAttachment.json.message as { attachments: unknown[] }).attachments.length, 1);
 		// The sandbox stores no file bytes: the download fails, is reported on the item, and the execution still runs.
 		assert.match(JSON.stringify(withAttachment.json.attachmentErrors), /404/);
-		assert.equal((triggerItem(resent, 'Chatwoot Trigger').json.message as { content: string }).content, 'Reenviado pelo Chatwoot');
+		assert.equal((withId(999_001)?.json.message as { content: string }).content, 'Reenviado pelo Chatwoot');
 	});
 
 	test('deactivation removes the webhook; activation adopts one already pointing here and recreates a deleted one', async () => {
