@@ -337,6 +337,11 @@ export function checkEvidence(evidence: EvidenceFile, contract: JsonObject, chec
 		const viewLine = checkout.lineOf(view.file, view.line);
 		if (viewLine === undefined) problems.push(`${id}: ${entry.view} does not exist`);
 		else if (answeredBy && !/\b(head|render|super)\b/.test(viewLine)) problems.push(`${id}: ${entry.view} is "${viewLine.trim()}", which neither renders nor answers`);
+		for (const d of entry.verdict === 'matches' ? [] : entry.verdict) {
+			const [file, lines] = d.at.split(':');
+			const last = Number(lines.split('-').pop());
+			if (checkout.lineOf(file, last) === undefined) problems.push(`${id}: disagreement cites ${d.at}, which does not exist`);
+		}
 	}
 	return problems;
 }
