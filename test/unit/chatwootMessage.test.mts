@@ -27,7 +27,7 @@ async function sendMessage(params: Record<string, ParamValue>, item: INodeExecut
 		credentials: { chatwootApi: { url: sandbox.url, accessToken: sandbox.userToken, accountId: String(sandbox.accountId) } },
 	});
 	const client = new ApiClient(ctx, chatwootProfile('Chatwoot', 'chatwootApi', 'accessToken'), { ...DEFAULT_SETTINGS, maxRetries: 0 });
-	const [output] = await createMessage.execute.call(ctx, 0, client);
+	const [output] = await (await createMessage.prepare.call(ctx, 0, client)).send();
 	return output.json;
 }
 

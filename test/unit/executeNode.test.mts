@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { executeNode, toItems } from '../../nodes/shared/engine/executeNode.ts';
+import { executeNode } from '../../nodes/shared/engine/executeNode.ts';
+import { toItems } from '../../nodes/shared/engine/outputItems.ts';
 import { DEFAULT_CONCURRENCY, readRequestOptions } from '../../nodes/shared/engine/requestOptions.ts';
 import { wtsNode } from '../../nodes/WtsChat/actions/router.ts';
 import { WTS_DEFAULT_BASE_URL, wtsBaseUrl, wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
-import { fileTypeOf, uploadBinary } from '../../nodes/WtsChat/transport/fileUpload.ts';
+import { checkUploadInput, fileTypeOf, uploadBinary } from '../../nodes/WtsChat/transport/fileUpload.ts';
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
 import { API_KEY, createContext, workflow, wtsCredentials } from './fakeContext.mts';
 import { reply, withServer } from './testServer.mts';
@@ -21,7 +21,7 @@ describe('WTS file upload (binary helpers and the unauthenticated storage PUT)',
 			async (server) => {
 				const ctx = createContext({ credentials: wtsCredentials(server.baseUrl), items: [item] });
 				const client = new ApiClient(ctx, wtsProfile, { ...DEFAULT_SETTINGS, paceToLimits: false, maxRetries: 0 });
-				const stored = await uploadBinary(ctx, client, 0, ' data ');
+				const stored = await uploadBinary(ctx, client, checkUploadInput(ctx, 0, ' data '));
 				assert.deepEqual(stored, { id: 'file-1', name: 'boleto.pdf' });
 				const [slot, put, confirm] = server.requests;
 				assert.equal(slot.path, '/core/v2/file');
@@ -39,17 +39,15 @@ describe('WTS file upload (binary helpers and the unauthenticated storage PUT)',
 		);
 	});
 
-	test('a missing binary property is refused before any request, naming it and the item', async () => {
+	test('a missing binary property is refused naming it and the item', () => {
 		const ctx = createContext({ credentials: wtsCredentials('http://127.0.0.1:9'), items: [{ json: {} }, item] });
-		const client = new ApiClient(ctx, wtsProfile, { ...DEFAULT_SETTINGS, paceToLimits: false });
-		await assert.rejects(uploadBinary(ctx, client, 0, 'data'), (error: Error & { context?: { itemIndex?: number } }) => {
+		assert.throws(() => checkUploadInput(ctx, 0, 'data'), (error: Error & { context?: { itemIndex?: number } }) => {
 			assert.ok(error instanceof workflow.NodeOperationError);
 			assert.equal(error.message, 'No binary property "data" on item 0');
 			assert.equal(error.context?.itemIndex, 0);
 			return true;
 		});
-		await assert.rejects(uploadBinary(ctx, client, 1, '  '), /"Input Binary Field" is required/);
-		assert.equal(ctx.attempts.length, 0);
+		assert.throws(() => checkUploadInput(ctx, 1, '  '), /"Input Binary Field" is required/);
 	});
 
 	test('file types follow the MIME type', () => {

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { readBinaryInput, type BinaryFile } from '../../shared/engine/binaryInput';
+import { checkBinaryInput, readBinaryInput, type BinaryFile, type BinaryInput } from '../../shared/engine/binaryInput';
 import type { ApiClient } from '../../shared/transport/apiClient';
 
 /** WTS refuses media above this size; checked before any byte is uploaded. */
@@ -19,13 +19,19 @@ export function fileTypeOf(mimeType: string): string {
 	return FILE_TYPE_BY_MIME.find(([pattern]) => pattern.test(mimeType))?.[1] ?? 'DOCUMENT';
 }
 
+/** Checks an item's binary property for an upload (present, within WTS's limit) without reading it. */
+export function checkUploadInput(ctx: IExecuteFunctions, itemIndex: number, property: string): BinaryInput {
+	return checkBinaryInput(ctx, itemIndex, property, { bytes: MAX_UPLOAD_BYTES, platform: 'WTS Chat' });
+}
+
 /**
- * Uploads an item's binary property through WTS's three-step flow and returns the stored file.
+ * Uploads a checked binary input through WTS's three-step flow and returns the stored file.
  * The bytes go to a presigned storage URL, which must not receive the API key: that one PUT uses
  * n8n's plain request helper, every API call goes through the authenticated client.
  */
-export async function uploadBinary(ctx: IExecuteFunctions, client: ApiClient, itemIndex: number, property: string): Promise<IDataObject> {
-	const file = await readBinaryInput(ctx, itemIndex, property, { bytes: MAX_UPLOAD_BYTES, platform: 'WTS Chat' });
+export async function uploadBinary(ctx: IExecuteFunctions, client: ApiClient, input: BinaryInput): Promise<IDataObject> {
+	const { itemIndex } = input;
+	const file = await readBinaryInput(ctx, input);
 	const slot = await client.request<IDataObject>({
 		method: 'GET',
 		path: '/core/v2/file',

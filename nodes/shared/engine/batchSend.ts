@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import type { ApiClient, ApiRequest } from '../transport/apiClient';
 import { recordsOf } from '../transport/pagination';
-import { toItems } from './executeNode';
+import { errorItem, toItems } from './outputItems';
+import type { Preparation } from './prepareItems';
 
 /**
  * A single-message operation whose contract also has a batch endpoint: with "Use Batch Endpoints", items
@@ -21,38 +22,28 @@ export interface BatchRoute {
 	resultsPath: string;
 }
 
-type Prepared = { itemIndex: number; request: ApiRequest };
+type Chunked = { itemIndex: number; request: ApiRequest };
 type Outcome = { itemIndex: number; output?: INodeExecutionData[]; error?: unknown };
 
 /**
- * Builds every item's request first (each refused item keeps its own error), then sends the batchable ones
- * in groups and the others one by one. Results come back in input order, paired with their items.
+ * Sends prepared items: the batchable ones in groups of `route.size`, the others one by one. Results come
+ * back in input order, paired with their items; an item refused when prepared keeps its own error.
  */
-export async function runBatched(
-	ctx: IExecuteFunctions,
-	client: ApiClient,
-	route: BatchRoute,
-	count: number,
-	prepare: (itemIndex: number) => Promise<ApiRequest>,
-	sendOne: (itemIndex: number) => Promise<INodeExecutionData[]>,
-): Promise<INodeExecutionData[]> {
+export async function runBatched(ctx: IExecuteFunctions, client: ApiClient, route: BatchRoute, preparations: Preparation[]): Promise<INodeExecutionData[]> {
 	const outcomes: Outcome[] = [];
-	const groups = new Map<string, Prepared[]>();
-	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
-		let request: ApiRequest;
-		try {
-			request = await prepare(itemIndex);
-		} catch (error) {
+	const groups = new Map<string, Chunked[]>();
+	for (const [itemIndex, { item, error }] of preparations.entries()) {
+		if (!item) {
 			outcomes.push({ itemIndex, error });
 			continue;
 		}
-		const body = (request.body ?? {}) as IDataObject;
-		if (route.notBatchable?.some((key) => body[key] !== undefined)) {
-			outcomes.push(await settle(itemIndex, () => sendOne(itemIndex)));
+		const body = (item.request?.body ?? {}) as IDataObject;
+		if (!item.request || route.notBatchable?.some((key) => body[key] !== undefined)) {
+			outcomes.push(await settle(itemIndex, () => item.send()));
 			continue;
 		}
 		const key = JSON.stringify(route.shared.map((name) => body[name] ?? null));
-		groups.set(key, [...(groups.get(key) ?? []), { itemIndex, request }]);
+		groups.set(key, [...(groups.get(key) ?? []), { itemIndex, request: item.request }]);
 	}
 	for (const group of groups.values()) {
 		for (let start = 0; start < group.length; start += route.size) {
@@ -64,9 +55,7 @@ export async function runBatched(
 	const firstError = outcomes.find((o) => o.error !== undefined);
 	if (firstError && !continueOnFail) throw firstError.error;
 	return outcomes.flatMap(({ itemIndex, output, error }) =>
-		error === undefined
-			? (output ?? []).map((entry) => ({ ...entry, pairedItem: { item: itemIndex } }))
-			: [{ json: errorJson(error), pairedItem: { item: itemIndex } }],
+		error === undefined ? (output ?? []).map((entry) => ({ ...entry, pairedItem: { item: itemIndex } })) : [errorItem(error, itemIndex)],
 	);
 }
 
@@ -78,7 +67,7 @@ async function settle(itemIndex: number, run: () => Promise<INodeExecutionData[]
 	}
 }
 
-async function sendChunk(client: ApiClient, route: BatchRoute, chunk: Prepared[]): Promise<Outcome[]> {
+async function sendChunk(client: ApiClient, route: BatchRoute, chunk: Chunked[]): Promise<Outcome[]> {
 	const first = (chunk[0].request.body ?? {}) as IDataObject;
 	const body: IDataObject = {};
 	for (const key of route.shared) if (first[key] !== undefined) body[key] = first[key];
@@ -96,10 +85,4 @@ async function sendChunk(client: ApiClient, route: BatchRoute, chunk: Prepared[]
 		// The whole request failed: every message in it carries that error.
 		return chunk.map(({ itemIndex }) => ({ itemIndex, error }));
 	}
-}
-
-function errorJson(error: unknown): IDataObject {
-	const message = error instanceof Error ? error.message : String(error);
-	const description = (error as { description?: unknown }).description;
-	return { error: message, ...(typeof description === 'string' && description ? { errorDescription: description } : {}) };
 }

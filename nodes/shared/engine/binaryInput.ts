@@ -2,23 +2,40 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { fieldError } from './inputErrors';
 
+export interface BinaryLimit {
+	bytes: number;
+	platform: string;
+}
+
+/** A binary property of an input item, checked from its metadata: present, and within the platform's limit. */
+export interface BinaryInput {
+	itemIndex: number;
+	property: string;
+	fileName: string;
+	mimeType: string;
+	limit: BinaryLimit;
+}
+
 export interface BinaryFile {
 	fileName: string;
 	mimeType: string;
 	bytes: Buffer;
 }
 
+function tooLarge(ctx: IExecuteFunctions, itemIndex: number, fileName: string, size: number, limit: BinaryLimit) {
+	return fieldError(
+		ctx,
+		itemIndex,
+		`File "${fileName}" is too large (${Math.ceil(size / 1048576)} MB)`,
+		`${limit.platform} accepts files up to ${Math.round(limit.bytes / 1048576)} MB.`,
+	);
+}
+
 /**
- * Reads a binary property of an input item, in any n8n binary data mode, refusing a missing property or
- * a file over the platform's limit with a message that names the field and the item.
+ * Checks a binary property of an input item without reading it, in any n8n binary data mode: a missing
+ * property, or a file whose recorded size is over the platform's limit, is refused naming the field and the item.
  */
-export async function readBinaryInput(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	limit: { bytes: number; platform: string },
-	label = 'Input Binary Field',
-): Promise<BinaryFile> {
+export function checkBinaryInput(ctx: IExecuteFunctions, itemIndex: number, property: string, limit: BinaryLimit, label = 'Input Binary Field'): BinaryInput {
 	const name = property.trim();
 	if (!name) throw fieldError(ctx, itemIndex, `"${label}" is required`, 'Name the binary property that holds the file, e.g. data.');
 	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
@@ -31,18 +48,14 @@ export async function readBinaryInput(
 		);
 	}
 	const meta = ctx.helpers.assertBinaryData(itemIndex, name);
-	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
-	if (bytes.length > limit.bytes) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			`File "${meta.fileName ?? name}" is too large (${Math.ceil(bytes.length / 1048576)} MB)`,
-			`${limit.platform} accepts files up to ${Math.round(limit.bytes / 1048576)} MB.`,
-		);
-	}
-	return {
-		fileName: meta.fileName || `${name}.${meta.fileExtension ?? 'bin'}`,
-		mimeType: meta.mimeType || 'application/octet-stream',
-		bytes,
-	};
+	const fileName = meta.fileName || `${name}.${meta.fileExtension ?? 'bin'}`;
+	if (typeof meta.bytes === 'number' && meta.bytes > limit.bytes) throw tooLarge(ctx, itemIndex, fileName, meta.bytes, limit);
+	return { itemIndex, property: name, fileName, mimeType: meta.mimeType || 'application/octet-stream', limit };
+}
+
+/** Reads a checked binary input; a file without a recorded size is measured here against the same limit. */
+export async function readBinaryInput(ctx: IExecuteFunctions, input: BinaryInput): Promise<BinaryFile> {
+	const bytes = await ctx.helpers.getBinaryDataBuffer(input.itemIndex, input.property);
+	if (bytes.length > input.limit.bytes) throw tooLarge(ctx, input.itemIndex, input.fileName, bytes.length, input.limit);
+	return { fileName: input.fileName, mimeType: input.mimeType, bytes };
 }

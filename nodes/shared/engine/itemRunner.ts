@@ -1,5 +1,7 @@
 import { sleep, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { errorItem } from './outputItems';
+
 export interface RunnerOptions {
 	/** Items in flight at once at most. */
 	concurrency: number;
@@ -70,14 +72,7 @@ export async function runItems(
 				failure ??= error;
 				return;
 			}
-			const message = error instanceof Error ? error.message : String(error);
-			const description = (error as { description?: unknown }).description;
-			results[itemIndex] = [
-				{
-					json: { error: message, ...(typeof description === 'string' && description ? { errorDescription: description } : {}) },
-					pairedItem: { item: itemIndex },
-				},
-			];
+			results[itemIndex] = [errorItem(error, itemIndex)];
 		}
 	};
 

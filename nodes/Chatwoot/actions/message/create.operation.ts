@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
-import { toItems } from '../../../shared/engine/executeNode';
-import { readBinaryInput, type BinaryFile } from '../../../shared/engine/binaryInput';
+import { checkBinaryInput, readBinaryInput, type BinaryInput } from '../../../shared/engine/binaryInput';
 import { booleanValue, fieldError, parseJsonField, textValue } from '../../../shared/engine/inputErrors';
+import { toItems } from '../../../shared/engine/outputItems';
+import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import { pathTo, type ApiClient } from '../../../shared/transport/apiClient';
 import { encodeMultipart, type MultipartPart } from '../../../shared/transport/multipart';
 import { accountOf } from '../../account';
@@ -99,23 +100,21 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-async function readAttachments(ctx: IExecuteFunctions, itemIndex: number, names: string): Promise<BinaryFile[]> {
+/** The binary fields named in "Attachments", checked from their metadata; they are read only when sending. */
+function checkAttachments(ctx: IExecuteFunctions, itemIndex: number, names: string): BinaryInput[] {
 	const properties = names.split(',').map((n) => n.trim()).filter(Boolean);
-	const files: BinaryFile[] = [];
-	for (const property of properties) {
-		files.push(await readBinaryInput(ctx, itemIndex, property, { bytes: MAX_ATTACHMENT_BYTES, platform: 'Chatwoot (by default)' }, 'Attachments'));
-	}
-	return files;
+	const limit = { bytes: MAX_ATTACHMENT_BYTES, platform: 'Chatwoot (by default)' };
+	return properties.map((property) => checkBinaryInput(ctx, itemIndex, property, limit, 'Attachments'));
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
+export async function prepare(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<PreparedItem> {
 	const conversationId = textValue(this, itemIndex, 'Conversation ID', this.getNodeParameter('conversationId', itemIndex, '')).trim();
 	if (!/^\d+$/.test(conversationId)) {
 		throw fieldError(this, itemIndex, 'Conversation ID must be a number', `Got "${conversationId}". Use the numeric ID shown in the conversation's URL.`);
 	}
 	const content = textValue(this, itemIndex, 'Content', this.getNodeParameter('content', itemIndex, ''));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const attachments = await readAttachments(this, itemIndex, String(this.getNodeParameter('attachments', itemIndex, '') ?? ''));
+	const attachments = checkAttachments(this, itemIndex, String(this.getNodeParameter('attachments', itemIndex, '') ?? ''));
 	if (!content.trim() && !attachments.length && !options.templateParams) {
 		throw fieldError(this, itemIndex, 'Write a message or attach a file', 'Fill in "Content", or name binary fields in "Attachments".');
 	}
@@ -133,22 +132,29 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (contentAttributes && Object.keys(contentAttributes).length) fields.content_attributes = contentAttributes as IDataObject;
 	const templateParams = parseJsonField(this, itemIndex, 'Template Params (JSON)', options.templateParams);
 	if (templateParams && Object.keys(templateParams).length) fields.template_params = templateParams as IDataObject;
+	const voiceMessage = options.voiceMessage !== undefined && booleanValue(this, itemIndex, 'Send Audio as Voice Message', options.voiceMessage);
 	const path = pathTo('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages', {
 		account_id: await accountOf(this, itemIndex, client),
 		conversation_id: conversationId,
 	});
-	if (!attachments.length) return toItems(await client.request({ method: 'POST', path, body: fields, itemIndex }));
-
-	const parts: MultipartPart[] = [];
-	for (const [name, value] of Object.entries(fields)) {
-		parts.push({ name, value: typeof value === 'object' ? JSON.stringify(value) : String(value) });
-	}
-	for (const file of attachments) parts.push({ name: 'attachments[]', value: file.bytes, fileName: file.fileName, contentType: file.mimeType });
+	if (!attachments.length) return { send: async () => toItems(await client.request({ method: 'POST', path, body: fields, itemIndex })) };
 	// Chatwoot's message builder reads the boolean `is_voice_message` and tags the audio attachments itself.
-	const hasAudio = attachments.some((file) => file.mimeType.startsWith('audio/'));
-	if (options.voiceMessage !== undefined && booleanValue(this, itemIndex, 'Send Audio as Voice Message', options.voiceMessage) && hasAudio) parts.push({ name: 'is_voice_message', value: 'true' });
-	const multipart = encodeMultipart(parts);
-	return toItems(await client.request({ method: 'POST', path, body: multipart.body, headers: { 'Content-Type': multipart.contentType }, itemIndex }));
+	const voiceNote = voiceMessage && attachments.some((file) => file.mimeType.startsWith('audio/'));
+	return {
+		send: async () => {
+			const parts: MultipartPart[] = [];
+			for (const [name, value] of Object.entries(fields)) {
+				parts.push({ name, value: typeof value === 'object' ? JSON.stringify(value) : String(value) });
+			}
+			for (const attachment of attachments) {
+				const file = await readBinaryInput(this, attachment);
+				parts.push({ name: 'attachments[]', value: file.bytes, fileName: file.fileName, contentType: file.mimeType });
+			}
+			if (voiceNote) parts.push({ name: 'is_voice_message', value: 'true' });
+			const multipart = encodeMultipart(parts);
+			return toItems(await client.request({ method: 'POST', path, body: multipart.body, headers: { 'Content-Type': multipart.contentType }, itemIndex }));
+		},
+	};
 }
 
 export const createMessage: HandMadeOperation = {
@@ -159,7 +165,7 @@ export const createMessage: HandMadeOperation = {
 	action: 'Create a message, with attachments from binary data',
 	replaces: ['create-a-new-message-in-a-conversation'],
 	description,
-	execute,
+	prepare,
 	orderKey(itemIndex) {
 		return `conversation:${String(this.getNodeParameter('conversationId', itemIndex, ''))}`;
 	},

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
-import { toItems } from '../../../shared/engine/executeNode';
 import { checkEmail, fieldError, parseJsonField, pathSegmentValue } from '../../../shared/engine/inputErrors';
+import { toItems } from '../../../shared/engine/outputItems';
+import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import { pathTo, type ApiClient } from '../../../shared/transport/apiClient';
 
 const UTM_FIELDS: Array<[string, string, string]> = [
@@ -121,7 +122,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
+export async function prepare(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<PreparedItem> {
 	const contactId = pathSegmentValue(this, itemIndex, 'Contact ID', this.getNodeParameter('contactId', itemIndex, ''));
 	if (!contactId) throw fieldError(this, itemIndex, 'Contact ID is empty', 'Fill in "Contact ID" with the ID of the contact to update.');
 	const picked = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
@@ -151,8 +152,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		throw fieldError(this, itemIndex, 'No field to update', 'Add at least one field under "Update Fields".');
 	}
 	body.fields = fields;
-	const answer = await client.request({ method: 'PUT', path: pathTo('/core/v2/contact/{id}', { id: contactId }), body, itemIndex });
-	return toItems(answer);
+	const request = { method: 'PUT', path: pathTo('/core/v2/contact/{id}', { id: contactId }), body, itemIndex } as const;
+	return { send: async () => toItems(await client.request(request)) };
 }
 
 export const updateContact: HandMadeOperation = {
@@ -162,5 +163,5 @@ export const updateContact: HandMadeOperation = {
 	action: 'Update a contact',
 	replaces: ['updateContact'],
 	description,
-	execute,
+	prepare,
 };

@@ -1,8 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
+import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
-import { uploadBinary } from '../../transport/fileUpload';
+import { checkUploadInput, uploadBinary } from '../../transport/fileUpload';
 
 export const description: INodeProperties[] = [
 	{
@@ -15,9 +16,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
-	const file = await uploadBinary(this, client, itemIndex, String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')));
-	return [{ json: file }];
+export async function prepare(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<PreparedItem> {
+	const input = checkUploadInput(this, itemIndex, String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')));
+	return { send: async () => [{ json: await uploadBinary(this, client, input) }] };
 }
 
 export const uploadFile: HandMadeOperation = {
@@ -27,5 +28,5 @@ export const uploadFile: HandMadeOperation = {
 	action: 'Upload a file from binary data',
 	replaces: [],
 	description,
-	execute,
+	prepare,
 };

@@ -108,31 +108,38 @@ export function readRecipient(ctx: IExecuteFunctions, itemIndex: number): Recipi
 	return { from, to };
 }
 
-/** Builds the classic `/chat/v1/message/send` body around a message body (text, file or template). */
-function classicSendBody(ctx: IExecuteFunctions, itemIndex: number, recipient: Recipient, message: IDataObject): { body: IDataObject; sync: boolean } {
+/** A classic send checked and ready: the `/chat/v1/message/send` body around which a message body goes. */
+export interface ClassicSend {
+	itemIndex: number;
+	envelope: IDataObject;
+	sync: boolean;
+}
+
+/** Reads the routing options of a classic send (who handles the session it may open), refusing bad flags. */
+export function readClassicSend(ctx: IExecuteFunctions, itemIndex: number, recipient: Recipient): ClassicSend {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const body: IDataObject = { from: recipient.from, to: recipient.to, body: message };
-	if (options.botKey) body.botKey = options.botKey;
-	if (options.departmentId) body.department = { id: options.departmentId };
-	if (options.userId) body.user = { id: options.userId };
+	const envelope: IDataObject = { from: recipient.from, to: recipient.to };
+	if (options.botKey) envelope.botKey = options.botKey;
+	if (options.departmentId) envelope.department = { id: options.departmentId };
+	if (options.userId) envelope.user = { id: options.userId };
 	const flags: IDataObject = {};
 	for (const [flag, label] of [['enableBot', 'Enable Bot'], ['hiddenSession', 'Hidden Session'], ['forceStartSession', 'Force Start Session']]) {
 		if (options[flag] !== undefined) flags[flag] = booleanValue(ctx, itemIndex, label, options[flag]);
 	}
-	if (Object.keys(flags).length) body.options = flags;
-	return { body, sync: options.sync === undefined ? false : booleanValue(ctx, itemIndex, 'Send Synchronous', options.sync) };
+	if (Object.keys(flags).length) envelope.options = flags;
+	return { itemIndex, envelope, sync: options.sync === undefined ? false : booleanValue(ctx, itemIndex, 'Send Synchronous', options.sync) };
 }
 
 /** The sync endpoint may hold the answer for 25 s. */
 const SYNC_TIMEOUT_MS = 35_000;
 
 /** Posts a classic send (`/chat/v1/message/send`, or `send-sync` when "Send Synchronous" is on). */
-export async function postClassicSend(ctx: IExecuteFunctions, client: ApiClient, itemIndex: number, recipient: Recipient, message: IDataObject): Promise<unknown> {
-	const { body, sync } = classicSendBody(ctx, itemIndex, recipient, message);
+export async function postClassicSend(client: ApiClient, send: ClassicSend, message: IDataObject): Promise<unknown> {
+	const { envelope, sync, itemIndex } = send;
 	return await client.request({
 		method: 'POST',
 		path: sync ? '/chat/v1/message/send-sync' : '/chat/v1/message/send',
-		body,
+		body: { ...envelope, body: message },
 		itemIndex,
 		timeoutMs: sync ? Math.max(SYNC_TIMEOUT_MS, client.settings.timeoutMs) : undefined,
 	});

@@ -1,11 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
-import { toItems } from '../../../shared/engine/executeNode';
+import type { BinaryInput } from '../../../shared/engine/binaryInput';
 import { fieldError } from '../../../shared/engine/inputErrors';
+import { toItems } from '../../../shared/engine/outputItems';
+import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
-import { uploadBinary } from '../../transport/fileUpload';
-import { channelAndRecipient, postClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
+import { checkUploadInput, uploadBinary } from '../../transport/fileUpload';
+import { channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
 
 export const fileSourceFields: INodeProperties[] = [
 	{
@@ -38,8 +40,10 @@ export const fileSourceFields: INodeProperties[] = [
 	},
 ];
 
-/** The file part of a message body: an uploaded file id, or a public URL checked for shape. */
-export async function fileReference(ctx: IExecuteFunctions, client: ApiClient, itemIndex: number): Promise<IDataObject> {
+/** Where the file of a message comes from: a public URL checked for shape, or a checked binary input. */
+export type FileSource = { fileUrl: string } | { binary: BinaryInput };
+
+export function readFileSource(ctx: IExecuteFunctions, itemIndex: number): FileSource {
 	if (ctx.getNodeParameter('fileSource', itemIndex) === 'url') {
 		const url = String(ctx.getNodeParameter('fileUrl', itemIndex, '') ?? '').trim();
 		if (!/^https?:\/\/\S+$/i.test(url)) {
@@ -47,16 +51,23 @@ export async function fileReference(ctx: IExecuteFunctions, client: ApiClient, i
 		}
 		return { fileUrl: url };
 	}
-	const file = await uploadBinary(ctx, client, itemIndex, String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')));
+	return { binary: checkUploadInput(ctx, itemIndex, String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data'))) };
+}
+
+/** The file part of a message body: the URL, or the id of the binary input once uploaded. */
+export async function fileReference(ctx: IExecuteFunctions, client: ApiClient, source: FileSource): Promise<IDataObject> {
+	if ('fileUrl' in source) return { fileUrl: source.fileUrl };
+	const file = await uploadBinary(ctx, client, source.binary);
 	return { fileId: file.id };
 }
 
 export const description: INodeProperties[] = [...channelAndRecipient, ...fileSourceFields, sendOptions];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
+export async function prepare(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<PreparedItem> {
 	const recipient = readRecipient(this, itemIndex);
-	const file = await fileReference(this, client, itemIndex);
-	return toItems(await postClassicSend(this, client, itemIndex, recipient, file));
+	const source = readFileSource(this, itemIndex);
+	const send = readClassicSend(this, itemIndex, recipient);
+	return { send: async () => toItems(await postClassicSend(client, send, await fileReference(this, client, source))) };
 }
 
 export const sendFile: HandMadeOperation = {
@@ -66,6 +77,6 @@ export const sendFile: HandMadeOperation = {
 	action: 'Send a file',
 	replaces: [],
 	description,
-	execute,
+	prepare,
 	orderKey: recipientOrderKey,
 };

@@ -1,12 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
-import { toItems } from '../../../shared/engine/executeNode';
 import { fieldError } from '../../../shared/engine/inputErrors';
+import { toItems } from '../../../shared/engine/outputItems';
+import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
 import { collectRecords } from '../../../shared/transport/pagination';
-import { fileReference, fileSourceFields } from './sendFile.operation';
-import { channelAndRecipient, postClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
+import { fileReference, fileSourceFields, readFileSource } from './sendFile.operation';
+import { channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
 
 const withMedia = { show: { templateHasMedia: [true] } };
 
@@ -78,7 +79,7 @@ async function templateOf(client: ApiClient, channel: string, templateId: string
 	return (await templates).find((t) => t.id === templateId);
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
+export async function prepare(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<PreparedItem> {
 	const recipient = readRecipient(this, itemIndex);
 	const templateId = String(this.getNodeParameter('templateId', itemIndex, '') ?? '').trim();
 	if (!templateId) throw fieldError(this, itemIndex, 'Choose a template', 'Pick an approved template in "Template Name or ID".');
@@ -107,8 +108,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			needsFile ? 'Turn on "Template Has Media" and give the file to send in its header.' : 'Turn off "Template Has Media".',
 		);
 	}
-	if (needsFile) Object.assign(message, await fileReference(this, client, itemIndex));
-	return toItems(await postClassicSend(this, client, itemIndex, recipient, message));
+	const source = needsFile ? readFileSource(this, itemIndex) : undefined;
+	const send = readClassicSend(this, itemIndex, recipient);
+	return {
+		send: async () => toItems(await postClassicSend(client, send, source ? { ...message, ...(await fileReference(this, client, source)) } : message)),
+	};
 }
 
 export const sendTemplate: HandMadeOperation = {
@@ -118,7 +122,7 @@ export const sendTemplate: HandMadeOperation = {
 	action: 'Send a template message',
 	replaces: [],
 	description,
-	execute,
+	prepare,
 	orderKey: recipientOrderKey,
 };
 

@@ -1,10 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
-import { toItems } from '../../../shared/engine/executeNode';
 import { fieldError, textValue } from '../../../shared/engine/inputErrors';
+import { toItems } from '../../../shared/engine/outputItems';
+import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
-import { channelAndRecipient, postClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
+import { channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
 
 export const description: INodeProperties[] = [
 	...channelAndRecipient,
@@ -20,11 +21,12 @@ export const description: INodeProperties[] = [
 	sendOptions,
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<INodeExecutionData[]> {
+export async function prepare(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<PreparedItem> {
 	const recipient = readRecipient(this, itemIndex);
 	const text = textValue(this, itemIndex, 'Text', this.getNodeParameter('text', itemIndex, ''));
 	if (!text.trim()) throw fieldError(this, itemIndex, 'Write a text to send', 'Fill in "Text" with the message to send.');
-	return toItems(await postClassicSend(this, client, itemIndex, recipient, { text }));
+	const send = readClassicSend(this, itemIndex, recipient);
+	return { send: async () => toItems(await postClassicSend(client, send, { text })) };
 }
 
 export const sendText: HandMadeOperation = {
@@ -34,6 +36,6 @@ export const sendText: HandMadeOperation = {
 	action: 'Send a text message',
 	replaces: ['sendMessage', 'sendMessageSync'],
 	description,
-	execute,
+	prepare,
 	orderKey: recipientOrderKey,
 };
