@@ -216,9 +216,15 @@ before(async () => {
 	bulk.nodes.find((node) => node.name === 'Send Bulk')!.parameters.from = sandbox.seed.channels[0].id;
 	refused = refusalWorkflow(sandbox.seed);
 	walks = walkWorkflows(sandbox.seed);
+	const phone = sandbox.seed.contacts[2].phoneNumber ?? '';
 	byPhone = workflow({
 		name: 'WTS e2e: contact by phone',
-		nodes: [manualTrigger(), wtsNode('By Phone', { resource: 'contact', operation: 'getContactByPhone', phone: sandbox.seed.contacts[2].phoneNumber })],
+		nodes: [
+			manualTrigger(),
+			wtsNode('By Phone', { resource: 'contact', operation: 'getContactByPhone', phone }),
+			// As some API docs write it: already URL-encoded.
+			wtsNode('By Encoded Phone', { resource: 'contact', operation: 'getContactByPhone', phone: encodeURIComponent(phone) }),
+		],
 	});
 	batched = batchedWorkflow(sandbox.seed);
 	const rest = [bulk, refused, byPhone, batched, ...walks];
@@ -315,11 +321,15 @@ describe('WTS Chat in real n8n', () => {
 		}
 	});
 
-	test('a phone with + and | in the path stays one encoded segment', () => {
-		const [item] = outputOf(byPhone.id, 'By Phone');
-		assert.equal(item.json.id, sandbox.seed.contacts[2].id);
-		const request = sandbox.recorder.requests().find((r) => r.operationId === 'getContactByPhone');
-		assert.ok(request?.path.includes('%2B55%7C'), request?.path);
+	test('a phone with + and | in the path stays one encoded segment, typed plain or already encoded', () => {
+		const phone = sandbox.seed.contacts[2].phoneNumber ?? '';
+		assert.match(phone, /^\+55\|/);
+		for (const node of ['By Phone', 'By Encoded Phone']) {
+			const [item] = outputOf(byPhone.id, node);
+			assert.equal(item.json.id, sandbox.seed.contacts[2].id, node);
+		}
+		const requests = sandbox.recorder.requests().filter((r) => r.operationId === 'getContactByPhone' && r.path.includes(encodeURIComponent(phone)));
+		assert.equal(requests.length, 2, 'both lookups sent the phone encoded once');
 	});
 
 	test('every generated operation reaches the sandbox with a request the contract accepts', () => {

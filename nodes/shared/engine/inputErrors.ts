@@ -54,8 +54,21 @@ export function booleanValue(ctx: IExecuteFunctions, itemIndex: number, label: s
 }
 
 /** An ID put into a URL path: `.` and `..` would change the path itself, so they are refused. */
+/**
+ * A value pasted already URL-encoded (`%2B55%7C11990000000`, as some API docs show it) is decoded once: the
+ * request builder encodes every path value itself, and encoding it twice would ask for another record.
+ */
+function decodedOnce(text: string): string {
+	if (!/%[0-9A-Fa-f]{2}/.test(text)) return text;
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
 export function pathSegmentValue(ctx: IExecuteFunctions, itemIndex: number, label: string, value: unknown): string {
-	const text = textValue(ctx, itemIndex, label, value).trim();
+	const text = decodedOnce(textValue(ctx, itemIndex, label, value).trim());
 	if (text === '.' || text === '..') {
 		throw fieldError(ctx, itemIndex, `"${label}" is not a valid ID`, `Got "${text}". Use the ID of the record, e.g. as shown in its URL.`);
 	}
