@@ -9,6 +9,7 @@ import type { DemoWorkflow } from './wtsDemo.mts';
 export const CHATWOOT_CREDENTIAL = { id: 'chatwootSandbox1', name: 'Chatwoot (sandbox)' };
 export const CHATWOOT_PLATFORM_CREDENTIAL = { id: 'chatwootPlatform1', name: 'Chatwoot Platform (sandbox)' };
 export const KONVERTE_CREDENTIAL = { id: 'konverteSandbox01', name: 'Konverte Digital (sandbox)' };
+export const KONVERTE_PLATFORM_CREDENTIAL = { id: 'konvertePlatform1', name: 'Konverte Digital Platform (sandbox)' };
 
 export interface ChatwootTokens {
 	url: string;
@@ -24,6 +25,7 @@ export function chatwootCredentials(sandbox: ChatwootTokens): Credential[] {
 		{ ...CHATWOOT_CREDENTIAL, type: 'chatwootApi', data: account },
 		{ ...CHATWOOT_PLATFORM_CREDENTIAL, type: 'chatwootPlatformApi', data: platform },
 		{ ...KONVERTE_CREDENTIAL, type: 'konverteDigitalApi', data: account },
+		{ ...KONVERTE_PLATFORM_CREDENTIAL, type: 'konverteDigitalPlatformApi', data: platform },
 	];
 }
 

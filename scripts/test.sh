@@ -15,6 +15,11 @@ echo "[test] lint"
 npm run --silent lint
 echo "[test] type-check sandbox, tests and scripts"
 npx tsc -p tsconfig.dev.json
+if [ ! -x /usr/bin/chromium ]; then
+  # Browser tests drive Debian's Chromium through playwright-core (no browser download).
+  echo "[test] installing Chromium"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 echo "[test] n8n runtime"
 bash scripts/install-n8n-runtime.sh >/dev/null
 

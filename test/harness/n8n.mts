@@ -628,6 +628,13 @@ export class N8nInstance {
 		return response;
 	}
 
+	/** The owner's session cookie (`n8n-auth=…`, after setupOwner), for a browser that opens the editor. */
+	get ownerSessionCookie(): { name: string; value: string } {
+		if (this.authCookie === undefined) throw new Error('no owner session: call setupOwner() first');
+		const [name, ...value] = this.authCookie.split('=');
+		return { name, value: value.join('=') };
+	}
+
 	/** A REST call as the owner (after setupOwner); returns the response's `data`. */
 	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
 		const response = await this.fetchRest(method, path, body);
