@@ -332,11 +332,11 @@ export function checkEvidence(evidence: EvidenceFile, contract: JsonObject, chec
 		else if (!new RegExp(`def ${route.action}\\b|^class `).test(controllerLine.trim())) {
 			problems.push(`${id}: ${entry.controller} is "${controllerLine.trim()}", not def ${route.action}`);
 		}
-		const answeredBy = /^(head|render)[^,]*, (\S+:\d+)$/.exec(entry.view);
+		const answeredBy = /^(head|render|send_data)[^,]*, (\S+:\d+)$/.exec(entry.view);
 		const view = fileLine(answeredBy ? answeredBy[2] : entry.view);
 		const viewLine = checkout.lineOf(view.file, view.line);
 		if (viewLine === undefined) problems.push(`${id}: ${entry.view} does not exist`);
-		else if (answeredBy && !/\b(head|render|super)\b/.test(viewLine)) problems.push(`${id}: ${entry.view} is "${viewLine.trim()}", which neither renders nor answers`);
+		else if (answeredBy && !/\b(head|render|super|send_data)\b/.test(viewLine)) problems.push(`${id}: ${entry.view} is "${viewLine.trim()}", which neither renders nor answers`);
 		for (const d of entry.verdict === 'matches' ? [] : entry.verdict) {
 			const [file, lines] = d.at.split(':');
 			const last = Number(lines.split('-').pop());

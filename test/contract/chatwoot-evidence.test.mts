@@ -50,7 +50,7 @@ test('every evidence entry is well formed', () => {
 	for (const [id, entry] of Object.entries(evidence.operations)) {
 		if (!/^config\/routes\.rb:\d+$/.test(entry.route)) bad.push(`${id}: route ${entry.route}`);
 		if (!FILE_LINE.test(entry.controller) || !entry.controller.includes('.rb:')) bad.push(`${id}: controller ${entry.controller}`);
-		const answeredBy = /^(head|render)[^,]*, (\S+)$/.exec(entry.view);
+		const answeredBy = /^(head|render|send_data)[^,]*, (\S+)$/.exec(entry.view);
 		if (!FILE_LINE.test(answeredBy ? answeredBy[2] : entry.view)) bad.push(`${id}: view ${entry.view}`);
 		if (typeof entry.params !== 'string' || entry.params.length === 0) bad.push(`${id}: params`);
 		if (entry.verdict === 'matches') continue;
@@ -89,4 +89,30 @@ test('EVIDENCE-FINDINGS.md is generated from the evidence and lists every disagr
 		const listed = readText('EVIDENCE-FINDINGS.md').includes(`- \`${id}\` (`);
 		assert.equal(listed, entry.verdict !== 'matches', `${id} ${listed ? 'matches but is listed' : 'disagrees but is not listed'}`);
 	}
+});
+
+test('every supplement operation, new or override, has evidence', () => {
+	const missing = operations(supplement)
+		.filter((o) => !(o.id in evidence.operations))
+		.map((o) => `${o.id} (${o.method} ${o.path})`);
+	assert.deepEqual(missing, [], 'supplement operations without an entry in specs/chatwoot/evidence.json');
+});
+
+// The official operations users touch most: contacts with their inboxes, labels and notes, conversations with
+// their assignments, labels, status and priority, messages, inboxes, teams, agents, canned responses,
+// webhooks, agent bots, custom attributes, reports, and the Client (public) API.
+const MOST_USED_TAGS = [
+	'Contacts', 'Contact Labels', 'Conversations', 'Conversation Assignments', 'Messages', 'Inboxes', 'Labels',
+	'Teams', 'Agents', 'Canned Responses', 'Webhooks', 'Account AgentBots', 'AgentBots', 'Custom Attributes',
+	'Reports', 'Inbox API', 'Contacts API', 'Conversations API', 'Messages API',
+];
+
+test('the official operations users touch most have evidence', () => {
+	const removed = new Set(Object.keys((supplement['x-removals'] as JsonObject | undefined) ?? {}));
+	const expected = operations(official).filter(
+		(o) => MOST_USED_TAGS.includes(String((o.op.tags as string[])[0])) && !removed.has(`${o.method} ${o.path}`),
+	);
+	assert.ok(expected.length > 80, `only ${expected.length} official operations matched the tags`);
+	const missing = expected.filter((o) => !(o.id in evidence.operations)).map((o) => `${o.id} (${o.method} ${o.path})`);
+	assert.deepEqual(missing, []);
 });
