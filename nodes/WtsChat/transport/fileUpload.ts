@@ -38,6 +38,7 @@ export async function uploadBinary(ctx: IExecuteFunctions, client: ApiClient, in
 		qs: { Type: fileTypeOf(file.mimeType), Name: file.fileName, MimeType: file.mimeType },
 		itemIndex,
 	});
+	client.ensureRunning(itemIndex);
 	await putToStorage(ctx, itemIndex, String(slot.urlUpload), file, client.settings.timeoutMs);
 	return await client.request<IDataObject>({ method: 'POST', path: '/core/v2/file', body: { tempFileId: slot.tempFileId }, itemIndex });
 }

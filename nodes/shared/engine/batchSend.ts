@@ -4,6 +4,7 @@ import type { ApiClient, ApiRequest } from '../transport/apiClient';
 import { recordsOf } from '../transport/pagination';
 import { errorItem, toItems } from './outputItems';
 import type { Preparation } from './prepareItems';
+import { RunStop } from './runStop';
 
 /**
  * A single-message operation whose contract also has a batch endpoint: with "Use Batch Endpoints", items
@@ -24,13 +25,24 @@ export interface BatchRoute {
 
 type Chunked = { itemIndex: number; request: ApiRequest };
 type Outcome = { itemIndex: number; output?: INodeExecutionData[]; error?: unknown };
+/** One request's worth of items: a chunk for the batch endpoint, or an item that goes alone. */
+type SendUnit = { firstItem: number; send: () => Promise<Outcome[]> };
 
 /**
- * Sends prepared items: the batchable ones in groups of `route.size`, the others one by one. Results come
- * back in input order, paired with their items; an item refused when prepared keeps its own error.
+ * Sends prepared items: the batchable ones in groups of `route.size`, the others one by one, in the order of
+ * their first item. Results come back in input order, paired with their items; an item refused when prepared
+ * keeps its own error. Without Continue On Fail the first failed request stops the run: no later request is
+ * sent, and its error is thrown.
  */
-export async function runBatched(ctx: IExecuteFunctions, client: ApiClient, route: BatchRoute, preparations: Preparation[]): Promise<INodeExecutionData[]> {
+export async function runBatched(
+	ctx: IExecuteFunctions,
+	client: ApiClient,
+	route: BatchRoute,
+	preparations: Preparation[],
+	stop = new RunStop(),
+): Promise<INodeExecutionData[]> {
 	const outcomes: Outcome[] = [];
+	const units: SendUnit[] = [];
 	const groups = new Map<string, Chunked[]>();
 	for (const [itemIndex, { item, error }] of preparations.entries()) {
 		if (!item) {
@@ -39,7 +51,7 @@ export async function runBatched(ctx: IExecuteFunctions, client: ApiClient, rout
 		}
 		const body = (item.request?.body ?? {}) as IDataObject;
 		if (!item.request || route.notBatchable?.some((key) => body[key] !== undefined)) {
-			outcomes.push(await settle(itemIndex, () => item.send()));
+			units.push({ firstItem: itemIndex, send: async () => [await settle(itemIndex, () => item.send())] });
 			continue;
 		}
 		const key = JSON.stringify(route.shared.map((name) => body[name] ?? null));
@@ -47,13 +59,22 @@ export async function runBatched(ctx: IExecuteFunctions, client: ApiClient, rout
 	}
 	for (const group of groups.values()) {
 		for (let start = 0; start < group.length; start += route.size) {
-			outcomes.push(...(await sendChunk(client, route, group.slice(start, start + route.size))));
+			const chunk = group.slice(start, start + route.size);
+			units.push({ firstItem: chunk[0].itemIndex, send: async () => await sendChunk(client, route, chunk) });
 		}
 	}
 	const continueOnFail = ctx.continueOnFail();
+	units.sort((a, b) => a.firstItem - b.firstItem);
+	for (const unit of units) {
+		const sent = await unit.send();
+		outcomes.push(...sent);
+		const failed = sent.find((outcome) => outcome.error !== undefined);
+		if (failed && !continueOnFail) {
+			stop.stop();
+			throw failed.error;
+		}
+	}
 	outcomes.sort((a, b) => a.itemIndex - b.itemIndex);
-	const firstError = outcomes.find((o) => o.error !== undefined);
-	if (firstError && !continueOnFail) throw firstError.error;
 	return outcomes.flatMap(({ itemIndex, output, error }) =>
 		error === undefined ? (output ?? []).map((entry) => ({ ...entry, pairedItem: { item: itemIndex } })) : [errorItem(error, itemIndex)],
 	);

@@ -9,6 +9,7 @@ import { AdaptiveConcurrency, runItems } from './itemRunner';
 import type { OperationSpec, OperationTable } from './operationTable';
 import { prepareItems, sendPrepared, type PreparedItem } from './prepareItems';
 import { readRequestOptions } from './requestOptions';
+import { RunStop } from './runStop';
 
 export interface HandMadeOperation extends HandMadeOperationInfo {
 	/** Generated operations this one replaces in the node (it covers their endpoints). */
@@ -44,6 +45,7 @@ export async function executeNode(ctx: IExecuteFunctions, definition: NodeDefini
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const { transport, runner } = readRequestOptions(ctx);
 	const gate = new AdaptiveConcurrency(runner.concurrency);
+	const stop = new RunStop();
 	const handMade = definition.handMade.find((op) => op.resource === resource && op.value === operation);
 	const op = definition.table.operations.find((entry) => entry.resource === resource && entry.id === operation);
 	const api = handMade?.api ?? op?.api;
@@ -52,19 +54,20 @@ export async function executeNode(ctx: IExecuteFunctions, definition: NodeDefini
 		...transport,
 		onRateLimited: () => gate.onRateLimited(),
 		onSuccess: () => gate.onSuccess(),
+		stopped: () => stop.stopped,
 	});
 	const count = ctx.getInputData().length;
 	if (handMade) {
 		const prepared = await prepareItems(ctx, count, async (i) => await handMade.prepare.call(ctx, i, client));
 		const orderKey = handMade.orderKey ? (i: number) => handMade.orderKey?.call(ctx, i) : undefined;
-		return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey }, gate)];
+		return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey }, gate, stop)];
 	}
 	if (!op) throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operation}" for resource "${resource}"`);
 	const prepared = await prepareItems(ctx, count, async (i) =>
 		prepareGeneratedItem(ctx, client, op, i, (await definition.presetsOf?.(ctx, op, i, client)) ?? {}),
 	);
 	const batchRoute = runner.useBatchEndpoints ? definition.batchRoutes?.[op.id] : undefined;
-	if (batchRoute) return [await runBatched(ctx, client, batchRoute, prepared)];
+	if (batchRoute) return [await runBatched(ctx, client, batchRoute, prepared, stop)];
 	const orderKey = definition.orderKeyOf ? (i: number) => definition.orderKeyOf?.(ctx, op, i) : undefined;
-	return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey }, gate)];
+	return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey }, gate, stop)];
 }

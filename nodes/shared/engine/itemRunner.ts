@@ -1,6 +1,7 @@
 import { sleep, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { errorItem } from './outputItems';
+import { RunStop } from './runStop';
 
 export interface RunnerOptions {
 	/** Items in flight at once at most. */
@@ -49,8 +50,8 @@ type ItemHandler = (itemIndex: number) => Promise<INodeExecutionData[]>;
 
 /**
  * Runs every input item through `handler` and returns the outputs in input order, each paired with its
- * item. A failed item becomes an error item under Continue On Fail; otherwise the first failure stops
- * the run after the items already in flight have finished.
+ * item. A failed item becomes an error item under Continue On Fail; otherwise the first failure stops the
+ * run (`stop`): no item is taken up after it, the items already in flight finish, and the failure is thrown.
  */
 export async function runItems(
 	ctx: IExecuteFunctions,
@@ -58,6 +59,7 @@ export async function runItems(
 	handler: ItemHandler,
 	options: RunnerOptions,
 	gate = new AdaptiveConcurrency(options.concurrency),
+	stop = new RunStop(),
 ): Promise<INodeExecutionData[]> {
 	const results: INodeExecutionData[][] = new Array<INodeExecutionData[]>(count);
 	const continueOnFail = ctx.continueOnFail();
@@ -70,6 +72,7 @@ export async function runItems(
 		} catch (error) {
 			if (!continueOnFail) {
 				failure ??= error;
+				stop.stop();
 				return;
 			}
 			results[itemIndex] = [errorItem(error, itemIndex)];
@@ -77,10 +80,10 @@ export async function runItems(
 	};
 
 	const batchSize = options.batchSize && options.batchSize > 0 ? options.batchSize : count;
-	for (let start = 0; start < count && failure === undefined; start += batchSize) {
+	for (let start = 0; start < count && !stop.stopped; start += batchSize) {
 		const end = Math.min(count, start + batchSize);
-		await runBatch(start, end, runOne, gate, options.orderKey, () => failure !== undefined);
-		if (end < count && options.batchIntervalMs) await sleep(options.batchIntervalMs);
+		await runBatch(start, end, runOne, gate, options.orderKey, () => stop.stopped);
+		if (end < count && !stop.stopped && options.batchIntervalMs) await sleep(options.batchIntervalMs);
 	}
 	if (failure !== undefined) throw failure;
 	return results.flat();

@@ -31,6 +31,8 @@ export interface TransportSettings {
 	/** Told about every 429 and every success, so the item runner can adapt its concurrency. */
 	onRateLimited?: () => void;
 	onSuccess?: () => void;
+	/** True once the run has stopped at a failed send: from then on no request starts, retries included. */
+	stopped?: () => boolean;
 }
 
 export const DEFAULT_SETTINGS: TransportSettings = { timeoutMs: 60_000, maxRetries: 5, paceToLimits: true };
@@ -81,6 +83,13 @@ const failed = (kind: FailureKind, detail: string, retryAfterMs?: number, respon
 	failure: { kind, detail, retryAfterMs, response },
 });
 
+const notSentErrors = new WeakSet<object>();
+
+/** Whether an error says the request was never started because the run had stopped. */
+export function isNotSent(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && notSentErrors.has(error);
+}
+
 /** Builds a path from a template, encoding each value so `a/b`, `../x` or `+55|11...` stays one segment. */
 export function pathTo(template: string, values: Record<string, string | number>): string {
 	return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
@@ -124,7 +133,13 @@ export class ApiClient {
 			);
 		}
 		for (let attempt = 0; ; attempt++) {
+			this.ensureRunning(req.itemIndex);
 			const release = req.publicUrl ? undefined : await this.limiter?.acquire(req.path);
+			if (this.settings.stopped?.()) {
+				// The run stopped while this request waited for its slot: the slot goes back unused.
+				release?.(false);
+				this.ensureRunning(req.itemIndex);
+			}
 			const attemptResult = await this.send(baseUrl, req, secrets);
 			// A 429 or a refused connection was not counted by the server: its slot is given back.
 			release?.(attemptResult.ok || (attemptResult.failure.kind !== 'rate-limited' && attemptResult.failure.kind !== 'refused'));
@@ -144,6 +159,20 @@ export class ApiClient {
 			if (!retryable) throw this.toError(req, failure, secrets);
 			await sleep(failure.retryAfterMs ?? backoffMs(attempt));
 		}
+	}
+
+	/**
+	 * Refuses to start a request once the run has stopped at a failed send; the item is then reported as not
+	 * sent. Requests outside this client (a presigned upload) ask here too before they start.
+	 */
+	ensureRunning(itemIndex?: number): void {
+		if (!this.settings.stopped?.()) return;
+		const error = new NodeOperationError(this.ctx.getNode(), 'Not sent: the run stopped at a failed item', {
+			itemIndex,
+			description: 'Another item of this run failed first, so this one was not sent.',
+		});
+		notSentErrors.add(error);
+		throw error;
 	}
 
 	/** One attempt. Every outcome, HTTP error or transport failure, comes back as a value. */
