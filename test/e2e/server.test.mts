@@ -140,3 +140,14 @@ describe('Chatwoot through a running n8n server', () => {
 		assert.ok(all.results.length > some.results.length && some.results.length > 0, `${some.results.length} of ${all.results.length}`);
 	});
 });
+
+describe('Output schemas through a running n8n server', () => {
+	test('the editor finds the schema of an operation (no 404), as it asks for it before a first run', async () => {
+		for (const path of ['CUSTOM.wtsChat/1.0.0/contact/listContacts.json', 'CUSTOM.chatwoot/1.0.0/conversations/conversationList.json', 'CUSTOM.chatwootPlatform/1.0.0/platform_accounts/list-all-platform-accounts.json']) {
+			const response = await fetch(`${n8n.baseUrl}/schemas/${path}`);
+			assert.equal(response.status, 200, path);
+			assert.equal(((await response.json()) as { type: string }).type, 'object', path);
+		}
+		assert.equal((await fetch(`${n8n.baseUrl}/schemas/CUSTOM.chatwoot/1.0.0/conversations/noSuchOperation.json`)).status, 404);
+	});
+});

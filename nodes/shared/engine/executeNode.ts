@@ -6,7 +6,7 @@ import { runBatched, type BatchRoute } from './batchSend';
 import type { HandMadeOperationInfo } from './describeOperations';
 import { prepareGeneratedItem } from './generatedOperation';
 import { AdaptiveConcurrency, runItems } from './itemRunner';
-import type { OperationSpec, OperationTable } from './operationTable';
+import { operationOf, type OperationSpec, type OperationTable } from './operationTable';
 import { prepareItems, sendPrepared, type PreparedItem } from './prepareItems';
 import { readRequestOptions } from './requestOptions';
 import { RunStop } from './runStop';
@@ -14,6 +14,8 @@ import { RunStop } from './runStop';
 export interface HandMadeOperation extends HandMadeOperationInfo {
 	/** Generated operations this one replaces in the node (it covers their endpoints). */
 	replaces: string[];
+	/** The contract operation whose answer this one returns, when it replaces none (for its output schema). */
+	answersLike?: string;
 	/**
 	 * Reads and checks one item's parameters and returns it ready to send. It may read from the API (a
 	 * template's variables, say) but sends nothing: every item is prepared before the first one is sent.
@@ -47,7 +49,7 @@ export async function executeNode(ctx: IExecuteFunctions, definition: NodeDefini
 	const gate = new AdaptiveConcurrency(runner.concurrency);
 	const stop = new RunStop();
 	const handMade = definition.handMade.find((op) => op.resource === resource && op.value === operation);
-	const op = definition.table.operations.find((entry) => entry.resource === resource && entry.id === operation);
+	const op = operationOf(definition.table, resource, operation);
 	const api = handMade?.api ?? op?.api;
 	const profile = (api && definition.profileOfApi?.[api]) || definition.profile;
 	const client = new ApiClient(ctx, profile, {

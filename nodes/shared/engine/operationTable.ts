@@ -111,3 +111,8 @@ export function tableOfApis(table: OperationTable, apis: string[]): OperationTab
 		operations: table.operations.filter((op) => op.api === undefined || offered.has(op.api)),
 	};
 }
+
+/** The generated operation a node's Resource and Operation parameters select. */
+export function operationOf(table: OperationTable, resource: string, operation: string): OperationSpec | undefined {
+	return table.operations.find((entry) => entry.resource === resource && entry.id === operation);
+}

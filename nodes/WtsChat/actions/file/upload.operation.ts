@@ -27,6 +27,7 @@ export const uploadFile: HandMadeOperation = {
 	name: 'Upload',
 	action: 'Upload a file from binary data',
 	replaces: [],
+	answersLike: 'saveFile',
 	description,
 	prepare,
 };

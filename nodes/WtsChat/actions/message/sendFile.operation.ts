@@ -76,6 +76,7 @@ export const sendFile: HandMadeOperation = {
 	name: 'Send File',
 	action: 'Send a file',
 	replaces: [],
+	answersLike: 'sendMessage',
 	description,
 	prepare,
 	orderKey: recipientOrderKey,

@@ -121,6 +121,7 @@ export const sendTemplate: HandMadeOperation = {
 	name: 'Send Template',
 	action: 'Send a template message',
 	replaces: [],
+	answersLike: 'sendMessage',
 	description,
 	prepare,
 	orderKey: recipientOrderKey,
