@@ -1,10 +1,10 @@
 import { NodeOperationError, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
-import { ApiClient } from '../shared/transport/apiClient';
+import { ApiClient, type TransportSettings } from '../shared/transport/apiClient';
 import { chatwootProfile, type ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 
-export function triggerClient(ctx: IHookFunctions | IWebhookFunctions, brand: ChatwootBrand): ApiClient {
-	return new ApiClient(ctx, chatwootProfile(brand.platformName, brand.credentialType, 'accessToken'));
+export function triggerClient(ctx: IHookFunctions | IWebhookFunctions, brand: ChatwootBrand, settings?: TransportSettings): ApiClient {
+	return new ApiClient(ctx, chatwootProfile(brand.platformName, brand.credentialType, 'accessToken'), settings);
 }
 
 /** The account from the node's Account ID field or the credential's default. */

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IHookFunctions,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
@@ -10,6 +9,7 @@ import { chatwootLoadOptions } from '../Chatwoot/methods/loadOptions';
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 import { receiveChatwootDelivery } from './delivery';
 import { chatwootTriggerProperties } from './description';
+import { registrationMethods } from '../shared/trigger/registration';
 import { TRIGGER_WEBHOOK } from '../shared/trigger/webhookRequest';
 import { adoptWebhook, createWebhook, removeWebhooks } from './registration';
 
@@ -27,24 +27,15 @@ export function chatwootTriggerDescriptionBase(
 	};
 }
 
-/** One engine, several brands: the trigger's methods bound to a brand's names and credential. */
 /** Pickers, webhook lifecycle and delivery handling of one brand's trigger, ready to be a node's members. */
 export function chatwootTriggerEngine(brand: ChatwootBrand) {
 	return {
 		loadOptions: { getInboxes: chatwootLoadOptions(brand).getInboxes },
-		webhookMethods: {
-			default: {
-				async checkExists(this: IHookFunctions): Promise<boolean> {
-					return await adoptWebhook(this, brand);
-				},
-				async create(this: IHookFunctions): Promise<boolean> {
-					return await createWebhook(this, brand);
-				},
-				async delete(this: IHookFunctions): Promise<boolean> {
-					return await removeWebhooks(this, brand);
-				},
-			},
-		},
+		webhookMethods: registrationMethods(brand.platformName, {
+			adopt: async (ctx) => await adoptWebhook(ctx, brand),
+			create: async (ctx) => await createWebhook(ctx, brand),
+			remove: async (ctx) => await removeWebhooks(ctx, brand),
+		}),
 		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 			return await receiveChatwootDelivery(this, brand);
 		},

@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-w
 
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 import { forgetDeliveries } from '../shared/trigger/recentDeliveries';
-import { deliveryScope, ownWebhookUrl, registrationName } from '../shared/trigger/registration';
+import { deliveryScope, ownWebhookUrl, REGISTRATION_SETTINGS, registrationName } from '../shared/trigger/registration';
 import { pathTo, type ApiClient } from '../shared/transport/apiClient';
 import { recordsOf } from '../shared/transport/pagination';
 import { triggerAccount, triggerClient } from './account';
@@ -54,7 +54,7 @@ function forget(state: ChatwootTriggerState): void {
  * secrets) is replaced, since its deliveries could not be verified. Without one, `create` runs.
  */
 export async function adoptWebhook(ctx: IHookFunctions, brand: ChatwootBrand): Promise<boolean> {
-	const client = triggerClient(ctx, brand);
+	const client = triggerClient(ctx, brand, REGISTRATION_SETTINGS);
 	const account = await triggerAccount(ctx, client);
 	const state = ctx.getWorkflowStaticData('node') as ChatwootTriggerState;
 	const found = await ownWebhooks(ctx, client, account);
@@ -80,7 +80,7 @@ export async function adoptWebhook(ctx: IHookFunctions, brand: ChatwootBrand): P
 }
 
 export async function createWebhook(ctx: IHookFunctions, brand: ChatwootBrand): Promise<boolean> {
-	const client = triggerClient(ctx, brand);
+	const client = triggerClient(ctx, brand, REGISTRATION_SETTINGS);
 	const account = await triggerAccount(ctx, client);
 	const created = unwrapWebhook(
 		await client.request<IDataObject>({
@@ -104,7 +104,7 @@ export async function createWebhook(ctx: IHookFunctions, brand: ChatwootBrand): 
 
 /** Removes every webhook of the account that delivers here, including one whose id was lost. */
 export async function removeWebhooks(ctx: IHookFunctions, brand: ChatwootBrand): Promise<boolean> {
-	const client = triggerClient(ctx, brand);
+	const client = triggerClient(ctx, brand, REGISTRATION_SETTINGS);
 	const state = ctx.getWorkflowStaticData('node') as ChatwootTriggerState;
 	const account = state.accountId ?? (await triggerAccount(ctx, client));
 	for (const webhook of await ownWebhooks(ctx, client, account)) await removeWebhook(client, account, webhook.id);

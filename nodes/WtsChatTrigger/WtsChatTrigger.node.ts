@@ -1,12 +1,12 @@
 import {
 	NodeConnectionTypes,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { registrationMethods } from '../shared/trigger/registration';
 import { TRIGGER_WEBHOOK } from '../shared/trigger/webhookRequest';
 import { getChannels } from '../WtsChat/methods/loadOptions';
 import { receiveWtsDelivery } from './delivery';
@@ -32,19 +32,7 @@ export class WtsChatTrigger implements INodeType {
 
 	methods = { loadOptions: { getChannels } };
 
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return await adoptSubscription(this);
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return await createSubscription(this);
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return await removeSubscriptions(this);
-			},
-		},
-	};
+	webhookMethods = registrationMethods('WTS Chat', { adopt: adoptSubscription, create: createSubscription, remove: removeSubscriptions });
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveWtsDelivery(this);

@@ -1,7 +1,7 @@
 import { generateSecureToken, type IDataObject, type IHookFunctions } from 'n8n-workflow';
 
 import { forgetDeliveries } from '../shared/trigger/recentDeliveries';
-import { deliveryScope, ownWebhookUrl, registrationName } from '../shared/trigger/registration';
+import { deliveryScope, ownWebhookUrl, REGISTRATION_SETTINGS, registrationName } from '../shared/trigger/registration';
 import { constantTimeEqual } from '../shared/trigger/sha256';
 import { ApiClient, pathTo } from '../shared/transport/apiClient';
 import { recordsOf } from '../shared/transport/pagination';
@@ -74,7 +74,7 @@ function eventNames(events: unknown): string[] {
  * beyond the first are removed. Without one, `create` runs.
  */
 export async function adoptSubscription(ctx: IHookFunctions): Promise<boolean> {
-	const client = new ApiClient(ctx, wtsProfile);
+	const client = new ApiClient(ctx, wtsProfile, REGISTRATION_SETTINGS);
 	const state = ctx.getWorkflowStaticData('node') as WtsTriggerState;
 	const found = await ownSubscriptions(ctx, client);
 	if (found.length === 0) {
@@ -103,7 +103,7 @@ export async function adoptSubscription(ctx: IHookFunctions): Promise<boolean> {
 }
 
 export async function createSubscription(ctx: IHookFunctions): Promise<boolean> {
-	const client = new ApiClient(ctx, wtsProfile);
+	const client = new ApiClient(ctx, wtsProfile, REGISTRATION_SETTINGS);
 	const secret = generateSecureToken();
 	const created = await client.request<IDataObject>({
 		method: 'POST',
@@ -118,7 +118,7 @@ export async function createSubscription(ctx: IHookFunctions): Promise<boolean> 
 
 /** Removes every subscription that delivers here, including one whose id was lost. */
 export async function removeSubscriptions(ctx: IHookFunctions): Promise<boolean> {
-	const client = new ApiClient(ctx, wtsProfile);
+	const client = new ApiClient(ctx, wtsProfile, REGISTRATION_SETTINGS);
 	const state = ctx.getWorkflowStaticData('node') as WtsTriggerState;
 	for (const subscription of await ownSubscriptions(ctx, client)) await remove(client, String(subscription.id));
 	delete state.subscriptionId;

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 
@@ -28,8 +29,42 @@ import {
 let wts: WtsSandbox;
 let chatwoot: ChatwootSandbox;
 let n8n: N8nInstance;
+let wtsGate: Gate;
 
 const CHATWOOT_CREDENTIAL = { id: 'cwTriggerCred001', name: 'Chatwoot (trigger sandbox)' };
+const GATED_WTS_CREDENTIAL = { id: 'wtsGatedCred001', name: 'WTS Chat (behind a gate)' };
+
+/** A port in front of a sandbox that can be closed (connections refused) and opened again. */
+interface Gate {
+	url: string;
+	close(): Promise<void>;
+	open(): Promise<void>;
+}
+
+async function startGate(target: URL): Promise<Gate> {
+	const sockets = new Set<Socket>();
+	const server: Server = createServer((socket) => {
+		const upstream = connect(Number(target.port), target.hostname);
+		for (const end of [socket, upstream]) {
+			sockets.add(end);
+			end.on('close', () => sockets.delete(end));
+			end.on('error', () => [socket, upstream].forEach((s) => s.destroy()));
+		}
+		socket.pipe(upstream).pipe(socket);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as { port: number }).port;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		// Kept-alive connections are cut too: n8n's HTTP client would otherwise go on using them.
+		close: async () => {
+			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+			sockets.forEach((socket) => socket.destroy());
+			await closed;
+		},
+		open: async () => await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+	};
+}
 const KONVERTE_CREDENTIAL = { id: 'kdTriggerCred001', name: 'Konverte Digital (trigger sandbox)' };
 
 function chatwootFamilyCredentials(sandbox: ChatwootSandbox): Credential[] {
@@ -47,14 +82,20 @@ function chatwootTriggerNode(name: string, parameters: Record<string, unknown>, 
 before(async () => {
 	wts = await startWtsSandbox({});
 	chatwoot = await startChatwootSandbox({});
+	wtsGate = await startGate(new URL(wts.url));
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
-	await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey), ...chatwootFamilyCredentials(chatwoot)]);
+	await n8n.importCredentials([
+		wtsCredential(wts.url, wts.apiKey),
+		{ ...GATED_WTS_CREDENTIAL, type: 'wtsChatApi', data: { apiKey: wts.apiKey, baseUrl: wtsGate.url } },
+		...chatwootFamilyCredentials(chatwoot),
+	]);
 	await n8n.start();
 	await n8n.setupOwner();
 });
 
 after(async () => {
 	await n8n?.dispose();
+	await wtsGate?.close().catch(() => undefined);
 	await wts?.close();
 	await chatwoot?.close();
 });
@@ -193,6 +234,49 @@ describe('WTS Chat Trigger', () => {
 	test('demo: an incoming message is answered in its session by the workflow', async () => {
 		const result = await runTriggerDemo(n8n, wts);
 		assert.ok(result.reply, `no reply within ${result.elapsedMs} ms`);
+	});
+});
+
+describe('WTS Chat Trigger with WTS unreachable', () => {
+	const webhookId = randomUUID();
+	const trigger = workflow({
+		name: 'WTS e2e: trigger behind a gate',
+		nodes: [{ ...wtsTriggerNode('Gated Trigger', { events: ['MESSAGE_RECEIVED'] }, webhookId), credentials: { wtsChatApi: GATED_WTS_CREDENTIAL } }],
+	});
+	const ours = () => [...wts.state.webhookSubscriptions.values()].filter((s) => s.url.split('?')[0] === n8n.webhookUrl(`${webhookId}/webhook`));
+
+	test('activation fails at once with the platform error and registers nothing', async (t) => {
+		await n8n.importWorkflows([trigger]);
+		await wtsGate.close();
+		const startedAt = Date.now();
+		const status = await n8n.publishWorkflow(trigger.id);
+		t.diagnostic(`activation failed after ${Date.now() - startedAt} ms`);
+		assert.equal(status.status, 'failed');
+		assert.equal(status.triggers.length, 1);
+		assert.match(status.triggers[0].errorMessage ?? '', /WTS Chat.*connection refused/i);
+		assert.doesNotMatch(status.triggers[0].errorMessage ?? '', /deadline|already taken/);
+		assert.equal(ours().length, 0);
+		assert.equal((await n8n.listExecutions(trigger.id)).length, 0);
+	});
+
+	test('a deactivation that cannot reach WTS says so; the next activation takes the subscription over and the next deactivation removes it', async () => {
+		// n8n keeps a failed publication as the workflow's active version: it is unpublished before the next try.
+		await wtsGate.open();
+		await n8n.deactivateWorkflow(trigger.id);
+		await n8n.activateWorkflow(trigger.id);
+		const [registered] = ours();
+		assert.ok(registered);
+
+		await wtsGate.close();
+		await n8n.deactivateWorkflow(trigger.id, { timeoutMs: 60_000 });
+		assert.deepEqual(ours().map((s) => s.id), [registered.id], 'the subscription is left behind on WTS');
+		assert.match(n8n.logs(), /Removing the webhook from WTS Chat failed: .*connection refused.*It stays registered on WTS Chat until this workflow is activated or deactivated again/i);
+
+		await wtsGate.open();
+		await n8n.activateWorkflow(trigger.id);
+		assert.deepEqual(ours().map((s) => s.id), [registered.id], 'taken over, not duplicated');
+		await n8n.deactivateWorkflow(trigger.id);
+		assert.equal(ours().length, 0);
 	});
 });
 

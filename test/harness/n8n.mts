@@ -465,12 +465,23 @@ export class N8nInstance {
 		workflowId: string,
 		{ timeoutMs = 30_000 }: { timeoutMs?: number } = {},
 	): Promise<void> {
-		const { versionId } = await this.rest<{ versionId: string }>('GET', `/workflows/${workflowId}`);
-		await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId });
-		const status = await this.settledPublication(workflowId, timeoutMs);
+		const { versionId, ...status } = await this.publishWorkflow(workflowId, { timeoutMs });
 		if (status.status !== 'published' || status.liveVersionId !== versionId) {
 			throw new Error(`workflow ${workflowId} did not activate: ${JSON.stringify(status)}`);
 		}
+	}
+
+	/**
+	 * Publishes (activates) a workflow and returns how its triggers settled, failed ones included, with the
+	 * version that was published.
+	 */
+	async publishWorkflow(
+		workflowId: string,
+		{ timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+	): Promise<PublicationStatus & { versionId: string }> {
+		const { versionId } = await this.rest<{ versionId: string }>('GET', `/workflows/${workflowId}`);
+		await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId });
+		return { ...(await this.settledPublication(workflowId, timeoutMs)), versionId };
 	}
 
 	/** Unpublishes (deactivates) a workflow and waits until its triggers are removed (webhook delete ran). */

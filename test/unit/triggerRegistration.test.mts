@@ -8,11 +8,14 @@ import { after, before, describe, test } from 'node:test';
 
 import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions } from 'n8n-workflow';
 
+import { ChatwootTrigger } from '../../nodes/ChatwootTrigger/ChatwootTrigger.node.ts';
 import { adoptWebhook, createWebhook, removeWebhooks, type ChatwootTriggerState } from '../../nodes/ChatwootTrigger/registration.ts';
 import type { ChatwootBrand } from '../../nodes/Chatwoot/transport/chatwootProfile.ts';
 import { adoptSubscription, createSubscription, removeSubscriptions, type WtsTriggerState } from '../../nodes/WtsChatTrigger/subscription.ts';
+import { WtsChatTrigger } from '../../nodes/WtsChatTrigger/WtsChatTrigger.node.ts';
+import { getFreePort } from '../harness/processes.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
-import { createContext } from './fakeContext.mts';
+import { createContext, workflow, type FakeContext } from './fakeContext.mts';
 import { reply, TestServer } from './testServer.mts';
 
 const WEBHOOK_URL = 'http://127.0.0.1:5678/webhook/6f1f3c52-unit/webhook';
@@ -153,5 +156,62 @@ describe('Chatwoot webhook lifecycle', () => {
 		assert.equal(await removeWebhooks(context(state), brand), true);
 		assert.deepEqual([...webhooks.keys()], [71]);
 		assert.deepEqual(state, {});
+	});
+});
+
+describe('registration when the platform fails', () => {
+	const wtsMethods = new WtsChatTrigger().webhookMethods.default;
+	const chatwootMethods = new ChatwootTrigger().webhookMethods.default;
+	const wtsAt = (baseUrl: string, state: WtsTriggerState = {}) =>
+		hookContext({ wtsChatApi: { apiKey: 'pn_key', baseUrl } }, { events: ['MESSAGE_RECEIVED'] }, state) as IHookFunctions & FakeContext;
+	const chatwootAt = (url: string) =>
+		hookContext({ chatwootApi: { url, accessToken: 'cw_token', accountId: '1' } }, { events: ['message_created'], options: {} }, {}) as IHookFunctions & FakeContext;
+
+	test('an unreachable platform fails activation after one attempt, as an error n8n does not retry', async () => {
+		const closed = `http://127.0.0.1:${await getFreePort()}`;
+		for (const [ctx, run, platform] of [
+			[wtsAt(closed), wtsMethods.checkExists, 'WTS Chat'],
+			[wtsAt(closed), wtsMethods.create, 'WTS Chat'],
+			[chatwootAt(closed), chatwootMethods.checkExists, 'Chatwoot'],
+			[chatwootAt(closed), chatwootMethods.create, 'Chatwoot'],
+		] as const) {
+			const error = await run.call(ctx).then(
+				() => assert.fail('activation succeeded'),
+				(thrown: unknown) => thrown as Error,
+			);
+			// n8n 2.40.7 retries every activation error but this class (isTransientActivationError).
+			assert.ok(error instanceof workflow.WebhookPathTakenError, `${platform}: ${String(error)}`);
+			assert.equal(error.message, `${platform} request failed: connection refused`);
+			assert.equal(ctx.attempts.length, 1, `${platform} was called ${ctx.attempts.length} times`);
+		}
+	});
+
+	test('a platform error is reported as the platform said it, after one attempt', async () => {
+		const failing = await TestServer.start((_req, res) => reply(res, 503, { message: 'Service in maintenance' }));
+		try {
+			const ctx = wtsAt(failing.baseUrl);
+			await assert.rejects(wtsMethods.checkExists.call(ctx), (error: Error) => {
+				assert.ok(error instanceof workflow.WebhookPathTakenError);
+				assert.match(error.message, /^WTS Chat answered 503: .*Service in maintenance/);
+				return true;
+			});
+			assert.equal(failing.requests.length, 1);
+		} finally {
+			await failing.close();
+		}
+	});
+
+	test('a removal that cannot reach the platform says what it left behind', async () => {
+		const closed = `http://127.0.0.1:${await getFreePort()}`;
+		const ctx = wtsAt(closed, { subscriptionId: 'sub-1' });
+		await assert.rejects(wtsMethods.delete.call(ctx), (error: Error) => {
+			assert.ok(error instanceof workflow.NodeOperationError);
+			assert.equal(
+				error.message,
+				'Removing the webhook from WTS Chat failed: WTS Chat request failed: connection refused. It stays registered on WTS Chat until this workflow is activated or deactivated again, which removes or takes it over.',
+			);
+			return true;
+		});
+		assert.equal(ctx.attempts.length, 1);
 	});
 });
