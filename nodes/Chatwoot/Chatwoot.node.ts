@@ -13,7 +13,7 @@ export class Chatwoot implements INodeType {
 		displayName: 'Chatwoot',
 		name: 'chatwoot',
 		icon: { light: 'file:chatwoot.svg', dark: 'file:chatwoot.dark.svg' },
-		description: 'Every Chatwoot API operation: conversations, messages with attachments, contacts, inboxes, teams, reports and more',
+		description: 'Reply to customers, manage conversations, contacts, labels and teams in Chatwoot, and start workflows on its events',
 		defaults: { name: 'Chatwoot' },
 		usableAsTool: true,
 	};

@@ -19,7 +19,9 @@ export class ChatwootTrigger implements INodeType {
 		displayName: 'Chatwoot Trigger',
 		name: 'chatwootTrigger',
 		icon: { light: 'file:../Chatwoot/chatwoot.svg', dark: 'file:../Chatwoot/chatwoot.dark.svg' },
-		description: 'Starts the workflow on Chatwoot events: new messages, conversations, contacts, typing and more (signed webhooks)',
+		// n8n's node search lists the action node and its trigger as one entry with the trigger's description:
+		// both say the same.
+		description: 'Reply to customers, manage conversations, contacts, labels and teams in Chatwoot, and start workflows on its events',
 		defaults: { name: 'Chatwoot Trigger' },
 		inputs: [],
 	};

@@ -13,7 +13,7 @@ export class KonverteDigital implements INodeType {
 		displayName: 'Konverte Digital',
 		name: 'konverteDigital',
 		icon: { light: 'file:konverteDigital.svg', dark: 'file:konverteDigital.dark.svg' },
-		description: 'Run customer conversations on Konverte Digital: conversations, messages with attachments, contacts, inboxes and more',
+		description: 'Reply to customers, manage conversations, contacts, labels and teams in Konverte Digital, and start workflows on its events',
 		defaults: { name: 'Konverte Digital' },
 		usableAsTool: true,
 	};

@@ -20,7 +20,9 @@ export class KonverteDigitalTrigger implements INodeType {
 		displayName: 'Konverte Digital Trigger',
 		name: 'konverteDigitalTrigger',
 		icon: { light: 'file:../KonverteDigital/konverteDigital.svg', dark: 'file:../KonverteDigital/konverteDigital.dark.svg' },
-		description: 'Starts the workflow on Konverte Digital events: new messages, conversations, contacts and more (signed webhooks)',
+		// n8n's node search lists the action node and its trigger as one entry with the trigger's description:
+		// both say the same.
+		description: 'Reply to customers, manage conversations, contacts, labels and teams in Konverte Digital, and start workflows on its events',
 		defaults: { name: 'Konverte Digital Trigger' },
 		inputs: [],
 	};

@@ -18,7 +18,7 @@ export class WtsChat implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Send WhatsApp and Instagram messages and manage contacts, sessions and CRM cards on WTS Chat',
+		description: 'Send WhatsApp and Instagram messages, manage contacts, sessions and CRM cards, and start workflows on WTS Chat events',
 		defaults: { name: 'WTS Chat' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

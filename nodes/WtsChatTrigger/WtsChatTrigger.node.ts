@@ -21,7 +21,9 @@ export class WtsChatTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow on WTS Chat events: messages, sessions, contacts, payments and CRM cards',
+		// n8n's node search lists the action node and its trigger as one entry with the trigger's description:
+		// both say the same.
+		description: 'Send WhatsApp and Instagram messages, manage contacts, sessions and CRM cards, and start workflows on WTS Chat events',
 		defaults: { name: 'WTS Chat Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
