@@ -150,7 +150,7 @@ describe('runItems: failures', () => {
 		const handler = failingOn(new Set([1, 3]));
 		await assert.rejects(
 			runItems(createContext(), 6, async (i) => (started.push(i), await handler(i)), { concurrency: 1 }),
-			(error: Error) => error.message === 'WTS Chat answered 400: bad item 1',
+			(error: Error) => error.message === 'Item 1 failed: WTS Chat answered 400: bad item 1. 1 of 6 items had already been accepted (0)',
 		);
 		assert.deepEqual(started, [0, 1]);
 	});

@@ -5,6 +5,7 @@ import { recordsOf } from '../transport/pagination';
 import { errorItem, toItems } from './outputItems';
 import type { Preparation } from './prepareItems';
 import { RunStop } from './runStop';
+import { stoppedRunError } from './stoppedRunReport';
 
 /**
  * A single-message operation whose contract also has a batch endpoint: with "Use Batch Endpoints", items
@@ -68,10 +69,11 @@ export async function runBatched(
 	for (const unit of units) {
 		const sent = await unit.send();
 		outcomes.push(...sent);
-		const failed = sent.find((outcome) => outcome.error !== undefined);
-		if (failed && !continueOnFail) {
+		const failed = sent.filter((outcome) => outcome.error !== undefined);
+		if (failed.length && !continueOnFail) {
 			stop.stop();
-			throw failed.error;
+			const accepted = outcomes.filter((outcome) => outcome.error === undefined).map((outcome) => outcome.itemIndex);
+			throw stoppedRunError(ctx, failed[0].error, { total: preparations.length, accepted, failed: failed.map((outcome) => outcome.itemIndex) });
 		}
 	}
 	outcomes.sort((a, b) => a.itemIndex - b.itemIndex);

@@ -1,7 +1,9 @@
 import { sleep, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { isNotSent } from '../transport/apiClient';
 import { errorItem } from './outputItems';
 import { RunStop } from './runStop';
+import { stoppedRunError } from './stoppedRunReport';
 
 export interface RunnerOptions {
 	/** Items in flight at once at most. */
@@ -64,6 +66,7 @@ export async function runItems(
 	const results: INodeExecutionData[][] = new Array<INodeExecutionData[]>(count);
 	const continueOnFail = ctx.continueOnFail();
 	let failure: unknown;
+	const failed: number[] = [];
 
 	const runOne = async (itemIndex: number) => {
 		try {
@@ -71,7 +74,10 @@ export async function runItems(
 			results[itemIndex] = output.map((entry) => ({ ...entry, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			if (!continueOnFail) {
+				// An item the client refused to start after the stop was not sent: it did not fail.
+				if (isNotSent(error)) return;
 				failure ??= error;
+				failed.push(itemIndex);
 				stop.stop();
 				return;
 			}
@@ -85,7 +91,10 @@ export async function runItems(
 		await runBatch(start, end, runOne, gate, options.orderKey, () => stop.stopped);
 		if (end < count && !stop.stopped && options.batchIntervalMs) await sleep(options.batchIntervalMs);
 	}
-	if (failure !== undefined) throw failure;
+	if (failure !== undefined) {
+		const accepted = results.flatMap((output, itemIndex) => (output ? [itemIndex] : []));
+		throw stoppedRunError(ctx, failure, { total: count, accepted, failed });
+	}
 	return results.flat();
 }
 
