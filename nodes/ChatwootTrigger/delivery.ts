@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
+
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 import { downloadFiles } from '../shared/trigger/attachments';
 import { forgetDelivery, isFirstDelivery, type DedupPolicy } from '../shared/trigger/recentDeliveries';
 import { deliveryScope } from '../shared/trigger/registration';
-import { sha256, toHex } from '../shared/trigger/sha256';
 import { depthProblem, headerValue, ignore, jsonObjectOf, refuse, requestOf, sizeProblem, start } from '../shared/trigger/webhookRequest';
 import { triggerClient } from './account';
 import { eventSummary, filteredOut, incomingAttachments, type ChatwootFilters } from './chatwootEvent';
@@ -47,7 +48,7 @@ export async function receiveChatwootDelivery(ctx: IWebhookFunctions, brand: Cha
 
 	// Servers that send no delivery id are deduplicated on the body, which a retry repeats exactly.
 	const deliveryId = headerValue(ctx, 'x-chatwoot-delivery');
-	const key = deliveryId ?? `body:${toHex(sha256(rawBody)).slice(0, 32)}`;
+	const key = deliveryId ?? `body:${createHash('sha256').update(rawBody).digest('hex').slice(0, 32)}`;
 	if (!isFirstDelivery(deliveryScope(ctx), key, DEDUP)) return ignore('duplicate delivery');
 	let done = false;
 	try {

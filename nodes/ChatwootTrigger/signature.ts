@@ -1,4 +1,6 @@
-import { concatBytes, constantTimeEqual, hmacSha256, toHex, utf8 } from '../shared/trigger/sha256';
+import { createHmac } from 'node:crypto';
+
+import { constantTimeEqual } from '../shared/trigger/constantTimeEqual';
 
 export interface SignedDelivery {
 	/** The webhook's secret as Chatwoot returned it; '' when the server signs nothing, undefined when unknown. */
@@ -16,7 +18,7 @@ export interface SignedDelivery {
 
 /** Chatwoot's signature: HMAC-SHA256 over `<timestamp>.<raw body>` with the webhook's secret. */
 export function chatwootSignature(secret: string, timestamp: string, rawBody: Uint8Array): string {
-	return `sha256=${toHex(hmacSha256(utf8(secret), concatBytes(utf8(`${timestamp}.`), rawBody)))}`;
+	return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex')}`;
 }
 
 /** Why a delivery is refused, or undefined when it may start the workflow. */

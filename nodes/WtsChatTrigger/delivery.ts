@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
+
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { downloadFiles, type RemoteFile } from '../shared/trigger/attachments';
 import { forgetDelivery, isFirstDelivery, type DedupPolicy } from '../shared/trigger/recentDeliveries';
+import { constantTimeEqual } from '../shared/trigger/constantTimeEqual';
 import { deliveryScope } from '../shared/trigger/registration';
-import { constantTimeEqual, sha256, toHex, utf8 } from '../shared/trigger/sha256';
 import { depthProblem, ignore, jsonObjectOf, refuse, requestOf, sizeProblem, start } from '../shared/trigger/webhookRequest';
 import { ApiClient, pathTo } from '../shared/transport/apiClient';
 import { wtsProfile } from '../WtsChat/transport/wtsProfile';
@@ -40,7 +42,7 @@ export function asWtsPayload(body: IDataObject | undefined): WtsPayload | undefi
 
 /** Same event, same content: the same delivery. The delivery date is left out, a resend may renew it. */
 export function deliveryKey(payload: WtsPayload): string {
-	const digest = toHex(sha256(utf8(JSON.stringify([payload.content, payload.changeMetadata ?? null]))));
+	const digest = createHash('sha256').update(JSON.stringify([payload.content, payload.changeMetadata ?? null])).digest('hex');
 	return `${payload.eventType}:${digest.slice(0, 32)}`;
 }
 

@@ -1,8 +1,8 @@
 import { generateSecureToken, type IDataObject, type IHookFunctions } from 'n8n-workflow';
 
+import { constantTimeEqual } from '../shared/trigger/constantTimeEqual';
 import { forgetDeliveries } from '../shared/trigger/recentDeliveries';
 import { deliveryScope, ownWebhookUrl, REGISTRATION_SETTINGS, registrationName } from '../shared/trigger/registration';
-import { constantTimeEqual } from '../shared/trigger/sha256';
 import { ApiClient, pathTo } from '../shared/transport/apiClient';
 import { recordsOf } from '../shared/transport/pagination';
 import { wtsProfile } from '../WtsChat/transport/wtsProfile';

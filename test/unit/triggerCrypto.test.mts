@@ -1,72 +1,62 @@
 import assert from 'node:assert/strict';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 
-import { concatBytes, constantTimeEqual, hmacSha256, sha256, toHex, utf8 } from '../../nodes/shared/trigger/sha256.ts';
+import { chatwootSignature } from '../../nodes/ChatwootTrigger/signature.ts';
+import { constantTimeEqual } from '../../nodes/shared/trigger/constantTimeEqual.ts';
+import { deliveryKey } from '../../nodes/WtsChatTrigger/delivery.ts';
 
-const bytes = (length: number, value: number) => new Uint8Array(length).fill(value);
-
-describe('SHA-256', () => {
-	test('FIPS 180-2 examples', () => {
-		assert.equal(toHex(sha256(utf8(''))), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-		assert.equal(toHex(sha256(utf8('abc'))), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+// Known answers computed with OpenSSL (`printf '%s' '<timestamp>.<body>' | openssl dgst -sha256 -hmac '<secret>'`).
+describe('Chatwoot signature: HMAC-SHA256 of "<timestamp>.<raw body>"', () => {
+	test('known answers', () => {
 		assert.equal(
-			toHex(sha256(utf8('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'))),
-			'248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
+			chatwootSignature('whsec_test', '1700000000', Buffer.from('{"event":"message_created","id":1}')),
+			'sha256=ba55871d2fd9eab97ecf99c4cb52f005f74b4d28e892450237808d85a43a3ea7',
 		);
-		assert.equal(toHex(sha256(bytes(1_000_000, 0x61))), 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
+		assert.equal(chatwootSignature('k', '1700000000', new Uint8Array(0)), 'sha256=5c2999a43333a6877f49c8003f235c4f6de40f85b1b7414b70bd470a8db53d97');
 	});
 
-	test('agrees with node:crypto on every length around the block and padding boundaries', () => {
-		for (let length = 0; length <= 200; length++) {
-			const message = randomBytes(length);
-			assert.equal(toHex(sha256(message)), createHash('sha256').update(message).digest('hex'), `length ${length}`);
-		}
-	});
-});
-
-describe('HMAC-SHA256 (RFC 4231)', () => {
-	const largeKey = bytes(131, 0xaa);
-	const cases: Array<[string, Uint8Array, Uint8Array, string]> = [
-		['1', bytes(20, 0x0b), utf8('Hi There'), 'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7'],
-		['2', utf8('Jefe'), utf8('what do ya want for nothing?'), '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843'],
-		['3', bytes(20, 0xaa), bytes(50, 0xdd), '773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe'],
-		['4', Uint8Array.from({ length: 25 }, (_, i) => i + 1), bytes(50, 0xcd), '82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b'],
-		['6', largeKey, utf8('Test Using Larger Than Block-Size Key - Hash Key First'), '60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54'],
-		[
-			'7',
-			largeKey,
-			utf8('This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.'),
-			'9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2',
-		],
-	];
-	for (const [name, key, data, expected] of cases) {
-		test(`test case ${name}`, () => assert.equal(toHex(hmacSha256(key, data)), expected));
-	}
-
-	test('test case 5 (output truncated to 128 bits)', () => {
-		assert.equal(toHex(hmacSha256(bytes(20, 0x0c), utf8('Test With Truncation'))).slice(0, 32), 'a3b6167473100ee06e0c796c2955552b');
+	test('a secret longer than a hash block', () => {
+		assert.equal(
+			chatwootSignature('x'.repeat(100), '1700000000', Buffer.from('{"event":"conversation_created"}')),
+			'sha256=dee09a7d94dda842d1b0f8be7bde092c411d7be0623f06bbf9f20062f78874e5',
+		);
 	});
 
-	test('agrees with node:crypto for keys shorter than, equal to and longer than a block', () => {
-		for (const keyLength of [0, 1, 32, 63, 64, 65, 200]) {
-			const key = randomBytes(keyLength);
-			const message = randomBytes(keyLength * 3 + 7);
-			assert.equal(toHex(hmacSha256(key, message)), createHmac('sha256', key).update(message).digest('hex'), `key length ${keyLength}`);
-		}
+	test('multi-byte characters in the secret and the body are signed as their UTF-8 bytes', () => {
+		assert.equal(
+			chatwootSignature('segredo-ç', '1700000000', Buffer.from('{"content":"Olá 👋"}', 'utf8')),
+			'sha256=3f2ad21cba1aabc42a2bac1c33047ba45ecf5f175469dca93c4a06e78dfe830d',
+		);
+	});
+
+	test('the bytes received are signed, not the JSON they parse to', () => {
+		const compact = chatwootSignature('whsec_test', '1700000000', Buffer.from('{"id":1}'));
+		assert.notEqual(chatwootSignature('whsec_test', '1700000000', Buffer.from('{ "id": 1 }')), compact);
+		assert.notEqual(chatwootSignature('whsec_test', '1700000001', Buffer.from('{"id":1}')), compact);
 	});
 });
 
-describe('byte helpers', () => {
-	test('utf8 and concatBytes keep multi-byte characters intact', () => {
-		assert.deepEqual([...concatBytes(utf8('a'), utf8('ç'), new Uint8Array(0), utf8('€'))], [...Buffer.from('aç€', 'utf8')]);
+describe('WTS delivery key', () => {
+	test('the event and the first 128 bits of the SHA-256 of [content, changeMetadata]', () => {
+		// printf '%s' '[{},null]' | sha256sum
+		assert.equal(
+			deliveryKey({ eventType: 'CONTACT_UPDATED', date: '2025-06-01T12:00:00Z', content: {} }),
+			'CONTACT_UPDATED:f430e673d93ac3f880c8b552c72b8d1e',
+		);
 	});
+});
 
-	test('constantTimeEqual compares whole strings, whatever their lengths', () => {
+describe('constantTimeEqual', () => {
+	test('compares whole strings, whatever their lengths', () => {
 		assert.equal(constantTimeEqual('sha256=abc', 'sha256=abc'), true);
 		assert.equal(constantTimeEqual('sha256=abc', 'sha256=abd'), false);
 		assert.equal(constantTimeEqual('sha256=abc', 'sha256=ab'), false);
 		assert.equal(constantTimeEqual('', 'x'), false);
 		assert.equal(constantTimeEqual('', ''), true);
+	});
+
+	test('strings of one length in characters but not in bytes are unequal, not an error', () => {
+		assert.equal(constantTimeEqual('secret-é', 'secret-e'), false);
+		assert.equal(constantTimeEqual('secret-é', 'secret-é'), true);
 	});
 });

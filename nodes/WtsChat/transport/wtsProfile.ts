@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiErrorDetails, ApiProfile } from '../../shared/transport/apiProfile';
@@ -9,11 +11,9 @@ export function wtsBaseUrl(value: unknown): string {
 	return url.replace(/\/+$/, '');
 }
 
-/** Small non-cryptographic digest: limiter keys must not hold the raw API key. */
-function digest(text: string): string {
-	let hash = 2166136261;
-	for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-	return (hash >>> 0).toString(36);
+/** Names the API key without holding it: limiter keys must not carry the raw key. */
+function keyDigest(apiKey: string): string {
+	return createHash('sha256').update(apiKey).digest('hex').slice(0, 32);
 }
 
 /** WTS answers with its own envelope or, on some 400s, with RFC 7807 ProblemDetails. */
@@ -37,7 +37,7 @@ export const wtsProfile: ApiProfile = {
 	credentialType: 'wtsChatApi',
 	baseUrl: (credentials) => wtsBaseUrl(credentials.baseUrl),
 	secrets: (credentials) => [String(credentials.apiKey ?? '')].filter(Boolean),
-	accountKey: (credentials) => `${wtsBaseUrl(credentials.baseUrl)}#${digest(String(credentials.apiKey ?? ''))}`,
+	accountKey: (credentials) => `${wtsBaseUrl(credentials.baseUrl)}#${keyDigest(String(credentials.apiKey ?? ''))}`,
 	// Published per-account limits. Sends count in the general buckets too: the burst limit is what
 	// bounds a bulk send run (200 per 5 s).
 	rateLimits: [
