@@ -3,8 +3,8 @@
  * is packed, unpacked and run through the analyzer of n8n's community package scanner
  * (`@n8n/scan-community-package`), and so is the source the way the verification lints it. Any finding fails
  * the test and is printed. The tarball must also hold what n8n loads and nothing else: the node and credential
- * files named in package.json's `n8n` field, the modules they require, each node's codex, the icons they point
- * at, package.json, README and LICENSE.
+ * files named in package.json's `n8n` field, the modules they require, each node's codex and output schemas,
+ * the icons they point at, package.json, README and LICENSE.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -105,6 +105,12 @@ function isTypeOnlyModule(file: string): boolean {
 	return file.endsWith('.js') && source.trim() === '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });';
 }
 
+/** Whether `file` is an output schema n8n serves for `node`: `<node's folder>/__schema__/v<version>/<resource>/<operation>.json`. */
+function isOutputSchemaOf(node: string, file: string): boolean {
+	const folder = posix.dirname(node);
+	return file.startsWith(`${folder}/__schema__/`) && /^v\d+\.\d+\.\d+\/[^/]+\/[^/]+\.json$/.test(file.slice(`${folder}/__schema__/`.length));
+}
+
 /** The icon files an entry's class points at, resolved against the entry's folder as n8n does. */
 function iconFiles(entry: string): string[] {
 	const loaded = createRequire(import.meta.url)(join(packageDir, entry)) as Record<string, new () => unknown>;
@@ -166,9 +172,11 @@ test('the tarball holds what n8n loads and nothing else', () => {
 	assert.deepEqual(external, [], 'modules required from outside the package besides n8n-workflow and node: built-ins');
 
 	const codex = manifest.n8n.nodes.map((node) => node.replace(/\.js$/, '.json'));
+	const built = filesUnder(join(repoRoot, 'dist')).map((file) => `dist/${file}`);
+	const schemas = built.filter((file) => manifest.n8n.nodes.some((node) => isOutputSchemaOf(node, file)));
 	const icons = entries.flatMap(iconFiles);
 	for (const node of manifest.n8n.nodes) assert.notDeepEqual(iconFiles(node), [], `${node} has no icon file`);
-	const expected = new Set(['package.json', 'README.md', 'LICENSE', ...modules.files, ...codex, ...icons]);
+	const expected = new Set(['package.json', 'README.md', 'LICENSE', ...modules.files, ...codex, ...icons, ...schemas]);
 	assert.deepEqual(
 		{
 			missing: [...expected].filter((file) => !shipped.includes(file)).sort(),
