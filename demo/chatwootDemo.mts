@@ -68,16 +68,15 @@ export function chatwootDemoWorkflows(seed: ChatwootSeed): DemoWorkflow[] {
 					chatwootNode('Create Contact', {
 						resource: 'contacts',
 						operation: 'contactCreate',
-						inboxId: byId(seed.inboxIds.api),
-						additionalFields: { name: 'Maria Oliveira', email: 'maria.oliveira@exemplo.com.br', phoneNumber: '+5511987654321' },
+						additionalFields: { inboxId: seed.inboxIds.api, name: 'Maria Oliveira', email: 'maria.oliveira@exemplo.com.br', phoneNumber: '+5511987654321' },
 					}),
 					chatwootNode('Create Conversation', {
 						resource: 'conversations',
 						operation: 'newConversation',
-						sourceId: '={{ $json.payload[0].contact_inboxes[0].source_id }}',
+						sourceId: '={{ $json.payload.contact_inbox.source_id }}',
 						additionalFields: {
 							inboxId: seed.inboxIds.api,
-							contactId: '={{ $json.id }}',
+							contactId: '={{ $json.payload.contact.id }}',
 							status: 'open',
 							message: { content: 'Olá Maria! Recebemos seu pedido.' },
 						},

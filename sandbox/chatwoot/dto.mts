@@ -193,6 +193,33 @@ export class ChatwootViews {
 		};
 	}
 
+	/** An inbox rendered as its model's attributes (`json.inbox @inbox`, as in contacts/create.json.jbuilder). */
+	inboxAttributes(inbox: InboxRecord): Json {
+		return {
+			id: inbox.id,
+			channel_id: inbox.channel_id,
+			account_id: inbox.account_id,
+			name: inbox.name,
+			created_at: new Date(inbox.created_at).toISOString(),
+			updated_at: new Date(inbox.created_at).toISOString(),
+			channel_type: inbox.channel_type,
+			enable_auto_assignment: inbox.enable_auto_assignment,
+			greeting_enabled: inbox.greeting_enabled,
+			greeting_message: inbox.greeting_message,
+			working_hours_enabled: inbox.working_hours_enabled,
+			out_of_office_message: null,
+			timezone: inbox.timezone,
+			enable_email_collect: true,
+			csat_survey_enabled: inbox.csat_survey_enabled,
+			allow_messages_after_resolved: inbox.allow_messages_after_resolved,
+			auto_assignment_config: {},
+			lock_to_single_conversation: inbox.lock_to_single_conversation,
+			portal_id: null,
+			sender_name_type: 'friendly',
+			business_name: null,
+		};
+	}
+
 	/** The short inbox of contact_inboxes (`api/v1/models/_inbox_slim`). */
 	inboxSlim(inbox: InboxRecord): Json {
 		return {

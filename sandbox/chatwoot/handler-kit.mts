@@ -50,6 +50,11 @@ export function unprocessable(message: string, attributes: string[] = []): HttpE
 	);
 }
 
+/** Chatwoot's `render_could_not_create_error` (and a rescued ParameterMissing): 422 `{error}`. */
+export function couldNotCreate(message: string): HttpError {
+	return new HttpError(422, 'COULD_NOT_CREATE', message);
+}
+
 export function ok(body?: unknown): ChatwootResponse {
 	return { status: 200, body };
 }

@@ -105,6 +105,7 @@ function paginationOf(operation: OpenApiOperation): PaginationSpec | undefined {
 				itemsPath,
 				...(raw.pageSize ? { pageSize: Number(raw.pageSize) } : {}),
 				...(raw.totalPath ? { totalPath: String(raw.totalPath) } : {}),
+				...(raw.hasMorePath ? { hasMorePath: String(raw.hasMorePath) } : {}),
 				...keyed,
 			};
 		case 'cursor-before':

@@ -477,7 +477,7 @@ function checkPagination(m: MergedOperation): void {
 	const style = pagination.style as string;
 	assert.ok(PAGINATION_STYLES.includes(style), `${key}: unknown x-pagination style ${String(style)}`);
 	assert.equal(typeof pagination.itemsPath, 'string', `${key}: itemsPath missing`);
-	const known = ['style', 'itemsPath', 'keyed', 'totalPath', 'param', 'pageSize', 'perPageParam', 'maxPageSize',
+	const known = ['style', 'itemsPath', 'keyed', 'totalPath', 'hasMorePath', 'param', 'pageSize', 'perPageParam', 'maxPageSize',
 		'cursorField', 'cursorFrom', 'itemOrder', 'afterParam'];
 	for (const field of Object.keys(pagination)) assert.ok(known.includes(field), `${key}: unknown x-pagination field ${field}`);
 
@@ -493,6 +493,12 @@ function checkPagination(m: MergedOperation): void {
 	if (pagination.totalPath !== undefined) {
 		const total = schemaAtPath(doc, body, pagination.totalPath as string);
 		assert.ok(total !== undefined && isScalarSchema(doc, total), `${key}: totalPath ${String(pagination.totalPath)} not found`);
+	}
+
+	if (pagination.hasMorePath !== undefined) {
+		const flag = schemaAtPath(doc, body, pagination.hasMorePath as string);
+		assert.ok(flag !== undefined && schemaTypes(deref(doc, flag) as JsonObject).includes('boolean'), `${key}: hasMorePath ${String(pagination.hasMorePath)} is not a boolean of the response`);
+		assert.equal(style, 'page', `${key}: hasMorePath belongs to page style`);
 	}
 
 	const queryNames = parametersOf(m).filter((p) => p.in === 'query').map((p) => p.name);

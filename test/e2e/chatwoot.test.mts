@@ -117,9 +117,13 @@ describe('Chatwoot and Konverte Digital in real n8n', () => {
 		const flow = demo('Contact → conversation');
 		const [contact] = outputOf(flow.workflow.id, 'Create Contact');
 		const [conversation] = outputOf(flow.workflow.id, 'Create Conversation');
-		assert.equal(typeof contact.json.id, 'number');
-		const created = sandbox.recorder.requests().find((r) => r.operationId === 'newConversation');
-		assert.deepEqual((jsonBody(created as RecordedRequest)?.message as { content?: string })?.content, 'Olá Maria! Recebemos seu pedido.');
+		// Chatwoot 4.16's contacts/create.json.jbuilder: {payload: {contact, contact_inbox: {inbox, source_id}}}.
+		const made = contact.json.payload as { contact: { id: unknown }; contact_inbox: { source_id: unknown } };
+		assert.equal(typeof made.contact.id, 'number', JSON.stringify(contact.json));
+		const conversationCall = sandbox.recorder.requests().find((r) => r.operationId === 'newConversation');
+		assert.equal(jsonBody(conversationCall as RecordedRequest)?.contact_id, made.contact.id);
+		assert.equal(jsonBody(conversationCall as RecordedRequest)?.source_id, made.contact_inbox.source_id);
+		assert.deepEqual((jsonBody(conversationCall as RecordedRequest)?.message as { content?: string })?.content, 'Olá Maria! Recebemos seu pedido.');
 		const [message] = outputOf(flow.workflow.id, 'Send Attachments');
 		assert.equal((message.json.attachments as unknown[] | undefined)?.length, 2, JSON.stringify(message.json));
 		const upload = sandbox.recorder.requests().find((r) => r.body.kind === 'multipart');

@@ -262,8 +262,7 @@ const createContact = (additionalFields: Record<string, unknown>): Operation => 
 		api: 'application',
 		resource: 'contacts',
 		operation: 'contactCreate',
-		inboxId: locatorById('={{ $json.inbox }}'),
-		additionalFields: { name: '={{ $json.name }}', ...additionalFields },
+		additionalFields: { inboxId: '={{ $json.inbox }}', name: '={{ $json.name }}', ...additionalFields },
 	}),
 	sentFor: (request, input) =>
 		request.method === 'POST' &&

@@ -413,12 +413,13 @@ describe('pagination and envelopes', () => {
 			},
 		});
 		assert.equal(filtered.status, 200, filtered.text);
-		assert.ok(
-			data(filtered).payload.every(
-				(c) => c.status === 'pending' && c.inbox_id === sb.seed.inboxIds.api,
-			),
-		);
-		assert.equal(data(filtered).meta.all_count, data(filtered).payload.length);
+		// conversations/filter.json.jbuilder: {meta, payload}, no `data` wrapper (only the list has one).
+		assert.equal(filtered.json.data, undefined);
+		const payload = filtered.json.payload as JsonObject[];
+		assert.ok(payload.length > 0);
+		assert.ok(payload.every((c) => c.status === 'pending' && c.inbox_id === sb.seed.inboxIds.api));
+		assert.deepEqual(Object.keys(filtered.json.meta as JsonObject).sort(), ['all_count', 'mine_count', 'unassigned_count']);
+		assert.equal((filtered.json.meta as JsonObject).all_count, payload.length);
 		const meta = await call(sb, 'GET', '/api/v1/accounts/1/conversations/meta', {
 			query: 'status=all',
 		});
@@ -451,6 +452,31 @@ describe('pagination and envelopes', () => {
 			names,
 			[...names].sort((a, b) => a.localeCompare(b)),
 		);
+	});
+
+	test('contact create answers {payload: {contact, contact_inbox}}; update answers 200 {payload: contact}', async () => {
+		const created = await call(sb, 'POST', '/api/v1/accounts/1/contacts', {
+			body: { name: 'Joana Prado', email: 'joana.prado@exemplo.com.br', inbox_id: sb.seed.inboxIds.api, source_id: 'ext-joana' },
+		});
+		assert.equal(created.status, 200, created.text);
+		const payload = created.json.payload as { contact: JsonObject; contact_inbox: { inbox: JsonObject; source_id: string } };
+		assert.equal(payload.contact.email, 'joana.prado@exemplo.com.br');
+		assert.equal(payload.contact_inbox.source_id, 'ext-joana');
+		assert.equal(payload.contact_inbox.inbox.id, sb.seed.inboxIds.api);
+		assert.deepEqual(
+			(payload.contact.contact_inboxes as JsonObject[]).map((ci) => ci.source_id),
+			['ext-joana'],
+		);
+		// No inbox: the contact alone, and a contact_inbox of nulls.
+		const alone = await call(sb, 'POST', '/api/v1/accounts/1/contacts', { body: { name: 'Sem Caixa', phone_number: '+5511911112222' } });
+		assert.equal(alone.status, 200, alone.text);
+		assert.deepEqual((alone.json.payload as JsonObject).contact_inbox, { inbox: null, source_id: null });
+		const id = payload.contact.id as number;
+		const updated = await call(sb, 'PUT', `/api/v1/accounts/1/contacts/${id}`, { body: { custom_attributes: { plano: 'ouro' } } });
+		assert.equal(updated.status, 200, updated.text);
+		assert.equal((updated.json.payload as JsonObject).id, id);
+		assert.deepEqual(((updated.json.payload as JsonObject).custom_attributes as JsonObject).plano, 'ouro');
+		assert.deepEqual(sb.recorder.invalidRequests().filter((r) => r.operationId === 'contactCreate' || r.operationId === 'contactUpdate'), []);
 	});
 
 	test('messages: following `before` = oldest id returns every message exactly once, oldest first', async () => {
@@ -944,13 +970,13 @@ describe('the whole contract', () => {
 					).id,
 				),
 				contact: Number(
-					(await create(`${a}/contacts`, { inbox_id: seed.inboxIds.api, name: 'Doomed' })).id,
+					((await create(`${a}/contacts`, { inbox_id: seed.inboxIds.api, name: 'Doomed' })).payload as { contact: JsonObject }).contact.id,
 				),
 				base: Number(
-					(await create(`${a}/contacts`, { inbox_id: seed.inboxIds.api, name: 'Merge base' })).id,
+					((await create(`${a}/contacts`, { inbox_id: seed.inboxIds.api, name: 'Merge base' })).payload as { contact: JsonObject }).contact.id,
 				),
 				mergee: Number(
-					(await create(`${a}/contacts`, { inbox_id: seed.inboxIds.api, name: 'Merge mergee' })).id,
+					((await create(`${a}/contacts`, { inbox_id: seed.inboxIds.api, name: 'Merge mergee' })).payload as { contact: JsonObject }).contact.id,
 				),
 				conversation: Number(
 					(

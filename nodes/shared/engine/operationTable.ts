@@ -55,8 +55,11 @@ export type PaginationSpec =
 			itemsPath: string;
 			hasMorePath?: string;
 	  }
-	/** Numbered pages that end with a short page, an empty page, or once `totalPath` records are in (Chatwoot). */
-	| { style: 'page'; pageParam: string; pageSize?: number; itemsPath: string; totalPath?: string; keyed?: boolean }
+	/**
+	 * Numbered pages that end with a short page, an empty page, once `totalPath` records are in, or when the
+	 * flag at `hasMorePath` is not true (Chatwoot).
+	 */
+	| { style: 'page'; pageParam: string; pageSize?: number; itemsPath: string; totalPath?: string; hasMorePath?: string; keyed?: boolean }
 	/** Older records are fetched by passing the oldest id seen (Chatwoot messages). */
 	/* `keyed`: the items path holds an object of arrays (one per record type, as in combined search). */
 	| { style: 'cursorBefore'; param: string; idField: string; itemsPath: string }

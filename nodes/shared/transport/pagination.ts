@@ -73,6 +73,7 @@ export async function collectRecords(
 		if (spec.style === 'page') {
 			const total = spec.totalPath ? Number(at(body, spec.totalPath)) : NaN;
 			if ((spec.pageSize && records.length < spec.pageSize) || out.length >= total) break;
+			if (spec.hasMorePath && at(body, spec.hasMorePath) !== true) break;
 			continue;
 		}
 		const hasMore = spec.hasMorePath ? at(body, spec.hasMorePath) : undefined;

@@ -4,6 +4,7 @@ import type { OperationRequest } from '../../core/http-server.mts';
 import { conditionFilter, type FilterCondition } from '../filters.mts';
 import {
 	bodyOf,
+	couldNotCreate,
 	notFound,
 	ok,
 	pageSlice,
@@ -20,6 +21,7 @@ const CONTACTS_PER_PAGE = 15;
 
 interface ContactFields {
 	inbox_id?: number;
+	source_id?: string;
 	name?: string;
 	email?: string;
 	phone_number?: string;
@@ -188,7 +190,19 @@ export const contactHandlers: ChatwootHandlers = {
 					(v) => v !== null && v.toLowerCase().includes(q),
 				),
 			);
-		return contactPage(request, context, sorted(matches, queryText(request, 'sort')));
+		// 4.16.2 contacts_controller.rb:144-160 and contacts/search.json.jbuilder: no total; `count` is the
+		// size of this page and `has_more` says whether another page follows.
+		const page = Number(request.query.page ?? 1);
+		const all = sorted(matches, queryText(request, 'sort'));
+		const records = pageSlice(all, page, CONTACTS_PER_PAGE);
+		return ok({
+			meta: {
+				count: records.length,
+				current_page: page,
+				has_more: page * CONTACTS_PER_PAGE < all.length,
+			},
+			payload: records.map((contact) => context.views.contact(contact)),
+		});
 	},
 
 	contactFilter: (request, context) => {
@@ -203,20 +217,35 @@ export const contactHandlers: ChatwootHandlers = {
 	'list-active-contacts': (request) =>
 		ok({ meta: { count: 0, current_page: Number(request.query.page ?? 1) }, payload: [] }),
 
+	// 4.16.2 contacts_controller.rb:85-92, 162-171 and contacts/create.json.jbuilder.
 	contactCreate: (request, context) => {
 		const fields = bodyOf<ContactFields>(request);
-		const inbox = inboxOf(context, Number(fields.inbox_id));
+		const inbox =
+			fields.inbox_id === undefined ? undefined : inboxOf(context, Number(fields.inbox_id));
+		if (inbox?.channel_type === 'Channel::Email' && !fields.source_id && !fields.email)
+			throw couldNotCreate('param is missing or the value is empty: contact email');
 		assertUnique(context, fields);
 		const contact = context.state.newContact(context.accountId, {});
 		applyContactFields(contact, fields);
-		context.state.newContactInbox(
-			contact.id,
-			inbox.id,
-			inbox.channel_type === 'Channel::Email' && contact.email ? contact.email : undefined,
-		);
+		// ContactInboxBuilder: the given source_id, else one made for the channel (the email on email inboxes).
+		const contactInbox =
+			inbox &&
+			context.state.newContactInbox(
+				contact.id,
+				inbox.id,
+				fields.source_id ||
+					(inbox.channel_type === 'Channel::Email' ? (contact.email ?? undefined) : undefined),
+			);
 		context.emit('contact_created', context.views.contact(contact), context.accountId);
-		// The contract's envelope (`payload` as a list) rather than 4.16's `{payload: {contact, contact_inbox}}`.
-		return ok({ id: contact.id, payload: [context.views.contact(contact)] });
+		return ok({
+			payload: {
+				contact: context.views.contact(contact),
+				contact_inbox: {
+					inbox: inbox ? context.views.inboxAttributes(inbox) : null,
+					source_id: contactInbox ? contactInbox.source_id : null,
+				},
+			},
+		});
 	},
 
 	contactDetails: (request, context) =>
@@ -228,7 +257,8 @@ export const contactHandlers: ChatwootHandlers = {
 		assertUnique(context, fields, contact.id);
 		applyContactFields(contact, fields);
 		context.emit('contact_updated', context.views.contact(contact), context.accountId);
-		return ok({ id: contact.id, payload: [context.views.contact(contact)] });
+		// contacts/update.json.jbuilder: the contact under `payload`.
+		return ok({ payload: context.views.contact(contact) });
 	},
 
 	contactDelete: (request, context) => {

@@ -378,12 +378,15 @@ export const conversationHandlers: ChatwootHandlers = {
 				.filter(conditionFilter(conditions, readConversationAttribute(context.state))),
 			undefined,
 		);
-		return conversationPage(
-			context,
-			matches,
-			Number(request.query.page ?? 1),
-			counts(matches, callerUserId(context)),
-		);
+		// conversations/filter.json.jbuilder: meta and payload at the top level, no assigned_count.
+		const { assigned_count: _assigned, ...meta } = counts(matches, callerUserId(context));
+		const page = Number(request.query.page ?? 1);
+		return ok({
+			meta,
+			payload: pageSlice(matches, page, CONVERSATIONS_PER_PAGE).map((c) =>
+				context.views.conversation(c),
+			),
+		});
 	},
 
 	'text-search-conversations': (request, context) => {
