@@ -1,14 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { ServerResponse } from 'node:http';
+
+import type { IDataObject, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import { chatwootListSearch } from '../../nodes/Chatwoot/methods/listSearch.ts';
+import { chatwootBrand } from '../../nodes/Chatwoot/brand.ts';
+import { TEMPLATE_PAGES, templateQuery } from '../../nodes/WtsChat/actions/message/sendTemplate.operation.ts';
+import { getTemplates } from '../../nodes/WtsChat/methods/loadOptions.ts';
 
 import type { PaginationSpec } from '../../nodes/shared/engine/operationTable.ts';
 import { ApiClient, DEFAULT_SETTINGS, type ApiRequest } from '../../nodes/shared/transport/apiClient.ts';
 import { collectRecords, recordsOf } from '../../nodes/shared/transport/pagination.ts';
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
-import { createContext, wtsCredentials } from './fakeContext.mts';
-import { reply, withServer } from './testServer.mts';
+import { createContext, workflow, wtsCredentials } from './fakeContext.mts';
+import { reply, withServer, type ReceivedRequest } from './testServer.mts';
 
 /** A client whose answers come from `answer`; every request is recorded. */
 function stubClient(answer: (req: ApiRequest, n: number) => unknown) {
@@ -18,6 +25,7 @@ function stubClient(answer: (req: ApiRequest, n: number) => unknown) {
 			requests.push(structuredClone(req));
 			return answer(req, requests.length - 1);
 		},
+		pagingError: (message: string, description: string) => Object.assign(new Error(message), { description }),
 	} as unknown as ApiClient;
 	return { client, requests };
 }
@@ -165,14 +173,10 @@ describe('pagination: cursorBefore', () => {
 		assert.deepEqual(requests.map((r) => r.qs), [{ x: 1 }, { x: 1, before: 31 }, { x: 1, before: 11 }, { x: 1, before: 1 }]);
 	});
 
-	// BUG (pagination.ts, cursorBefore loop): `out.push(...records)` runs before the check
-	// `if (cursor !== undefined && oldest >= Number(cursor)) break;`, and records at or above the cursor are never
-	// filtered out. An API that ignores `before` (repeats the page) gets that page returned twice; one whose `before`
-	// is inclusive repeats the boundary record on every page. This test fails until those records are dropped.
-	test('stops without duplicates when the API repeats records (cursor ignored, or inclusive)', async () => {
+	test('an API that ignores the cursor is stopped with an error; an inclusive cursor gives every record once', async () => {
 		const ignoring = stubClient(() => ({ payload: records(10, 5) }));
-		const ignored = (await collectRecords(ignoring.client, { method: 'GET', path: '/messages' }, spec)).map((r) => Number(r.id));
-		assert.ok(ignoring.requests.length <= 2, `${ignoring.requests.length} requests for a repeating page`);
+		await assert.rejects(collectRecords(ignoring.client, { method: 'GET', path: '/messages' }, spec), /^Error: Page 2 repeats page 1$/);
+		assert.equal(ignoring.requests.length, 2);
 
 		// `before` honoured but inclusive: ids <= cursor, 20 per page, ids 1..50.
 		const inclusive = stubClient((req) => {
@@ -180,11 +184,7 @@ describe('pagination: cursorBefore', () => {
 			return { payload: records(Math.max(1, top - 19), Math.min(20, top)) };
 		});
 		const inclusiveIds = (await collectRecords(inclusive.client, { method: 'GET', path: '/messages' }, spec)).map((r) => Number(r.id));
-
-		assert.deepEqual(
-			{ ignored, inclusive: [...inclusiveIds].sort((a, b) => a - b) },
-			{ ignored: [10, 11, 12, 13, 14], inclusive: Array.from({ length: 50 }, (_, i) => i + 1) },
-		);
+		assert.deepEqual([...inclusiveIds].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
 	});
 
 	test('stops at the limit', async () => {
@@ -195,12 +195,88 @@ describe('pagination: cursorBefore', () => {
 	});
 });
 
+describe('pagination always ends', () => {
+	test('a server that answers the same page with hasMorePages true forever is stopped at page 2', async () => {
+		const { client, requests } = stubClient(() => ({ items: records(0, 100), hasMorePages: true }));
+		await assert.rejects(collectRecords(client, { method: 'GET', path: '/chat/v1/template' }, WTS_PAGES), (error: Error) => {
+			assert.equal(error.message, 'Page 2 repeats page 1');
+			assert.match(String((error as Error & { description?: string }).description), /would never end/);
+			return true;
+		});
+		assert.equal(requests.length, 2);
+	});
+
+	test('a page of records already received (in another order) stops the listing', async () => {
+		const spec: PaginationSpec = { style: 'page', pageParam: 'page', pageSize: 3, itemsPath: 'payload' };
+		const { client, requests } = stubClient((_req, n) => ({ payload: n % 2 === 0 ? records(1, 3) : records(1, 3).reverse() }));
+		await assert.rejects(collectRecords(client, { method: 'GET', path: '/x' }, spec), /^Error: Page 2 brought no new records$/);
+		assert.equal(requests.length, 2);
+	});
+
+	test('a server that keeps announcing more, with new records every time, is stopped past the page bound', async () => {
+		const { client, requests } = stubClient((req) => ({ items: records(Number(req.qs?.PageNumber) * 100, 100), hasMorePages: true }));
+		await assert.rejects(collectRecords(client, { method: 'GET', path: '/x' }, WTS_PAGES, undefined, 7), /^Error: The API still announced more records after 7 pages \(700 records\)$/);
+		assert.equal(requests.length, 7);
+	});
+
+	test('a page that overlaps the previous one but brings new records goes on', async () => {
+		const spec: PaginationSpec = { style: 'page', pageParam: 'page', pageSize: 3, itemsPath: 'payload' };
+		const pages = [records(1, 3), records(3, 3), records(6, 1)];
+		const { client } = stubClient((_req, n) => ({ payload: pages[n] }));
+		assert.deepEqual((await collectRecords(client, { method: 'GET', path: '/x' }, spec)).map((r) => r.id), [1, 2, 3, 3, 4, 5, 6]);
+	});
+});
+
 describe('pagination: none', () => {
 	test('one request, cut to the limit', async () => {
 		const { client, requests } = stubClient(() => ({ list: records(0, 10) }));
 		const out = await collectRecords(client, { method: 'GET', path: '/x' }, { style: 'none', itemsPath: 'list' }, 4);
 		assert.deepEqual(out, records(0, 4));
 		assert.equal(requests.length, 1);
+	});
+});
+
+/** The fake context as a picker's context: no other parameter of the node is set. */
+const pickerContext = (ctx: ReturnType<typeof createContext>) => Object.assign(ctx, { getCurrentNodeParameter: () => undefined }) as unknown as ILoadOptionsFunctions;
+
+describe('paging always ends, over real sockets', () => {
+	/** A WTS that answers every page with the same templates and hasMorePages: true. */
+	const endlessTemplates = (req: ReceivedRequest, res: ServerResponse) =>
+		reply(res, 200, { items: [{ id: 't1', name: 'boas_vindas', status: 'Approved' }, { id: 't2', name: 'pedido', status: 'Approved' }], hasMorePages: true, pageNumber: Number(req.query.get('PageNumber')) });
+
+	test('the WTS template picker stops at page 2 with an error naming the repeat', async () => {
+		await withServer(endlessTemplates, async (server) => {
+			const ctx = pickerContext(createContext({ credentials: wtsCredentials(server.baseUrl) }));
+			await assert.rejects(getTemplates.call(ctx), (error: Error) => error instanceof workflow.NodeOperationError && /^WTS Chat: Page 2 repeats page 1 \(GET \/chat\/v1\/template\)$/.test(error.message));
+			assert.equal(server.requests.length, 2);
+		});
+	});
+
+	test("Send Template's template lookup stops at page 2 too, on the item that asked", async () => {
+		await withServer(endlessTemplates, async (server) => {
+			const ctx = createContext({ credentials: wtsCredentials(server.baseUrl) });
+			const client = new ApiClient(ctx, wtsProfile, { ...DEFAULT_SETTINGS, paceToLimits: false });
+			await assert.rejects(
+				collectRecords(client, { method: 'GET', path: '/chat/v1/template', qs: templateQuery('channel-1'), itemIndex: 3 }, TEMPLATE_PAGES),
+				(error: Error & { context?: { itemIndex?: number } }) => error instanceof workflow.NodeOperationError && error.context?.itemIndex === 3 && /repeats page 1/.test(error.message),
+			);
+			assert.equal(server.requests.length, 2);
+		});
+	});
+
+	test('the Chatwoot conversation picker refuses a page the server answered again', async () => {
+		await withServer(
+			(_req, res) => reply(res, 200, { data: { meta: {}, payload: [{ id: 1, status: 'open', meta: { sender: { name: 'Ana' } } }] } }),
+			async (server) => {
+				const ctx = pickerContext(createContext({ credentials: { chatwootApi: { url: server.baseUrl, accessToken: 'token', accountId: '1' } } }));
+				const search = chatwootListSearch(chatwootBrand).searchConversations;
+				const first = await search.call(ctx);
+				assert.equal(first.results.length, 1);
+				assert.match(String(first.paginationToken), /^2:[0-9a-f]{16}$/);
+				await assert.rejects(search.call(ctx, undefined, first.paginationToken), /page 2 of conversations repeats page 1/);
+				assert.deepEqual(server.requests.map((r) => r.query.get('page')), ['1', '2']);
+			},
+		);
 	});
 });
 

@@ -1,4 +1,6 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+
+import { NodeOperationError, type IDataObject, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult } from 'n8n-workflow';
 
 import { ApiClient, pathTo } from '../../shared/transport/apiClient';
 import { recordsOf } from '../../shared/transport/pagination';
@@ -33,16 +35,36 @@ function smallList(
 	};
 }
 
-/** A long list, paged by the server and searched by the server when there is a filter. */
+/** Pages a picker may scroll through; past this, a server that keeps answering records is stopped. */
+export const MAX_PICKER_PAGES = 1_000;
+
+/** Identifies a page of records, so the next request can tell whether the server answered it again. */
+function pageFingerprint(records: IDataObject[]): string {
+	return createHash('sha256').update(records.map((record) => String(record.id)).join(',')).digest('hex').slice(0, 16);
+}
+
+/**
+ * A long list, paged by the server and searched by the server when there is a filter. The pagination token is
+ * `<next page>:<fingerprint of this page>`: n8n hands it back with the next request, so a server that answers the
+ * same page again (ignoring `page`) is caught, and scrolling stops after MAX_PICKER_PAGES pages.
+ */
 function pagedList(resource: string, listItems: string, searchItems: string, toItem: (record: IDataObject, context: AccountContext) => INodeListSearchItems, brand: ChatwootBrand, listQuery: IDataObject = {}): Search {
 	return async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 		const context = await accountContext(this, brand);
 		if (!context) return { results: [] };
-		const page = Number(paginationToken ?? 1);
+		const [pageText, previous] = (paginationToken ?? '1').split(':');
+		const page = Math.max(1, Number(pageText) || 1);
 		const records = filter
 			? await fetchList(context, `${resource}/search`, searchItems, { q: filter, page })
 			: await fetchList(context, resource, listItems, { ...listQuery, page });
-		return { results: records.map((record) => toItem(record, context)), paginationToken: records.length ? String(page + 1) : undefined };
+		const fingerprint = pageFingerprint(records);
+		if (records.length && fingerprint === previous) {
+			throw new NodeOperationError(this.getNode(), `${brand.platformName}: page ${page} of ${resource} repeats page ${page - 1}`, {
+				description: 'The server answered the same records again (it may ignore the page parameter), so the list stops here.',
+			});
+		}
+		const more = records.length > 0 && page < MAX_PICKER_PAGES;
+		return { results: records.map((record) => toItem(record, context)), paginationToken: more ? `${page + 1}:${fingerprint}` : undefined };
 	};
 }
 

@@ -175,6 +175,14 @@ export class ApiClient {
 		throw error;
 	}
 
+	/** A listing that cannot go on (see pagination.ts): names the node, the item and the request. */
+	pagingError(message: string, description: string, req: ApiRequest): NodeOperationError {
+		return new NodeOperationError(this.ctx.getNode(), `${this.profile.platformName}: ${message} (${req.method} ${req.path})`, {
+			description,
+			itemIndex: req.itemIndex,
+		});
+	}
+
 	/** One attempt. Every outcome, HTTP error or transport failure, comes back as a value. */
 	private async send(baseUrl: string, req: ApiRequest, secrets: string[]): Promise<Attempt> {
 		const options: IHttpRequestOptions = {
