@@ -33,6 +33,8 @@ export interface FaultRuleInput {
 	times?: number;
 	/** Chance (0..1) that a matching request is hit; always when absent. */
 	probability?: number;
+	/** Text the raw request body must contain, to hit one request among many on the same path (any when absent). */
+	bodyIncludes?: string;
 	fault: FaultAction;
 }
 
@@ -74,6 +76,7 @@ export function faultRuleFromJson(json: unknown): FaultRuleInput {
 					: undefined,
 		times: typeof input.times === 'number' ? input.times : undefined,
 		probability: typeof input.probability === 'number' ? input.probability : undefined,
+		bodyIncludes: typeof input.bodyIncludes === 'string' ? input.bodyIncludes : undefined,
 		fault: fault as FaultAction,
 	};
 }
@@ -110,10 +113,16 @@ export class FaultInjector {
 		return [...this.rules];
 	}
 
+	/** Whether a live rule looks into request bodies: the server then reads the body before deciding. */
+	matchesBodies(): boolean {
+		return this.rules.some((rule) => rule.bodyIncludes !== undefined && (rule.times === undefined || rule.hits < rule.times));
+	}
+
 	/** Returns the first rule that fires for this request (counting the hit), if any. */
-	take(method: string, path: string): FaultRule | undefined {
+	take(method: string, path: string, body?: string): FaultRule | undefined {
 		for (const rule of this.rules) {
 			if (rule.times !== undefined && rule.hits >= rule.times) continue;
+			if (rule.bodyIncludes !== undefined && !body?.includes(rule.bodyIncludes)) continue;
 			if (rule.method !== undefined && rule.method.toUpperCase() !== method.toUpperCase()) continue;
 			if (
 				rule.path !== undefined &&

@@ -27,7 +27,7 @@ import {
 } from './openapi.mts';
 import type { QueryParseOptions } from './query.mts';
 import type { SlidingWindowRateLimiter } from './rate-limiter.mts';
-import { RequestRecorder, type RecordedRequest, type RequestFilter } from './recorder.mts';
+import { RequestRecorder, type RecordedBody, type RecordedRequest, type RequestFilter } from './recorder.mts';
 import { RequestValidator } from './request-validator.mts';
 import { OpenApiRouter } from './router.mts';
 import { ContractSchemas } from './schema-validator.mts';
@@ -156,6 +156,15 @@ function jsonOutgoing(
 		headers: { 'content-type': JSON_TYPE, ...headers },
 		payload: Buffer.from(JSON.stringify(body)),
 	};
+}
+
+/** A body as recorded: parsed where it can be, kept as bytes with the parser's complaint otherwise. */
+function parseBodyOrRaw(bytes: Buffer, contentType: string | undefined): RecordedBody {
+	try {
+		return parseBody(bytes, contentType);
+	} catch (error) {
+		return { kind: 'unparsable', bytes, error: (error as Error).message };
+	}
 }
 
 function sleep(ms: number): Promise<void> {
@@ -304,12 +313,22 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 		response.end(outgoing.payload);
 	}
 
-	/** Contract pipeline; fills `record` as it goes and returns the answer. */
+	/** The request body, or the error reading it gave (rethrown where the body is read in the pipeline). */
+	async function readBodyOrError(request: IncomingMessage): Promise<Buffer | Error> {
+		try {
+			return await readBody(request, maxBodyBytes);
+		} catch (error) {
+			return error instanceof Error ? error : new Error(String(error));
+		}
+	}
+
+	/** Contract pipeline; fills `record` as it goes and returns the answer. `preRead`: the body, read already. */
 	async function processContractRequest(
 		request: IncomingMessage,
 		url: URL,
 		record: RecordedRequest,
 		baseUrl: string,
+		preRead?: Buffer | Error,
 	): Promise<Outgoing> {
 		const method = request.method ?? 'GET';
 		const path = url.pathname;
@@ -369,7 +388,8 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 		let parsedBody: ParsedBody;
 		let bytes: Buffer = Buffer.alloc(0);
 		try {
-			bytes = await readBody(request, maxBodyBytes);
+			if (preRead instanceof Error) throw preRead;
+			bytes = preRead ?? (await readBody(request, maxBodyBytes));
 			parsedBody = parseBody(bytes, request.headers['content-type']);
 			record.body = parsedBody;
 		} catch (error) {
@@ -606,17 +626,20 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 			rawQuery: url.search.slice(1),
 			headers: request.headers,
 		});
-		const rule = faults.take(record.method, url.pathname);
+		const rawRoute = config.rawRoutes?.find((r) => url.pathname.startsWith(r.pathPrefix));
+		// A rule that looks for a text in the body needs the body before the fault is decided.
+		const preRead = !rawRoute && faults.matchesBodies() ? await readBodyOrError(request) : undefined;
+		const rule = faults.take(record.method, url.pathname, Buffer.isBuffer(preRead) ? preRead.toString('utf8') : undefined);
 		if (rule) record.fault = `${rule.fault.kind}#${rule.id}`;
+		if (Buffer.isBuffer(preRead) && rule) record.body = parseBodyOrRaw(preRead, request.headers['content-type']);
 		if (rule && applyFaultInsteadOfProcessing(rule, request, response, record)) return;
 
 		const baseUrl = `http://${request.headers.host ?? `${host}:${port}`}`;
 		let outgoing: Outgoing;
 		try {
-			const rawRoute = config.rawRoutes?.find((r) => url.pathname.startsWith(r.pathPrefix));
 			outgoing = rawRoute
 				? await processRawRoute(rawRoute, request, url, record, baseUrl)
-				: await processContractRequest(request, url, record, baseUrl);
+				: await processContractRequest(request, url, record, baseUrl, preRead);
 		} catch (error) {
 			outgoing = errorOutgoing(
 				new HttpError(500, 'INTERNAL', `Sandbox error: ${(error as Error).stack ?? String(error)}`),

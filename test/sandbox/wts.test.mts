@@ -841,6 +841,29 @@ describe('faults', () => {
 		assert.equal(record?.status, 200);
 	});
 
+	test('a rule with bodyIncludes refuses only the request whose body holds the text, and records that body', async () => {
+		sb.faults.add({ method: 'POST', path: '/core/v1/contact', bodyIncludes: '+55|11900000105', fault: { kind: 'status', status: 422 } });
+		const [before, refused, after] = await Promise.all(
+			['+55|11900000104', '+55|11900000105', '+55|11900000106'].map((phone) => call(sb, 'POST', '/core/v1/contact', newContact(phone))),
+		);
+		assert.deepEqual([before.status, refused.status, after.status], [200, 422, 200]);
+		assert.ok(sb.state.contactByPhoneNumber('+55|11900000104'));
+		assert.equal(sb.state.contactByPhoneNumber('+55|11900000105'), undefined);
+		const record = sb.recorder.requests({ path: '/core/v1/contact', method: 'POST', status: 422 }).at(-1);
+		assert.equal(record?.processed, false);
+		assert.deepEqual(record?.body, { kind: 'json', value: newContact('+55|11900000105').body });
+		sb.faults.clear();
+
+		const added = await fetch(`${sb.url}/__sandbox/faults`, {
+			method: 'POST',
+			body: JSON.stringify({ path: '/core/v1/contact', bodyIncludes: '11900000107', times: 1, fault: { kind: 'status', status: 422 } }),
+		});
+		assert.equal(added.status, 200);
+		assert.equal((await call(sb, 'POST', '/core/v1/contact', newContact('+55|11900000107'))).status, 422);
+		assert.equal((await call(sb, 'POST', '/core/v1/contact', newContact('+55|11900000107'))).status, 200, 'times: 1 fires once');
+		sb.faults.clear();
+	});
+
 	test('delay, timeout, malformed JSON and HTML pages', async () => {
 		sb.faults.add({ path: '/core/v1/tag', times: 1, fault: { kind: 'delay', ms: 150 } });
 		const started = performance.now();
