@@ -24,7 +24,7 @@ export interface NodeOutcomes {
 
 function errorOf(item: RunItem): { error?: string; description?: string } {
 	if (typeof item.json.error === 'string') {
-		const description = item.json.errorDescription;
+		const description = item.json.details;
 		return {
 			error: item.json.error,
 			description: typeof description === 'string' ? description : undefined,

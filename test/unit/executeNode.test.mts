@@ -125,7 +125,7 @@ describe('executeNode with the WTS node definition, over a real server', () => {
 				assert.equal(out.length, 3);
 				assert.deepEqual(out[0].json, { id: uuid(1) });
 				assert.equal(out[1].json.error, 'WTS Chat answered 404: Contact not found');
-				assert.match(String(out[1].json.errorDescription), /Error key: NOT_FOUND/);
+				assert.match(String(out[1].json.details), /Error key: NOT_FOUND/);
 				assert.deepEqual(out[2].json, { id: uuid(3) });
 				assert.deepEqual(out.map((entry) => entry.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
 				assert.ok(!everyStringIn(out).some((text) => text.includes(API_KEY)));

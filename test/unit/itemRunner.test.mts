@@ -125,7 +125,7 @@ describe('runItems: failures', () => {
 		assert.equal(out.length, 5);
 		assert.deepEqual(out.map((entry) => entry.pairedItem), [0, 1, 2, 3, 4].map((item) => ({ item })));
 		assert.deepEqual(out[0].json, { value: 0 });
-		assert.deepEqual(out[1].json, { error: 'WTS Chat answered 400: bad item 1', errorDescription: 'Error key: X' });
+		assert.deepEqual(out[1].json, { error: 'WTS Chat answered 400: bad item 1', details: 'Error key: X' });
 		assert.deepEqual(out[2].json, { value: 2 });
 		assert.equal(out[3].json.error, 'WTS Chat answered 400: bad item 3');
 		assert.deepEqual(out[4].json, { value: 4 });

@@ -10,12 +10,16 @@ export function toItems(body: unknown): INodeExecutionData[] {
 	return [{ json: body as IDataObject }];
 }
 
-/** The output item of an item that failed under Continue On Fail, paired with its input item. */
+/**
+ * The output item of an item that failed under Continue On Fail, paired with its input item: `error` (the
+ * message) and `details` (the description). n8n's "Continue (using error output)" sends an item to the error
+ * output when its json holds nothing but `error`, `message` and `details`, so no other key may be added.
+ */
 export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 	const message = error instanceof Error ? error.message : String(error);
 	const description = (error as { description?: unknown } | undefined)?.description;
 	return {
-		json: { error: message, ...(typeof description === 'string' && description ? { errorDescription: description } : {}) },
+		json: { error: message, ...(typeof description === 'string' && description ? { details: description } : {}) },
 		pairedItem: { item: itemIndex },
 	};
 }
