@@ -119,7 +119,7 @@ function refusals(seed: Sandbox['seed']): Refusal[] {
 		{ node: 'Empty To', parameters: { resource: 'message', operation: 'sendMessage', from: channel, to: ' ', text: 'oi', options: {} }, expected: /^Set an Instagram number or username for sending$/ },
 		{ node: 'Blank Text', parameters: { resource: 'message', operation: 'sendMessage', from: channel, to: contact.phoneNumber, text: '  ', options: {} }, expected: /^Write a text to send$/ },
 		{ node: 'Empty Contact ID', parameters: { resource: 'contact', operation: 'update', contactId: '={{ "" }}', updateFields: { name: 'x' } }, expected: /^Contact ID is empty$/ },
-		{ node: 'Invalid Email', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { email: 'maria@empresa' } }, expected: /Invalid email "maria@empresa"/ },
+		{ node: 'Invalid Email', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { email: 'maria empresa.com' } }, expected: /Invalid email "maria empresa\.com"/ },
 		{ node: 'Invalid JSON', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { metadata: '{"a": }' } }, expected: /Invalid JSON in "Metadata \(JSON\)"/ },
 		{ node: 'Invalid ID', parameters: { resource: 'contact', operation: 'getContact', id: '../x' }, expected: /"ID" is not a valid ID/ },
 		{ node: 'Missing Binary', parameters: { resource: 'message', operation: 'sendFile', from: channel, to: contact.phoneNumber, fileSource: 'binary', binaryPropertyName: 'nope', options: {} }, expected: /No binary property "nope" on item 0/ },

@@ -210,13 +210,25 @@ describe('buildRequest: email', () => {
 		{ name: 'contacts', key: 'contacts', in: 'body', type: 'objectList', fields: [{ name: 'eMail', key: 'e-mail', in: 'body', type: 'string' }] },
 	]);
 
-	for (const email of ['maria+vendas@empresa.com.br', 'joao@studio.photography', 'a.b-c@sub.domain.museum', 'x@y.co']) {
+	const addresses = [
+		'maria+vendas@empresa.com.br',
+		'joao@studio.photography',
+		'a.b-c@sub.domain.museum',
+		'x@y.co',
+		'a@b.xn--p1ai',
+		'user@пример.рф',
+		'josé.silva@açaí.com.br',
+		'ops@intranet',
+		'"quoted"@example.com',
+	];
+	for (const email of addresses) {
 		test(`${email} is valid`, () => {
 			assert.deepEqual(build(emailOp, { additionalFields: { email: ` ${email} ` } }).body, { email });
 		});
 	}
 
-	for (const email of ['a@b', 'a b@c.com', 'maria@', '@empresa.com', 'maria@@empresa.com', 'maria@empresa.c', 'maria@empresa..com']) {
+	const notAddresses = ['maria', 'a b@c.com', 'maria@', '@empresa.com', 'maria@@empresa.com', 'maria@empresa..com', 'maria@.empresa.com', 'maria@empresa.com.', 'maria\t@empresa.com', 'maria@empresa .com', '@'];
+	for (const email of notAddresses) {
 		test(`${JSON.stringify(email)} is refused, naming the field`, () => {
 			const error = refused(emailOp, { additionalFields: { email } }, 2);
 			assert.equal(error.message, `Invalid email "${email.trim()}" in "Email"`);

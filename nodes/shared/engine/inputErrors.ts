@@ -26,13 +26,22 @@ export function parseJsonField(ctx: IExecuteFunctions, itemIndex: number, label:
 	}
 }
 
-/** Plus aliases, subdomains and long TLDs (.photography) are valid; spaces, a missing @ or TLD are not. */
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*\.[A-Za-z]{2,63}$/;
+/**
+ * What is certainly not an address: anything but one @ with text before it and a domain after it, whitespace,
+ * or an empty part of the domain (`a@b..com`). The platforms decide the rest, as they accept more than any
+ * pattern would: `+` aliases, any TLD, internationalised domains (`user@пример.рф`, `a@b.xn--p1ai`).
+ */
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*$/;
 
 export function checkEmail(ctx: IExecuteFunctions, itemIndex: number, label: string, value: string): string {
 	const email = value.trim();
 	if (!EMAIL.test(email)) {
-		throw fieldError(ctx, itemIndex, `Invalid email "${email}" in "${label}"`, 'Use an address such as maria+vendas@empresa.com.br.');
+		throw fieldError(
+			ctx,
+			itemIndex,
+			`Invalid email "${email}" in "${label}"`,
+			'An address has one @ with a name before it and a domain after it, and no spaces, e.g. maria+vendas@empresa.com.br.',
+		);
 	}
 	return email;
 }
