@@ -6,10 +6,11 @@ import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 import { downloadFiles } from '../shared/trigger/attachments';
 import { forgetDelivery, isFirstDelivery, type DedupPolicy } from '../shared/trigger/recentDeliveries';
 import { deliveryScope } from '../shared/trigger/registration';
+import { readSecret, sealPlainSecret } from '../shared/trigger/sealedSecret';
 import { depthProblem, headerValue, ignore, jsonObjectOf, refuse, requestOf, sizeProblem, start } from '../shared/trigger/webhookRequest';
 import { triggerClient } from './account';
 import { eventSummary, filteredOut, incomingAttachments, type ChatwootFilters } from './chatwootEvent';
-import type { ChatwootTriggerState } from './registration';
+import { SIGNING_SECRET, signingSecretKey, type ChatwootTriggerState } from './registration';
 import { signatureProblem } from './signature';
 
 /** Retries keep their `X-Chatwoot-Delivery` id; one hour covers Chatwoot's retry schedule. */
@@ -29,8 +30,9 @@ export async function receiveChatwootDelivery(ctx: IWebhookFunctions, brand: Cha
 	if (!rawBody) return refuse(ctx, 400, 'Empty body');
 	const tooLarge = sizeProblem(rawBody);
 	if (tooLarge) return refuse(ctx, tooLarge.status, tooLarge.reason);
+	const secretKey = await signingSecretKey(ctx, brand);
 	const problem = signatureProblem({
-		secret: state.secret,
+		secret: readSecret(state, SIGNING_SECRET, secretKey),
 		signature: headerValue(ctx, 'x-chatwoot-signature'),
 		timestamp: headerValue(ctx, 'x-chatwoot-timestamp'),
 		rawBody,
@@ -39,6 +41,7 @@ export async function receiveChatwootDelivery(ctx: IWebhookFunctions, brand: Cha
 		acceptUnsigned: options.acceptUnsigned === true,
 	});
 	if (problem) return refuse(ctx, 401, problem);
+	sealPlainSecret(state, SIGNING_SECRET, secretKey);
 	const tooDeep = depthProblem(rawBody);
 	if (tooDeep) return refuse(ctx, tooDeep.status, tooDeep.reason);
 	const payload = jsonObjectOf(rawBody);

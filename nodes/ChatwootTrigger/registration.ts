@@ -1,8 +1,9 @@
-import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 import { forgetDeliveries } from '../shared/trigger/recentDeliveries';
 import { deliveryScope, ownWebhookUrl, REGISTRATION_SETTINGS, registrationName } from '../shared/trigger/registration';
+import { deliverySecretKey, dropSecret, keepSecret, readSecret, type SecretFields } from '../shared/trigger/sealedSecret';
 import { pathTo, type ApiClient } from '../shared/transport/apiClient';
 import { recordsOf } from '../shared/transport/pagination';
 import { triggerAccount, triggerClient } from './account';
@@ -14,8 +15,17 @@ const WEBHOOK = '/api/v1/accounts/{account_id}/webhooks/{webhook_id}';
 export interface ChatwootTriggerState extends IDataObject {
 	accountId?: string;
 	webhookId?: number;
-	/** '' when the server signs nothing (before 4.14). */
+	/** The webhook's signing secret, sealed (see sealedSecret); it seals '' when the server signs nothing (before 4.14). */
+	secretSealed?: string;
+	/** The signing secret in plain text, as versions before sealing kept it; replaced by the sealed form. */
 	secret?: string;
+}
+
+export const SIGNING_SECRET: SecretFields = { sealed: 'secretSealed', plain: 'secret' };
+
+/** The key the signing secret is sealed with: from the credential's access token. */
+export async function signingSecretKey(ctx: IHookFunctions | IWebhookFunctions, brand: ChatwootBrand): Promise<Buffer> {
+	return await deliverySecretKey(ctx, brand.credentialType, 'accessToken');
 }
 
 const chosenEvents = (ctx: IHookFunctions) => ctx.getNodeParameter('events', []) as string[];
@@ -45,7 +55,12 @@ async function removeWebhook(client: ApiClient, account: string, webhookId: unkn
 function forget(state: ChatwootTriggerState): void {
 	delete state.accountId;
 	delete state.webhookId;
-	delete state.secret;
+	dropSecret(state, SIGNING_SECRET);
+}
+
+function remember(state: ChatwootTriggerState, account: string, webhookId: number, key: Buffer, secret: string): void {
+	Object.assign(state, { accountId: account, webhookId });
+	keepSecret(state, SIGNING_SECRET, key, secret);
 }
 
 /**
@@ -60,7 +75,9 @@ export async function adoptWebhook(ctx: IHookFunctions, brand: ChatwootBrand): P
 	const found = await ownWebhooks(ctx, client, account);
 	const kept = found.find((webhook) => webhook.id === state.webhookId) ?? found[0];
 	for (const extra of found) if (extra !== kept) await removeWebhook(client, account, extra.id);
-	const known = kept && (secretOf(kept) ?? (kept.id === state.webhookId && state.accountId === account ? state.secret : undefined));
+	const key = await signingSecretKey(ctx, brand);
+	const known =
+		kept && (secretOf(kept) ?? (kept.id === state.webhookId && state.accountId === account ? readSecret(state, SIGNING_SECRET, key) : undefined));
 	// Without a secret, only an unsigned webhook the user accepts is kept; `create` explains the rest.
 	const secret = known === '' && !acceptsUnsigned(ctx) ? undefined : known;
 	if (!kept || secret === undefined) {
@@ -75,7 +92,7 @@ export async function adoptWebhook(ctx: IHookFunctions, brand: ChatwootBrand): P
 			body: { subscriptions: chosenEvents(ctx) },
 		});
 	}
-	Object.assign(state, { accountId: account, webhookId: kept.id as number, secret });
+	remember(state, account, kept.id as number, key, secret);
 	return true;
 }
 
@@ -98,7 +115,7 @@ export async function createWebhook(ctx: IHookFunctions, brand: ChatwootBrand): 
 		});
 	}
 	const state = ctx.getWorkflowStaticData('node') as ChatwootTriggerState;
-	Object.assign(state, { accountId: account, webhookId: created.id as number, secret });
+	remember(state, account, created.id as number, await signingSecretKey(ctx, brand), secret);
 	return true;
 }
 

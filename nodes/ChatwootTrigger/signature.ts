@@ -26,7 +26,7 @@ export function signatureProblem(delivery: SignedDelivery): string | undefined {
 	const { signature, secret, timestamp } = delivery;
 	if (!signature) return delivery.acceptUnsigned ? undefined : 'Missing X-Chatwoot-Signature';
 	if (!secret) {
-		return delivery.acceptUnsigned ? undefined : 'No signing secret is known for this webhook: deactivate and activate the workflow again';
+		return delivery.acceptUnsigned ? undefined : 'No signing secret is known for this webhook, or the credential changed since the workflow was activated: deactivate and activate the workflow again';
 	}
 	if (!timestamp || !/^\d+$/.test(timestamp)) return 'Missing or invalid X-Chatwoot-Timestamp';
 	if (Math.abs(delivery.nowSeconds - Number(timestamp)) > delivery.toleranceSeconds) {

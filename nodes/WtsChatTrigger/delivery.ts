@@ -6,10 +6,11 @@ import { downloadFiles, type RemoteFile } from '../shared/trigger/attachments';
 import { forgetDelivery, isFirstDelivery, type DedupPolicy } from '../shared/trigger/recentDeliveries';
 import { constantTimeEqual } from '../shared/trigger/constantTimeEqual';
 import { deliveryScope } from '../shared/trigger/registration';
+import { readSecret, sealPlainSecret } from '../shared/trigger/sealedSecret';
 import { depthProblem, ignore, jsonObjectOf, refuse, requestOf, sizeProblem, start } from '../shared/trigger/webhookRequest';
 import { ApiClient, pathTo } from '../shared/transport/apiClient';
 import { wtsProfile } from '../WtsChat/transport/wtsProfile';
-import { URL_SECRET_PARAM, type WtsTriggerState } from './subscription';
+import { URL_SECRET, URL_SECRET_PARAM, urlSecretKey, type WtsTriggerState } from './subscription';
 
 /**
  * WTS sends no delivery id: a delivery with the same event and content as one seen in the last ten
@@ -89,10 +90,16 @@ async function channelOf(ctx: IWebhookFunctions, payload: WtsPayload): Promise<s
 
 export async function receiveWtsDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const state = ctx.getWorkflowStaticData('node') as WtsTriggerState;
+	const secretKey = await urlSecretKey(ctx);
+	const expected = readSecret(state, URL_SECRET, secretKey);
 	const given = (ctx.getQueryData() as IDataObject)[URL_SECRET_PARAM];
-	if (!state.urlSecret || typeof given !== 'string' || !constantTimeEqual(given, state.urlSecret)) {
+	if (expected === undefined && state.urlSecretSealed !== undefined) {
+		return refuse(ctx, 401, 'The URL secret cannot be read with this credential, which changed since the workflow was activated: deactivate and activate the workflow again');
+	}
+	if (!expected || typeof given !== 'string' || !constantTimeEqual(given, expected)) {
 		return refuse(ctx, 401, 'Missing or wrong secret in the webhook URL');
 	}
+	sealPlainSecret(state, URL_SECRET, secretKey);
 	const rawBody = requestOf(ctx).rawBody;
 	const bounds = rawBody && (sizeProblem(rawBody) ?? depthProblem(rawBody));
 	if (bounds) return refuse(ctx, bounds.status, bounds.reason);

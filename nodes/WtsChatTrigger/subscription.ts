@@ -1,8 +1,9 @@
-import { generateSecureToken, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+import { generateSecureToken, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import { constantTimeEqual } from '../shared/trigger/constantTimeEqual';
 import { forgetDeliveries } from '../shared/trigger/recentDeliveries';
 import { deliveryScope, ownWebhookUrl, REGISTRATION_SETTINGS, registrationName } from '../shared/trigger/registration';
+import { deliverySecretKey, dropSecret, keepSecret, readSecret, type SecretFields } from '../shared/trigger/sealedSecret';
 import { ApiClient, pathTo } from '../shared/transport/apiClient';
 import { recordsOf } from '../shared/transport/pagination';
 import { wtsProfile } from '../WtsChat/transport/wtsProfile';
@@ -19,7 +20,17 @@ const SUBSCRIPTION = '/core/v1/webhook/subscription/{subscriptionId}';
 /** What the trigger keeps in the node's static data. */
 export interface WtsTriggerState extends IDataObject {
 	subscriptionId?: string;
+	/** The URL secret, sealed (see sealedSecret). */
+	urlSecretSealed?: string;
+	/** The URL secret in plain text, as versions before sealing kept it; replaced by the sealed form. */
 	urlSecret?: string;
+}
+
+export const URL_SECRET: SecretFields = { sealed: 'urlSecretSealed', plain: 'urlSecret' };
+
+/** The key the URL secret is sealed with: from the credential's API key. */
+export async function urlSecretKey(ctx: IHookFunctions | IWebhookFunctions): Promise<Buffer> {
+	return await deliverySecretKey(ctx, 'wtsChatApi', 'apiKey');
 }
 
 function withSecret(webhookUrl: string, secret: string): string {
@@ -79,14 +90,16 @@ export async function adoptSubscription(ctx: IHookFunctions): Promise<boolean> {
 	const found = await ownSubscriptions(ctx, client);
 	if (found.length === 0) {
 		delete state.subscriptionId;
-		delete state.urlSecret;
+		dropSecret(state, URL_SECRET);
 		return false;
 	}
 	const kept = found.find((subscription) => subscription.id === state.subscriptionId) ?? found[0];
 	for (const extra of found) if (extra !== kept) await remove(client, String(extra.id));
+	const key = await urlSecretKey(ctx);
+	const known = readSecret(state, URL_SECRET, key);
 	const current = secretIn(kept.url);
-	const ours = current !== undefined && state.urlSecret !== undefined && constantTimeEqual(current, state.urlSecret);
-	const secret = ours ? (state.urlSecret as string) : generateSecureToken();
+	const ours = current !== undefined && known !== undefined && constantTimeEqual(current, known);
+	const secret = ours ? known : generateSecureToken();
 	const events = chosenEvents(ctx);
 	const registered = eventNames(kept.events);
 	const sameEvents = registered.length === events.length && events.every((event) => registered.includes(event));
@@ -98,7 +111,7 @@ export async function adoptSubscription(ctx: IHookFunctions): Promise<boolean> {
 		});
 	}
 	state.subscriptionId = String(kept.id);
-	state.urlSecret = secret;
+	keepSecret(state, URL_SECRET, key, secret);
 	return true;
 }
 
@@ -112,7 +125,7 @@ export async function createSubscription(ctx: IHookFunctions): Promise<boolean> 
 	});
 	const state = ctx.getWorkflowStaticData('node') as WtsTriggerState;
 	state.subscriptionId = String(created.id);
-	state.urlSecret = secret;
+	keepSecret(state, URL_SECRET, await urlSecretKey(ctx), secret);
 	return true;
 }
 
@@ -122,7 +135,7 @@ export async function removeSubscriptions(ctx: IHookFunctions): Promise<boolean>
 	const state = ctx.getWorkflowStaticData('node') as WtsTriggerState;
 	for (const subscription of await ownSubscriptions(ctx, client)) await remove(client, String(subscription.id));
 	delete state.subscriptionId;
-	delete state.urlSecret;
+	dropSecret(state, URL_SECRET);
 	forgetDeliveries(deliveryScope(ctx));
 	return true;
 }

@@ -100,6 +100,21 @@ after(async () => {
 	await chatwoot?.close();
 });
 
+/** Every string in a value, keys and nested values included. */
+function stringsIn(value: unknown): string[] {
+	if (typeof value === 'string') return [value];
+	if (Array.isArray(value)) return value.flatMap(stringsIn);
+	if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, entry]) => [key, ...stringsIn(entry)]);
+	return [];
+}
+
+/** The static data of a workflow as an export shows it. */
+async function exportedStaticData(workflowId: string): Promise<unknown> {
+	const [exported] = await n8n.exportWorkflows([workflowId]);
+	assert.ok(exported?.staticData, 'the export has static data');
+	return exported.staticData;
+}
+
 /** The single item a trigger node emitted in an execution. */
 function triggerItem(execution: ExecutionResult, node: string): RunItem {
 	const items = execution.nodes[node]?.flatMap((run) => run.outputs[0] ?? []) ?? [];
@@ -140,6 +155,24 @@ describe('WTS Chat Trigger', () => {
 		assert.equal(registered[0].enabled, true);
 		assert.match(new URL(registered[0].url).searchParams.get('secret') ?? '', /^[0-9a-f]{64}$/);
 		assert.equal(wts.recorder.invalidRequests().length, 0);
+	});
+
+	test('a workflow export holds no usable secret: deliveries forged from it are refused', async () => {
+		const urlSecret = new URL(ours()[0].url).searchParams.get('secret') ?? '';
+		const staticData = await exportedStaticData(trigger.id);
+		assert.ok(!JSON.stringify(staticData).includes(urlSecret), 'the URL secret is in the export');
+		const candidates = stringsIn(staticData);
+		assert.ok(candidates.length > 0);
+		for (const candidate of candidates) {
+			const forged = await wts.emitWebhook('MESSAGE_RECEIVED', incomingMessage(session(), 'forjada da exportação'), {
+				alterUrl: (url) => {
+					url.searchParams.set('secret', candidate);
+					return url;
+				},
+			});
+			assert.deepEqual(forged.map((d) => d.status), [401]);
+		}
+		assert.equal((await n8n.listExecutions(trigger.id)).length, 0);
 	});
 
 	test('a message starts one execution with its media; retries, forged, unsigned, filtered and malformed deliveries start none', async () => {
@@ -337,7 +370,21 @@ describe('Chatwoot Trigger', () => {
 		assert.equal(chatwoot.recorder.invalidRequests().length, 0);
 	});
 
+	test('a workflow export holds no usable secret: deliveries signed with what it holds are refused', async () => {
+		const signingSecret = ours()[0].secret;
+		const staticData = await exportedStaticData(trigger.id);
+		assert.ok(!JSON.stringify(staticData).includes(signingSecret), 'the signing secret is in the export');
+		const candidates = stringsIn(staticData);
+		assert.ok(candidates.length > 0);
+		for (const candidate of candidates) {
+			const forged = await chatwoot.emitWebhook('message_created', { id: 990_000, content: 'forjada', message_type: 'incoming', conversation: { id: conversation() } }, { secret: candidate });
+			assert.deepEqual(forged.map((d) => d.status), [401]);
+		}
+		assert.equal((await n8n.listExecutions(trigger.id)).length, 0);
+	});
+
 	test('signed deliveries start one execution each; agent replies, retries, forged, stale, unsigned and malformed ones start none', async () => {
+		const earlier = deliveriesTo(ownUrl()).length;
 		const incoming = await postMessage({ content: 'Olá, preciso de ajuda com meu pedido', message_type: 'incoming' });
 		const form = new FormData();
 		form.append('content', 'Segue a foto');
@@ -345,7 +392,7 @@ describe('Chatwoot Trigger', () => {
 		form.append('attachments[]', new Blob(['GIF89a-photo'], { type: 'image/gif' }), 'foto.gif');
 		const withFile = await postMessage(form);
 		await postMessage({ content: 'Resposta do agente', message_type: 'outgoing' });
-		const automatic = await deliveredTo(ownUrl(), 3);
+		const automatic = (await deliveredTo(ownUrl(), earlier + 3)).slice(earlier);
 		assert.deepEqual(automatic.map((d) => d.status), [200, 200, 200]);
 
 		// The sandbox delivers in the background, so the three may arrive in any order.

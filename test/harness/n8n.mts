@@ -291,6 +291,20 @@ export class N8nInstance {
 		}
 	}
 
+	/** Workflows as `n8n export:workflow` writes them (nodes, connections, static data...), in one CLI call. */
+	async exportWorkflows(workflowIds: string[]): Promise<Array<Record<string, unknown>>> {
+		const exported: Array<Record<string, unknown>> = [];
+		for (const id of workflowIds) {
+			const file = join(this.userFolder, `export-workflow-${id}-${Date.now()}.json`);
+			const result = await this.cli(['export:workflow', `--id=${id}`, `--output=${file}`]);
+			if (result.exitCode !== 0 || !existsSync(file)) {
+				throw new Error(`n8n export:workflow --id=${id} failed (exit ${String(result.exitCode)}):\n${tail(result.stdout + result.stderr)}`);
+			}
+			exported.push(...(JSON.parse(readFileSync(file, 'utf8')) as Array<Record<string, unknown>>));
+		}
+		return exported;
+	}
+
 	/**
 	 * Runs a workflow once from its Manual Trigger with `n8n execute` (its own process: about 4-5 s of fixed
 	 * cost). A failed run is returned with `failed: true`; problems before the run (unknown workflow or node

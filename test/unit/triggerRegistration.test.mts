@@ -15,10 +15,15 @@ import { adoptSubscription, createSubscription, removeSubscriptions, type WtsTri
 import { WtsChatTrigger } from '../../nodes/WtsChatTrigger/WtsChatTrigger.node.ts';
 import { getFreePort } from '../harness/processes.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
-import { createContext, workflow, type FakeContext } from './fakeContext.mts';
+import { triggerKey, unseal } from '../../nodes/shared/trigger/sealedSecret.ts';
+import { createContext, testNode, workflow, type FakeContext } from './fakeContext.mts';
 import { reply, TestServer } from './testServer.mts';
 
 const WEBHOOK_URL = 'http://127.0.0.1:5678/webhook/6f1f3c52-unit/webhook';
+
+/** A secret sealed in static data, opened with the key derived from the credential's secret (the test node has no webhook id). */
+const opened = (sealed: unknown, credentialSecret: string) =>
+	typeof sealed === 'string' ? unseal(sealed, triggerKey(credentialSecret, testNode.id, 'delivery secret')) : undefined;
 
 function hookContext(credentials: Record<string, ICredentialDataDecryptedObject>, params: IDataObject, staticData: IDataObject): IHookFunctions {
 	const ctx = createContext({ credentials });
@@ -53,7 +58,21 @@ describe('WTS subscription lifecycle', () => {
 		await adoptSubscription(context(state, ['MESSAGE_RECEIVED', 'SESSION_NEW']));
 		assert.deepEqual(ours().map((s) => [s.url, s.events]), [[made[0].url, ['MESSAGE_RECEIVED', 'SESSION_NEW']]]);
 		await removeSubscriptions(context(state));
-		assert.deepEqual([ours().length, state.subscriptionId, state.urlSecret], [0, undefined, undefined]);
+		assert.deepEqual([ours().length, state.subscriptionId, state.urlSecretSealed, state.urlSecret], [0, undefined, undefined, undefined]);
+	});
+
+	test('a subscription made by an earlier version, whose secret was kept in plain text, keeps its URL and gets the secret sealed', async () => {
+		const made: WtsTriggerState = {};
+		await createSubscription(context(made));
+		const [subscription] = ours();
+		const plain = new URL(subscription.url).searchParams.get('secret') ?? '';
+		const earlier: WtsTriggerState = { subscriptionId: made.subscriptionId, urlSecret: plain };
+		assert.equal(await adoptSubscription(context(earlier)), true);
+		assert.deepEqual(ours().map((s) => s.url), [subscription.url]);
+		assert.equal(earlier.urlSecret, undefined);
+		assert.equal(opened(earlier.urlSecretSealed, wts.apiKey), plain);
+		assert.ok(!JSON.stringify(earlier).includes(plain));
+		await removeSubscriptions(context(earlier));
 	});
 
 	test('a secret this trigger does not know is replaced, and copies are removed', async () => {
@@ -65,8 +84,8 @@ describe('WTS subscription lifecycle', () => {
 		assert.equal(await adoptSubscription(context(lost)), true);
 		const [kept] = ours();
 		assert.equal(ours().length, 1);
-		assert.equal(new URL(kept.url).searchParams.get('secret'), lost.urlSecret);
-		assert.notEqual(lost.urlSecret, first.urlSecret);
+		assert.equal(new URL(kept.url).searchParams.get('secret'), opened(lost.urlSecretSealed, wts.apiKey));
+		assert.notEqual(opened(lost.urlSecretSealed, wts.apiKey), opened(first.urlSecretSealed, wts.apiKey));
 		await removeSubscriptions(context(lost));
 		assert.equal(wts.recorder.invalidRequests().length, 0);
 	});
@@ -114,7 +133,7 @@ describe('Chatwoot webhook lifecycle', () => {
 		webhooks.set(50, { id: 50, url: WEBHOOK_URL, subscriptions: ['contact_created'], secret: 'listed-secret' });
 		const state: ChatwootTriggerState = {};
 		assert.equal(await adoptWebhook(context(state), brand), true);
-		assert.deepEqual(state, { accountId: '1', webhookId: 50, secret: 'listed-secret' });
+		assert.deepEqual({ ...state, secretSealed: opened(state.secretSealed, 'cw_token') }, { accountId: '1', webhookId: 50, secretSealed: 'listed-secret' });
 		assert.deepEqual(webhooks.get(50)?.subscriptions, ['message_created']);
 		assert.ok(chatwoot.lines.some((line) => line.startsWith('GET /api/v1/accounts/1/webhooks')));
 	});
@@ -127,7 +146,7 @@ describe('Chatwoot webhook lifecycle', () => {
 		assert.equal(await adoptWebhook(context(state), brand), false);
 		assert.equal(webhooks.has(60), false);
 		await createWebhook(context(state), brand);
-		assert.equal(state.secret, 'fresh-secret');
+		assert.equal(opened(state.secretSealed, 'cw_token'), 'fresh-secret');
 		assert.deepEqual([...webhooks.values()].map((w) => w.url), [WEBHOOK_URL]);
 	});
 
@@ -141,7 +160,7 @@ describe('Chatwoot webhook lifecycle', () => {
 
 		const accepting = { options: { acceptUnsigned: true } };
 		await createWebhook(context(state, accepting), brand);
-		assert.equal(state.secret, '');
+		assert.equal(opened(state.secretSealed, 'cw_token'), '');
 		// Known to be unsigned: adopted as it is while accepted, replaced once it is not.
 		assert.equal(await adoptWebhook(context(state, accepting), brand), true);
 		assert.equal(await adoptWebhook(context(state), brand), false);
