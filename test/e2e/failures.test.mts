@@ -2,6 +2,10 @@
  * Failed items in a real n8n 2.x against the sandboxes, one n8n instance for the file:
  * - "On Error: Continue (using error output)": failed items go to the error output, the others to the main
  *   output, each paired with its input item (a WTS and a Chatwoot operation).
+ * - A stopped run never leads to a message sent twice, for WTS Send Text, WTS Send Template through the
+ *   batch endpoint and Chatwoot Message Create, 1,000 items each, Continue On Fail off: a bad item at index
+ *   600 stops the node before anything is sent; a send refused at item 600 stops the run, and its error
+ *   lists exactly the items the sandbox took; running the rest again brings each item to the sandbox once.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +14,7 @@ import { byId, chatwootCredentials, chatwootNode } from '../../demo/chatwootDemo
 import { wtsCredential, wtsNode } from '../../demo/wtsDemo.mts';
 import { createMessage } from '../../nodes/Chatwoot/actions/message/create.operation.ts';
 import { sendText } from '../../nodes/WtsChat/actions/message/sendText.operation.ts';
+import type { FaultRuleInput } from '../../sandbox/core/faults.mts';
 import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { startWtsSandbox } from '../../sandbox/wts/server.mts';
@@ -67,6 +72,140 @@ function outputsOf(workflowId: string, node: string): RunItem[][] {
 
 const pairedIndexes = (items: RunItem[]) => items.map((item) => item.pairedItem?.[0]?.item);
 
+const BULK = 1000;
+const BAD = 600;
+const everyIndex = Array.from({ length: BULK }, (_, i) => i);
+const pad = (i: number) => String(i).padStart(4, '0');
+
+/** One bulk operation under test: how its items are made and sent, and how the sandbox saw them. */
+interface BulkCase {
+	title: string;
+	/** The input item of an index; `bad` makes it one the node must refuse. */
+	item(index: number, bad: boolean): Record<string, unknown>;
+	node(): NodeSpec;
+	/** A text only the request carrying item `index` holds, for the sandbox to refuse that request. */
+	refusal(index: number): FaultRuleInput;
+	/** Per accepted request of this case's items, the indexes it carried (several for a batch). */
+	accepted(request: RecordedRequest): number[];
+	/** Whether a request carries this case's items (the bad-item run and the real run use other values). */
+	carries(request: RecordedRequest, run: 'bad' | 'real'): boolean;
+}
+
+const indexOfPhone = (prefix: string, phone: unknown) => (typeof phone === 'string' && phone.startsWith(prefix) ? Number(phone.slice(prefix.length)) : undefined);
+
+function bulkCases(): BulkCase[] {
+	const channel = wts.seed.channels[0].id;
+	const template = wts.seed.templates.find((t) => t.channelId === channel && t.status === 'Approved' && t.variables.length === 0 && t.fileType === 'UNDEFINED');
+	assert.ok(template, 'no approved template without variables on the first channel');
+	const conversations = chatwoot.seed.conversationIds;
+	const textPrefix = { bad: '+55|1196610', real: '+55|1196620' };
+	const templatePrefix = { bad: '+55|1195510', real: '+55|1195520' };
+	const contentPrefix = { bad: 'Lote ruim ', real: 'Lote ' };
+	const ok = (request: RecordedRequest) => request.status !== null && request.status >= 200 && request.status < 300;
+	return [
+		{
+			title: 'WTS Send Text',
+			item: (index, bad) => ({ to: `${bad ? textPrefix.bad : textPrefix.real}${pad(index)}`, text: bad && index === BAD ? ' ' : `Pedido ${index}` }),
+			node: () => wtsNode('Send', { resource: 'message', operation: sendText.value, from: channel, to: '={{ $json.to }}', text: '={{ $json.text }}', options: {}, requestOptions }),
+			refusal: (index) => ({ method: 'POST', path: '/chat/v1/message/send', bodyIncludes: `"${textPrefix.real}${pad(index)}"`, fault: { kind: 'status', status: 422 } }),
+			accepted: (request) => {
+				const index = indexOfPhone(textPrefix.real, jsonBody(request).to);
+				return ok(request) && index !== undefined ? [index] : [];
+			},
+			carries: (request, run) => request.path === '/chat/v1/message/send' && indexOfPhone(textPrefix[run], jsonBody(request).to) !== undefined,
+		},
+		{
+			title: 'WTS Send Template with Use Batch Endpoints',
+			item: (index, bad) => ({ to: bad && index === BAD ? '' : `${bad ? templatePrefix.bad : templatePrefix.real}${pad(index)}` }),
+			node: () =>
+				wtsNode('Send', { resource: 'message', operation: 'sendTemplate', from: channel, templateId: template.id, to: '={{ $json.to }}', requestOptions: { ...requestOptions, useBatchEndpoints: true } }),
+			refusal: (index) => ({ method: 'POST', path: '/chat/v1/send/template/batch', bodyIncludes: `"${templatePrefix.real}${pad(index)}"`, fault: { kind: 'status', status: 422 } }),
+			accepted: (request) => {
+				if (!ok(request)) return [];
+				const messages = (jsonBody(request).messages ?? []) as Array<{ to?: string }>;
+				return messages.map((m) => indexOfPhone(templatePrefix.real, m.to)).filter((i): i is number => i !== undefined);
+			},
+			carries: (request, run) =>
+				request.path.startsWith('/chat/v1/send/template') &&
+				[jsonBody(request).to, ...((jsonBody(request).messages ?? []) as Array<{ to?: string }>).map((m) => m.to)].some((to) => indexOfPhone(templatePrefix[run], to) !== undefined),
+		},
+		{
+			title: 'Chatwoot Message Create',
+			item: (index, bad) => ({
+				conversationId: bad && index === BAD ? 'abc' : String(conversations[index % conversations.length]),
+				content: `${bad ? contentPrefix.bad : contentPrefix.real}${index}`,
+			}),
+			node: () =>
+				chatwootNode('Send', {
+					api: 'application',
+					resource: createMessage.resource,
+					operation: createMessage.value,
+					accountId: byId(chatwoot.accountId),
+					conversationId: '={{ $json.conversationId }}',
+					content: '={{ $json.content }}',
+					messageType: 'outgoing',
+					private: false,
+					attachments: '',
+					options: {},
+					requestOptions,
+				}),
+			refusal: (index) => ({ method: 'POST', path: '/api/v1/accounts/', bodyIncludes: `"${contentPrefix.real}${index}"`, fault: { kind: 'status', status: 422 } }),
+			accepted: (request) => {
+				const content = jsonBody(request).content;
+				const index = typeof content === 'string' && /^Lote \d+$/.test(content) ? Number(content.slice(contentPrefix.real.length)) : undefined;
+				return ok(request) && index !== undefined ? [index] : [];
+			},
+			carries: (request, run) => {
+				const content = jsonBody(request).content;
+				return typeof content === 'string' && (run === 'bad' ? content.startsWith(contentPrefix.bad) : /^Lote \d+$/.test(content));
+			},
+		},
+	];
+}
+
+/** Start → the given items of a case → its node (Continue On Fail off: the node's error stops the run). */
+function bulkWorkflow(bulkCase: BulkCase, label: string, indexes: number[], bad: boolean): Workflow {
+	const items = indexes.map((index) => bulkCase.item(index, bad));
+	return workflow({
+		name: `Failures e2e: ${bulkCase.title}, ${label}`,
+		nodes: [manualTrigger(), codeNode('Make Items', `return ${JSON.stringify(items)}.map((json) => ({ json }));`), bulkCase.node()],
+	});
+}
+
+interface StoredError {
+	message: string;
+	description?: string;
+	context: Record<string, unknown>;
+}
+
+/** The error that stopped a run, as n8n stored it. */
+function runErrorOf(workflowId: string): StoredError | undefined {
+	const raw = runOf(workflowId).raw as { resultData?: { error?: Record<string, unknown> } };
+	const error = raw.resultData?.error;
+	if (!error) return undefined;
+	return { message: String(error.message), description: typeof error.description === 'string' ? error.description : undefined, context: (error.context ?? {}) as Record<string, unknown> };
+}
+
+/** "0-599, 601" → [0, ..., 599, 601] */
+function parseRanges(text: string): number[] {
+	if (!text.trim()) return [];
+	return text.split(',').flatMap((part) => {
+		const [from, to = from] = part.trim().split('-').map(Number);
+		return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+	});
+}
+
+interface BulkRuns {
+	bulkCase: BulkCase;
+	badRun: Workflow;
+	stoppedRun: Workflow;
+	/** Requests of the case's items the sandbox received during the stopped run. */
+	duringStoppedRun: RecordedRequest[];
+	rerun?: Workflow;
+}
+
+const bulk: BulkRuns[] = [];
+
 const WTS_ERROR_OUTPUT_REFUSED = '+55|11944000004';
 let wtsErrorOutput: Workflow;
 let chatwootErrorOutput: Workflow;
@@ -99,11 +238,42 @@ before(async () => {
 			requestOptions,
 		}),
 	);
-	// Item 4 of the WTS run is refused by the API, as a real refusal would be.
+	for (const bulkCase of bulkCases()) {
+		bulk.push({
+			bulkCase,
+			badRun: bulkWorkflow(bulkCase, `a bad item at ${BAD}`, everyIndex, true),
+			stoppedRun: bulkWorkflow(bulkCase, `a send refused at ${BAD}`, everyIndex, false),
+			duringStoppedRun: [],
+		});
+	}
+	const run = async (workflows: Workflow[]) => {
+		for (const [id, result] of await n8n.executeMany(workflows.map((wf) => wf.id))) results.set(id, result);
+	};
+	await n8n.importWorkflows([wtsErrorOutput, chatwootErrorOutput, ...bulk.flatMap((b) => [b.badRun, b.stoppedRun])]);
+
+	// Item 4 of the WTS error-output run is refused by the API, as a real refusal would be.
 	wts.faults.add({ method: 'POST', path: '/chat/v1/message/send', bodyIncludes: WTS_ERROR_OUTPUT_REFUSED, fault: { kind: 'status', status: 422 } });
-	const first = [wtsErrorOutput, chatwootErrorOutput];
-	await n8n.importWorkflows(first);
-	for (const [id, result] of await n8n.executeMany(first.map((wf) => wf.id))) results.set(id, result);
+	await run([wtsErrorOutput, chatwootErrorOutput, ...bulk.map((b) => b.badRun)]);
+	wts.faults.clear();
+
+	// The sandbox refuses the request carrying item 600 of each case.
+	const sinceWts = wts.recorder.requests().length;
+	const sinceChatwoot = chatwoot.recorder.requests().length;
+	for (const { bulkCase } of bulk) (bulkCase.title.startsWith('WTS') ? wts : chatwoot).faults.add(bulkCase.refusal(BAD));
+	await run(bulk.map((b) => b.stoppedRun));
+	wts.faults.clear();
+	chatwoot.faults.clear();
+	const during = [...wts.recorder.requests().slice(sinceWts), ...chatwoot.recorder.requests().slice(sinceChatwoot)];
+	for (const b of bulk) b.duringStoppedRun = during.filter((request) => b.bulkCase.carries(request, 'real'));
+
+	// With the refusal gone, each case runs again with only the items its error did not list as accepted.
+	for (const b of bulk) {
+		const accepted = new Set(parseRanges(String(runErrorOf(b.stoppedRun.id)?.context.acceptedItems ?? '')));
+		b.rerun = bulkWorkflow(b.bulkCase, 'the rest run again', everyIndex.filter((i) => !accepted.has(i)), false);
+	}
+	const reruns = bulk.map((b) => b.rerun as Workflow);
+	await n8n.importWorkflows(reruns);
+	await run(reruns);
 });
 
 after(async () => {
@@ -141,4 +311,65 @@ describe('On Error: Continue (using error output)', () => {
 		const creates = chatwoot.recorder.requests({ method: 'POST' }).filter((r) => String(jsonBody(r).content).startsWith('Saída de erro'));
 		assert.deepEqual(creates.map((r) => jsonBody(r).content).sort(), ['Saída de erro 0', 'Saída de erro 2', 'Saída de erro 3']);
 	});
+});
+
+describe('a stopped run never leads to a message sent twice (1,000 items, Continue On Fail off)', () => {
+	const each = (check: (b: BulkRuns) => string | undefined) => (t: { diagnostic(message: string): void }) => {
+		assert.equal(bulk.length, 3);
+		for (const b of bulk) {
+			const note = check(b);
+			if (note) t.diagnostic(`${b.bulkCase.title}: ${note}`);
+		}
+	};
+
+	test(
+		'a bad item at index 600 stops the node with its error, naming the item, and the sandbox receives no message',
+		each(({ bulkCase, badRun }) => {
+			const error = runErrorOf(badRun.id);
+			assert.ok(error, `${bulkCase.title}: the run did not fail`);
+			assert.equal(error.context.itemIndex, BAD, bulkCase.title);
+			assert.match(error.message, /^(Write a text to send|"To" is required|Conversation ID must be a number)$/, bulkCase.title);
+			assert.match(String(error.description), /Nothing was sent: all 1000 items are checked before the first one is sent\./, bulkCase.title);
+			const received = [...wts.recorder.requests(), ...chatwoot.recorder.requests()].filter((request) => bulkCase.carries(request, 'bad'));
+			assert.equal(received.length, 0, `${bulkCase.title}: the sandbox received ${received.length} requests`);
+			return undefined;
+		}),
+	);
+
+	test(
+		'a send refused at item 600 stops the run; the sandbox took exactly the items the error lists as accepted',
+		each(({ bulkCase, stoppedRun, duringStoppedRun }) => {
+			const error = runErrorOf(stoppedRun.id);
+			assert.ok(error, `${bulkCase.title}: the run did not fail`);
+			const accepted = parseRanges(String(error.context.acceptedItems));
+			const taken = duringStoppedRun.flatMap((request) => bulkCase.accepted(request)).sort((a, b) => a - b);
+			assert.deepEqual(taken, accepted, `${bulkCase.title}: the sandbox took other items than the error lists`);
+			assert.ok(accepted.length >= BAD && !accepted.includes(BAD), `${bulkCase.title}: accepted ${String(error.context.acceptedItems)}`);
+			assert.equal(error.context.acceptedCount, accepted.length);
+			assert.ok(error.message.includes(`${accepted.length} of ${BULK} items had already been accepted (${String(error.context.acceptedItems)})`), error.message);
+			assert.ok(String(error.description).includes(`Accepted by the API before the run stopped: ${accepted.length} items: ${String(error.context.acceptedItems)}.`), error.description);
+			// Besides the accepted requests, the sandbox received only the refused one.
+			const refused = duringStoppedRun.filter((request) => request.status === 422);
+			assert.equal(refused.length, 1, `${bulkCase.title}: ${refused.length} refused requests`);
+			assert.equal(duringStoppedRun.filter((request) => request.status !== 422 && bulkCase.accepted(request).length === 0).length, 0);
+			assert.match(error.message, bulkCase.title.includes('Batch') ? /^Items 600-699 failed: WTS Chat answered 422/ : /^Item 600 failed: (WTS Chat|Chatwoot) answered 422/);
+			return `accepted ${String(error.context.acceptedItems)}; ${duringStoppedRun.length} requests reached the sandbox`;
+		}),
+	);
+
+	test(
+		'running the rest again after the fix brings each of the 1,000 items to the sandbox exactly once',
+		each(({ bulkCase, stoppedRun, rerun }) => {
+			assert.ok(rerun);
+			assert.equal(runErrorOf(rerun.id), undefined, `${bulkCase.title}: the rerun failed: ${runErrorOf(rerun.id)?.message ?? ''}`);
+			const accepted = new Set(parseRanges(String(runErrorOf(stoppedRun.id)?.context.acceptedItems)));
+			assert.equal(outputsOf(rerun.id, 'Send')[0].length, BULK - accepted.size);
+			const received = [...wts.recorder.requests(), ...chatwoot.recorder.requests()].flatMap((request) => (bulkCase.carries(request, 'real') ? bulkCase.accepted(request) : []));
+			const times = new Map<number, number>();
+			for (const index of received) times.set(index, (times.get(index) ?? 0) + 1);
+			const wrong = everyIndex.filter((index) => times.get(index) !== 1).map((index) => `${index}×${times.get(index) ?? 0}`);
+			assert.deepEqual(wrong, [], `${bulkCase.title}: items not received exactly once`);
+			return `rerun of ${BULK - accepted.size} items`;
+		}),
+	);
 });

@@ -741,6 +741,8 @@ interface PreparedCase {
 
 export interface PreparedBadInput {
 	sandboxes: PlatformSandbox[];
+	/** Sandboxes of runs stopped by a refused item: every item is checked before the first is sent, so they receive nothing. */
+	silentSandboxes: PlatformSandbox[];
 	workflows: Workflow[];
 	evaluate(
 		testCase: BadInputCase,
@@ -819,6 +821,7 @@ export async function prepareBadInput(filesFolder: string): Promise<PreparedBadI
 	}
 	return {
 		sandboxes: [...prepared.values()].map((entry) => entry.sandbox),
+		silentSandboxes: [...prepared.values()].filter((entry) => entry.testCase.stopsRun).map((entry) => entry.sandbox),
 		workflows: [...prepared.values()].map((entry) => entry.workflow),
 		evaluate: (testCase, results) => {
 			const entry = prepared.get(testCase);
@@ -950,11 +953,14 @@ function evaluateStoppedRun(
 		.filter((request) => testCase.operation.sentFor(request, inputs[badIndex]));
 	if (sentForBad.length)
 		failures.push(`${sentForBad.length} request(s) were sent for the refused item`);
+	// Every item is checked before the first one is sent: the good items before the bad one are not sent either.
+	const received = sandbox.recorder.requests().length;
+	if (received) failures.push(`the sandbox received ${received} request(s); a refused item must stop the node before any`);
 	return {
 		row: {
 			group: 'Bad input',
 			scenario: testCase.name,
-			expected: `run stops with a NodeOperationError ${String(testCase.expect.message)} naming item ${badIndex} and ${testCase.expect.mentions.join(', ')}`,
+			expected: `run stops with a NodeOperationError ${String(testCase.expect.message)} naming item ${badIndex} and ${testCase.expect.mentions.join(', ')}; nothing sent`,
 			observed: failure
 				? `run stopped: ${failure.name ?? '?'} "${brief(failure.message, 60)}", item ${String(failure.itemIndex)}, node "${failure.node ?? '?'}"`
 				: 'run did not fail',
