@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { RESPOND_OPTION } from '../shared/trigger/webhookRequest';
+
 /** What Chatwoot delivers to account webhooks (its `Webhook::ALLOWED_WEBHOOK_EVENTS`). */
 export const CHATWOOT_EVENTS = [
 	{ name: 'Contact Created', value: 'contact_created' },
@@ -128,8 +130,10 @@ export const chatwootTriggerProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 5,
-				description: 'Signed deliveries whose timestamp is further than this from the current time are refused, so a captured delivery cannot be replayed later',
+				description:
+					'Signed deliveries whose timestamp is further than this from the current time are refused, so a captured delivery cannot be replayed later; a delivery is remembered this long to recognise its resends',
 			},
+			RESPOND_OPTION,
 		],
 	},
 ];

@@ -1,9 +1,8 @@
 import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
-import { forgetDeliveries } from '../shared/trigger/recentDeliveries';
-import { deliveryScope, ownWebhookUrl, REGISTRATION_SETTINGS, registrationName } from '../shared/trigger/registration';
-import { deliverySecretKey, dropSecret, keepSecret, readSecret, type SecretFields } from '../shared/trigger/sealedSecret';
+import { ownWebhookUrl, REGISTRATION_SETTINGS, registrationName } from '../shared/trigger/registration';
+import { credentialKey, dropSecret, keepSecret, readSecret, type SecretFields } from '../shared/trigger/sealedSecret';
 import { pathTo, type ApiClient } from '../shared/transport/apiClient';
 import { recordsOf } from '../shared/transport/pagination';
 import { triggerAccount, triggerClient } from './account';
@@ -25,7 +24,7 @@ export const SIGNING_SECRET: SecretFields = { sealed: 'secretSealed', plain: 'se
 
 /** The key the signing secret is sealed with: from the credential's access token. */
 export async function signingSecretKey(ctx: IHookFunctions | IWebhookFunctions, brand: ChatwootBrand): Promise<Buffer> {
-	return await deliverySecretKey(ctx, brand.credentialType, 'accessToken');
+	return await credentialKey(ctx, { type: brand.credentialType, secretField: 'accessToken' }, 'delivery secret');
 }
 
 const chosenEvents = (ctx: IHookFunctions) => ctx.getNodeParameter('events', []) as string[];
@@ -126,6 +125,5 @@ export async function removeWebhooks(ctx: IHookFunctions, brand: ChatwootBrand):
 	const account = state.accountId ?? (await triggerAccount(ctx, client));
 	for (const webhook of await ownWebhooks(ctx, client, account)) await removeWebhook(client, account, webhook.id);
 	forget(state);
-	forgetDeliveries(deliveryScope(ctx));
 	return true;
 }

@@ -1,22 +1,24 @@
 import { createHash } from 'node:crypto';
 
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INodeExecutionData, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 
 import { downloadFiles, type RemoteFile } from '../shared/trigger/attachments';
-import { forgetDelivery, isFirstDelivery, type DedupPolicy } from '../shared/trigger/recentDeliveries';
 import { constantTimeEqual } from '../shared/trigger/constantTimeEqual';
-import { deliveryScope } from '../shared/trigger/registration';
-import { readSecret, sealPlainSecret } from '../shared/trigger/sealedSecret';
-import { depthProblem, ignore, jsonObjectOf, refuse, requestOf, sizeProblem, start } from '../shared/trigger/webhookRequest';
+import { logKey } from '../shared/trigger/deliveryLog';
+import { admit, isForwarded, receiveForwarded } from '../shared/trigger/intake';
+import { credentialKey, readSecret, sealPlainSecret } from '../shared/trigger/sealedSecret';
+import { depthProblem, ignore, jsonObjectOf, refuse, requestOf, sizeProblem } from '../shared/trigger/webhookRequest';
 import { ApiClient, pathTo } from '../shared/transport/apiClient';
 import { wtsProfile } from '../WtsChat/transport/wtsProfile';
-import { URL_SECRET, URL_SECRET_PARAM, urlSecretKey, type WtsTriggerState } from './subscription';
+import { URL_SECRET, URL_SECRET_PARAM, urlSecretKey, WTS_CREDENTIAL, type WtsTriggerState } from './subscription';
 
-/**
- * WTS sends no delivery id: a delivery with the same event and content as one seen in the last ten
- * minutes is a retry.
- */
-const DEDUP: DedupPolicy = { windowMs: 10 * 60_000, maxEntries: 500 };
+/** Deliveries dated further than this from now are refused, unless the node says otherwise. */
+export const DEFAULT_MAX_AGE_MINUTES = 10;
+
+interface WtsOptions {
+	downloadMedia?: boolean;
+	maxDeliveryAgeMinutes?: number;
+}
 
 const MESSAGE_EVENTS = new Set(['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'MESSAGE_UPDATED']);
 const SESSION_EVENTS = new Set(['SESSION_NEW', 'SESSION_UPDATE', 'SESSION_COMPLETE']);
@@ -88,7 +90,18 @@ async function channelOf(ctx: IWebhookFunctions, payload: WtsPayload): Promise<s
 	return typeof session.channelId === 'string' ? session.channelId : undefined;
 }
 
+/** Why a delivery's date is outside the window a delivery is accepted in, or undefined. */
+export function dateProblem(date: unknown, nowMs: number, windowMs: number): string | undefined {
+	const at = typeof date === 'string' ? Date.parse(date) : NaN;
+	if (Number.isNaN(at)) return 'The delivery has no readable date';
+	if (Math.abs(nowMs - at) > windowMs) return 'The delivery date is too old or in the future: a replayed or delayed delivery';
+	return undefined;
+}
+
 export async function receiveWtsDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const forwardKey = await credentialKey(ctx, WTS_CREDENTIAL, 'forwarded delivery');
+	if (isForwarded(ctx)) return await receiveForwarded(ctx, forwardKey, wtsItem);
+
 	const state = ctx.getWorkflowStaticData('node') as WtsTriggerState;
 	const secretKey = await urlSecretKey(ctx);
 	const expected = readSecret(state, URL_SECRET, secretKey);
@@ -104,23 +117,13 @@ export async function receiveWtsDelivery(ctx: IWebhookFunctions): Promise<IWebho
 	const bounds = rawBody && (sizeProblem(rawBody) ?? depthProblem(rawBody));
 	if (bounds) return refuse(ctx, bounds.status, bounds.reason);
 	const payload = asWtsPayload(rawBody ? jsonObjectOf(rawBody) : undefined);
-	if (!payload) return refuse(ctx, 400, 'The body is not a WTS webhook payload ({eventType, date, content})');
+	if (!rawBody || !payload) return refuse(ctx, 400, 'The body is not a WTS webhook payload ({eventType, date, content})');
+	const now = Date.now();
+	const windowMs = ((ctx.getNodeParameter('options', {}) as WtsOptions).maxDeliveryAgeMinutes ?? DEFAULT_MAX_AGE_MINUTES) * 60_000;
+	const stale = dateProblem(payload.date, now, windowMs);
+	if (stale) return refuse(ctx, 401, stale);
 
 	if (!(ctx.getNodeParameter('events', []) as string[]).includes(payload.eventType)) return ignore(`event ${payload.eventType} not chosen`);
-	const key = deliveryKey(payload);
-	if (!isFirstDelivery(deliveryScope(ctx), key, DEDUP)) return ignore('duplicate delivery');
-	let done = false;
-	try {
-		const response = await accept(ctx, payload);
-		done = true;
-		return response;
-	} finally {
-		if (!done) forgetDelivery(deliveryScope(ctx), key);
-	}
-}
-
-/** Filters, downloads and the item of a genuine first delivery. */
-async function accept(ctx: IWebhookFunctions, payload: WtsPayload): Promise<IWebhookResponseData> {
 	const filters = ctx.getNodeParameter('filters', {}) as WtsFilters;
 	const filteredOut = messageFilteredOut(payload, filters);
 	if (filteredOut) return ignore(filteredOut);
@@ -128,15 +131,23 @@ async function accept(ctx: IWebhookFunctions, payload: WtsPayload): Promise<IWeb
 		const channel = await channelOf(ctx, payload);
 		if (channel !== undefined && !filters.channelIds.includes(channel)) return ignore('another channel');
 	}
+	// A resend may renew the date but repeats event and content; the date bounds how long that is needed.
+	const until = Math.max(Date.parse(String(payload.date)), now) + windowMs;
+	return await admit(ctx, { rawBody, keys: [logKey('content', deliveryKey(payload))], until }, forwardKey, wtsItem);
+}
 
+/** The item of a delivery: the payload as delivered, and the media of a received message with Download Media. */
+async function wtsItem(ctx: IWebhookFunctions, rawBody: Uint8Array): Promise<INodeExecutionData> {
+	const payload = asWtsPayload(jsonObjectOf(rawBody));
+	if (!payload) throw new NodeOperationError(ctx.getNode(), 'A forwarded delivery is not a WTS webhook payload');
 	const item: INodeExecutionData = {
 		json: { event: payload.eventType, date: payload.date ?? null, content: payload.content, changeMetadata: payload.changeMetadata ?? null },
 	};
-	const options = ctx.getNodeParameter('options', {}) as { downloadMedia?: boolean };
+	const options = ctx.getNodeParameter('options', {}) as WtsOptions;
 	if (options.downloadMedia && payload.eventType === 'MESSAGE_RECEIVED') {
 		const { binary, failures } = await downloadFiles(ctx, new ApiClient(ctx, wtsProfile), messageFiles(payload.content));
 		if (Object.keys(binary).length) item.binary = binary;
 		if (failures.length) item.json.attachmentErrors = failures;
 	}
-	return start(item);
+	return item;
 }

@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { RESPOND_OPTION } from '../shared/trigger/webhookRequest';
+import { DEFAULT_MAX_AGE_MINUTES } from './delivery';
+
 /** The events WTS delivers (`webhooks` in specs/wts/openapi.json). */
 export const WTS_EVENTS = [
 	{ name: 'Card Moved to Another Step', value: 'PANEL_CARD_STEP_CHANGE' },
@@ -82,6 +85,16 @@ export const wtsTriggerProperties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to download the files of received messages into the binary properties attachment_0, attachment_1 and so on',
 			},
+			{
+				displayName: 'Max Delivery Age (Minutes)',
+				name: 'maxDeliveryAgeMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_AGE_MINUTES,
+				description:
+					'Deliveries dated further than this from the current time are refused, so a captured delivery cannot be replayed later; a delivery is remembered this long to recognise its resends',
+			},
+			RESPOND_OPTION,
 		],
 	},
 ];

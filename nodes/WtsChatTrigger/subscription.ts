@@ -1,9 +1,8 @@
 import { generateSecureToken, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import { constantTimeEqual } from '../shared/trigger/constantTimeEqual';
-import { forgetDeliveries } from '../shared/trigger/recentDeliveries';
-import { deliveryScope, ownWebhookUrl, REGISTRATION_SETTINGS, registrationName } from '../shared/trigger/registration';
-import { deliverySecretKey, dropSecret, keepSecret, readSecret, type SecretFields } from '../shared/trigger/sealedSecret';
+import { ownWebhookUrl, REGISTRATION_SETTINGS, registrationName } from '../shared/trigger/registration';
+import { credentialKey, dropSecret, keepSecret, readSecret, type SecretFields } from '../shared/trigger/sealedSecret';
 import { ApiClient, pathTo } from '../shared/transport/apiClient';
 import { recordsOf } from '../shared/transport/pagination';
 import { wtsProfile } from '../WtsChat/transport/wtsProfile';
@@ -28,9 +27,12 @@ export interface WtsTriggerState extends IDataObject {
 
 export const URL_SECRET: SecretFields = { sealed: 'urlSecretSealed', plain: 'urlSecret' };
 
+/** The credential the trigger's keys are derived from. */
+export const WTS_CREDENTIAL = { type: 'wtsChatApi', secretField: 'apiKey' };
+
 /** The key the URL secret is sealed with: from the credential's API key. */
 export async function urlSecretKey(ctx: IHookFunctions | IWebhookFunctions): Promise<Buffer> {
-	return await deliverySecretKey(ctx, 'wtsChatApi', 'apiKey');
+	return await credentialKey(ctx, WTS_CREDENTIAL, 'delivery secret');
 }
 
 function withSecret(webhookUrl: string, secret: string): string {
@@ -136,6 +138,5 @@ export async function removeSubscriptions(ctx: IHookFunctions): Promise<boolean>
 	for (const subscription of await ownSubscriptions(ctx, client)) await remove(client, String(subscription.id));
 	delete state.subscriptionId;
 	dropSecret(state, URL_SECRET);
-	forgetDeliveries(deliveryScope(ctx));
 	return true;
 }

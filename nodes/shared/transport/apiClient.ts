@@ -315,3 +315,31 @@ function classifyTransportError(error: unknown): Attempt {
 		}
 	}
 }
+
+export type OneShotOutcome = { ok: true; status: number; body: string } | { ok: false; kind: FailureKind; detail: string };
+
+/**
+ * One request to an address that is not a platform API (n8n's own webhook URL): no credential, pacing or
+ * retry. Every outcome comes back as a value, transport failures classified as for API requests.
+ */
+export async function sendOnce(ctx: TransportContext, options: IHttpRequestOptions): Promise<OneShotOutcome> {
+	try {
+		const raw = (await ctx.helpers.httpRequest({
+			...options,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			encoding: 'text',
+		})) as RawResponse;
+		return { ok: true, status: raw.statusCode, body: typeof raw.body === 'string' ? raw.body : '' };
+	} catch (error) {
+		let attempt: Attempt;
+		try {
+			attempt = classifyTransportError(error);
+		} catch (refusedByN8n) {
+			// n8n refused to send it (SSRF protection, say): nothing left the process.
+			return { ok: false, kind: 'refused', detail: refusedByN8n instanceof Error ? refusedByN8n.message : String(refusedByN8n) };
+		}
+		if (attempt.ok) return { ok: true, status: attempt.response.statusCode, body: '' };
+		return { ok: false, kind: attempt.failure.kind, detail: attempt.failure.detail };
+	}
+}

@@ -13,7 +13,7 @@ const SEALED_PREFIX = 'v1.';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export type KeyPurpose = 'delivery secret';
+export type KeyPurpose = 'delivery secret' | 'forwarded delivery';
 
 /** A 256-bit key for one trigger and purpose, from the credential's secret. */
 export function triggerKey(credentialSecret: string, webhookId: string, purpose: KeyPurpose): Buffer {
@@ -73,15 +73,15 @@ export function sealPlainSecret(state: IDataObject, fields: SecretFields, key: B
 	return true;
 }
 
-/** The key for a trigger's delivery secret: from the credential's `secretField` and the node's webhook id. */
-export async function deliverySecretKey(
+/** A trigger's key for `purpose`: from the credential's `secretField` and the node's webhook id. */
+export async function credentialKey(
 	ctx: { getCredentials(type: string): Promise<IDataObject>; getNode(): INode },
-	credentialType: string,
-	secretField: string,
+	credential: { type: string; secretField: string },
+	purpose: KeyPurpose,
 ): Promise<Buffer> {
-	const credentials = await ctx.getCredentials(credentialType);
+	const credentials = await ctx.getCredentials(credential.type);
 	const node = ctx.getNode();
-	return triggerKey(String(credentials[secretField] ?? ''), node.webhookId ?? node.id, 'delivery secret');
+	return triggerKey(String(credentials[credential.secretField] ?? ''), node.webhookId ?? node.id, purpose);
 }
 
 export function dropSecret(state: IDataObject, fields: SecretFields): void {

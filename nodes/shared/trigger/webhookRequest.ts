@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeProperties, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 /** The part of n8n's webhook request a trigger reads. */
 interface WebhookRequest {
@@ -8,6 +8,7 @@ interface WebhookRequest {
 
 interface WebhookResponse {
 	status(code: number): WebhookResponse;
+	setHeader(name: string, value: string): void;
 	json(body: unknown): void;
 }
 
@@ -37,10 +38,11 @@ export function headerValue(ctx: IWebhookFunctions, name: string): string | unde
 
 /**
  * Answers the platform directly and starts no execution: used for deliveries that are refused
- * (401, 400, 413), so nothing in them reaches the workflow.
+ * (401, 400, 413) or not taken now (429, 503), so nothing in them reaches the workflow.
  */
-export function refuse(ctx: IWebhookFunctions, status: number, reason: string): IWebhookResponseData {
+export function refuse(ctx: IWebhookFunctions, status: number, reason: string, headers: Record<string, string> = {}): IWebhookResponseData {
 	const response = ctx.getResponseObject() as unknown as WebhookResponse;
+	for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
 	response.status(status).json({ accepted: false, reason });
 	return { noWebhookResponse: true };
 }
@@ -111,16 +113,43 @@ export function jsonObjectOf(rawBody: Uint8Array): IDataObject | undefined {
 	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
 }
 
+/** Chooses the webhook's response mode from the Respond option (see intake.ts). */
+const RESPONDS_WHEN_FINISHED = '$parameter["options"]["respond"] === "whenFinished"';
+
 /**
- * The webhook every trigger serves. With `responseMode: 'onReceived'` n8n answers once the execution is
- * stored, with `responseData` as the body; left unset that is the literal text `firstEntryJson`. An empty
- * `responseData` makes n8n answer with the trigger's own `webhookResponse` instead
- * (extractWebhookOnReceivedResponse in n8n's webhooks/webhook-on-received-response-extractor.js).
+ * The webhook every trigger serves. Executions start from the trigger's own forwarded call (see intake.ts),
+ * which n8n answers as the Respond option says: with `onReceived` once the execution is stored, with
+ * `lastNode` once it has finished. `responseData` is the body: left unset it is the literal text
+ * `firstEntryJson`; empty, n8n answers with the trigger's own `webhookResponse`
+ * (extractWebhookOnReceivedResponse in n8n's webhooks/webhook-on-received-response-extractor.js); `noData` after
+ * a finished execution answers without the workflow's output.
  */
 export const TRIGGER_WEBHOOK: IWebhookDescription = {
 	name: 'default',
 	httpMethod: 'POST',
-	responseMode: 'onReceived',
-	responseData: '',
+	responseMode: `={{${RESPONDS_WHEN_FINISHED} ? "lastNode" : "onReceived"}}`,
+	responseData: `={{${RESPONDS_WHEN_FINISHED} ? "noData" : ""}}`,
 	path: 'webhook',
+};
+
+/** The Respond option of every trigger. */
+export const RESPOND_OPTION: INodeProperties = {
+	displayName: 'Respond',
+	name: 'respond',
+	type: 'options',
+	options: [
+		{
+			name: 'Immediately',
+			value: 'immediately',
+			description: 'Once the execution is stored. If n8n crashes before it runs, the event is lost: the platform already has its answer.',
+		},
+		{
+			name: 'When the Execution Finished',
+			value: 'whenFinished',
+			description:
+				'Once the workflow has run. A platform that resends unanswered deliveries recovers what a crash lost, without doubling what ran; it has to wait as long as the workflow runs.',
+		},
+	],
+	default: 'immediately',
+	description: 'When the platform gets its answer to a delivery that starts the workflow',
 };

@@ -1,0 +1,168 @@
+import { createHmac } from 'node:crypto';
+
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { sendOnce } from '../transport/apiClient';
+import { constantTimeEqual } from './constantTimeEqual';
+import { claim, complete, logKey, merge, PersistedLog, release } from './deliveryLog';
+import { deliveryScope } from './registration';
+import { headerValue, ignore, refuse, requestOf, start } from './webhookRequest';
+
+/**
+ * How a verified delivery becomes an execution.
+ *
+ * n8n saves what a webhook call writes to the workflow's static data only when the call starts no execution
+ * (n8n 2.40.7: live-webhooks.js saves after answering, but workflow-runner.js builds the execution's Workflow
+ * over the same static data object first, and observable-object.js resets its change flag there). So the call
+ * from the platform starts none: it checks and records the delivery, and hands it on to the trigger's own URL
+ * in a second call, signed with a key derived from the credential, which starts the execution. When that call
+ * has answered, the platform's call records the delivery as done and ends, and n8n saves the log.
+ *
+ * The second call answers, as the Respond option says, once the execution is stored or once it has finished;
+ * the platform gets its 200 only then, so a platform that resends what failed recovers what a crash lost, and
+ * the log keeps that resend from doubling what did run.
+ */
+
+export const FORWARD_HEADER = 'x-omnichat-forward';
+const FORWARDED_DELIVERY_HEADER = 'x-omnichat-delivery-id';
+/** A forwarded call older than this is refused: it is sent the moment the delivery is checked. */
+const FORWARD_WINDOW_SECONDS = 120;
+
+export type RespondWhen = 'immediately' | 'whenFinished';
+
+/** What a trigger's check of a delivery found out. */
+export interface VerifiedDelivery {
+	rawBody: Uint8Array;
+	/** What the delivery is known by in the log (see logKey). */
+	keys: string[];
+	/** Until when its keys are remembered (epoch ms): the end of its timestamp window. */
+	until: number;
+	/** The id the platform gave the delivery, passed on to the item. */
+	deliveryId?: string;
+}
+
+/** Builds the item of a delivery from its raw body, where its execution starts. */
+export type ItemBuilder = (ctx: IWebhookFunctions, rawBody: Uint8Array, deliveryId: string | undefined) => Promise<INodeExecutionData>;
+
+/** Where the log sits in the node's static data: the persisted text, or the PersistedLog to be saved. */
+const LOG_FIELD = 'deliveries';
+
+function forwardSignature(key: Buffer, timestamp: string, deliveryId: string, rawBody: Uint8Array): string {
+	return createHmac('sha256', key).update(`${timestamp}\n${deliveryId}\n`).update(rawBody).digest('hex');
+}
+
+/** Whether this call is a delivery the trigger handed on to itself. */
+export function isForwarded(ctx: IWebhookFunctions): boolean {
+	return headerValue(ctx, FORWARD_HEADER) !== undefined;
+}
+
+export function respondWhen(ctx: IWebhookFunctions): RespondWhen {
+	return (ctx.getNodeParameter('options', {}) as { respond?: RespondWhen }).respond === 'whenFinished' ? 'whenFinished' : 'immediately';
+}
+
+/**
+ * The platform's call: records the delivery, has it executed, and answers. A delivery already turned into an
+ * execution is answered 200 and starts nothing; one this process is still on is answered 429 (send it again
+ * later).
+ */
+export async function admit(ctx: IWebhookFunctions, delivery: VerifiedDelivery, forwardKey: Buffer, buildItem: ItemBuilder): Promise<IWebhookResponseData> {
+	// The test URL serves one call and is gone: the delivery runs here, and is not logged.
+	if (ctx.getMode() === 'manual') return start(await buildItem(ctx, delivery.rawBody, delivery.deliveryId));
+
+	const scope = deliveryScope(ctx);
+	const state = ctx.getWorkflowStaticData('node');
+	merge(scope, state[LOG_FIELD]);
+	const claimed = claim(scope, delivery.keys);
+	if (claimed === 'duplicate') return ignore('duplicate delivery');
+	if (claimed === 'in progress') return refuse(ctx, 429, 'The same delivery is being processed: send it again later', { 'Retry-After': '5' });
+
+	const answer = await forward(ctx, forwardKey, delivery);
+	if (answer.kind === 'unreachable') {
+		// n8n could not call its own URL: the delivery starts its execution from this call, remembered by this
+		// process only (n8n does not save static data written by a call that starts an execution).
+		ctx.logger.warn(`The trigger could not call its own webhook URL (${answer.detail}); deliveries are remembered in this process only`, {
+			workflowId: ctx.getWorkflow().id,
+			node: ctx.getNode().name,
+		});
+		return await startHere(ctx, scope, delivery.keys, delivery.until, async () => await buildItem(ctx, delivery.rawBody, delivery.deliveryId));
+	}
+	if (answer.kind === 'refused') {
+		release(scope, delivery.keys);
+		return refuse(ctx, 503, `The delivery was not executed (${answer.detail}): send it again later`);
+	}
+	// Executed, or maybe executed: either way it is not run a second time.
+	complete(scope, delivery.keys, delivery.until);
+	state[LOG_FIELD] = new PersistedLog(scope) as unknown as IDataObject;
+	if (answer.kind === 'uncertain') {
+		return refuse(ctx, 504, `n8n did not confirm the execution (${answer.detail}); it may have run, and a resend of this delivery starts nothing`);
+	}
+	return { webhookResponse: { accepted: true, started: true } };
+}
+
+type ForwardAnswer =
+	| { kind: 'executed' }
+	/** Nothing reached n8n's webhook: the delivery can start here instead. */
+	| { kind: 'unreachable'; detail: string }
+	/** n8n refused the call: no execution started. */
+	| { kind: 'refused'; detail: string }
+	/** The execution may or may not have started. */
+	| { kind: 'uncertain'; detail: string };
+
+async function forward(ctx: IWebhookFunctions, key: Buffer, delivery: VerifiedDelivery): Promise<ForwardAnswer> {
+	const timestamp = String(Math.floor(Date.now() / 1000));
+	const deliveryId = delivery.deliveryId ?? '';
+	const whenFinished = respondWhen(ctx) === 'whenFinished';
+	const outcome = await sendOnce(ctx, {
+		method: 'POST',
+		url: ctx.getNodeWebhookUrl('default') ?? '',
+		headers: {
+			'content-type': 'application/json',
+			[FORWARD_HEADER]: `${timestamp}.${forwardSignature(key, timestamp, deliveryId, delivery.rawBody)}`,
+			[FORWARDED_DELIVERY_HEADER]: deliveryId,
+		},
+		body: Buffer.from(delivery.rawBody),
+		// An execution that has to finish first may take its time; storing one takes a moment.
+		timeout: whenFinished ? 5 * 60_000 : 60_000,
+	});
+	if (!outcome.ok) return outcome.kind === 'refused' ? { kind: 'unreachable', detail: outcome.detail } : { kind: 'uncertain', detail: outcome.detail };
+	if (outcome.status >= 200 && outcome.status < 300) return { kind: 'executed' };
+	// n8n answers 500 "Error in workflow" for an execution that ran and failed, and 5xx for trouble starting one.
+	if (outcome.status >= 500) return { kind: 'uncertain', detail: `n8n answered ${outcome.status}` };
+	return { kind: 'refused', detail: `n8n answered ${outcome.status}` };
+}
+
+/** The trigger's own call: starts the execution of a delivery the platform's call checked and recorded. */
+export async function receiveForwarded(ctx: IWebhookFunctions, key: Buffer, buildItem: ItemBuilder): Promise<IWebhookResponseData> {
+	const rawBody = requestOf(ctx).rawBody ?? new Uint8Array();
+	const [timestamp = '', signature = ''] = (headerValue(ctx, FORWARD_HEADER) ?? '').split('.');
+	const deliveryId = headerValue(ctx, FORWARDED_DELIVERY_HEADER) ?? '';
+	const age = Math.abs(Math.floor(Date.now() / 1000) - Number(timestamp));
+	if (!/^\d+$/.test(timestamp) || age > FORWARD_WINDOW_SECONDS || !constantTimeEqual(signature, forwardSignature(key, timestamp, deliveryId, rawBody))) {
+		return refuse(ctx, 401, 'Not a delivery this trigger handed on');
+	}
+	// A forwarded call seen again (replayed within its window) starts nothing in this process.
+	const scope = `${deliveryScope(ctx)}|forwarded`;
+	const keys = [logKey('forwarded', signature)];
+	if (claim(scope, keys) !== 'first') return ignore('duplicate delivery');
+	const until = (Number(timestamp) + FORWARD_WINDOW_SECONDS) * 1000;
+	return await startHere(ctx, scope, keys, until, async () => await buildItem(ctx, rawBody, deliveryId || undefined));
+}
+
+/** Starts the execution from this call; the keys are released if the item cannot be built. */
+async function startHere(
+	ctx: IWebhookFunctions,
+	scope: string,
+	keys: string[],
+	until: number,
+	item: () => Promise<INodeExecutionData>,
+): Promise<IWebhookResponseData> {
+	let built = false;
+	try {
+		const response = start(await item());
+		built = true;
+		complete(scope, keys, until);
+		return response;
+	} finally {
+		if (!built) release(scope, keys);
+	}
+}
