@@ -37,10 +37,12 @@ const RULES: FormatRule[] = [
 	},
 	// Dates go out as UTC ISO 8601, also when typed with an offset.
 	{ claim: /\(UTC\)|Snoozed until date time/, samples: ['2026-01-02T03:04:05Z', '2026-01-02T00:04:05-03:00'], wire: () => '2026-01-02T03:04:05.000Z' },
-	{ claim: /Unix timestamp in seconds|Unix seconds|Unix timestamp\)|ISO 8601/, samples: ['1767225600'], wire: (sample, field) => (field.type === 'number' ? Number(sample) : sample) },
+	{ claim: /Unix time(stamp)? in seconds|Unix seconds|Unix timestamp\)|Unix time the|ISO 8601/, samples: ['1767225600'], wire: (sample, field) => (field.type === 'number' ? Number(sample) : sample) },
 	{ claim: /ISO 8601 (time )?or Unix seconds/, samples: ['2026-01-02T03:04:05Z', '1767225600'], wire: same },
 	{ claim: /^Seconds|in the last N seconds|Seconds on page|Seconds of 'typing/, samples: [5], wire: same },
 	{ claim: /UTC offset in hours/, samples: [-3], wire: same },
+	// Chatwoot's message builder takes each address list as one comma-separated text: it goes as typed.
+	{ claim: /comma-separated (CC |BCC |recipient )addresses/, samples: ['ana@example.com, bia@example.com'], wire: same },
 	{ claim: /comma-separated strings/, samples: ['vip, suporte'], wire: () => ['vip', 'suporte'] },
 	{ claim: /max 25 MB each/, samples: ['https://example.com/a.pdf, https://example.com/b.pdf'], wire: () => ['https://example.com/a.pdf', 'https://example.com/b.pdf'] },
 	{ claim: /BCP 47/, samples: ['pt-BR'], wire: same },
