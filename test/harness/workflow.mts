@@ -30,14 +30,17 @@ export interface WorkflowNode {
 /** A node as tests write it: name and type, everything else optional. */
 export type NodeSpec = Partial<WorkflowNode> & Pick<WorkflowNode, 'name' | 'type'>;
 
+/** `main` carries items; the `ai_*` types plug sub-nodes (a chat model, tools) into an AI Agent. */
+export type ConnectionType = 'main' | 'ai_languageModel' | 'ai_tool' | 'ai_memory';
+
 export interface ConnectionTarget {
 	node: string;
-	type: 'main';
+	type: ConnectionType;
 	index: number;
 }
 
-/** Source node name -> per output index, the inputs it feeds. */
-export type Connections = Record<string, { main: ConnectionTarget[][] }>;
+/** Source node name -> per connection type and output index, the inputs it feeds. */
+export type Connections = Record<string, Partial<Record<ConnectionType, ConnectionTarget[][]>>>;
 
 export interface Workflow {
 	id: string;
@@ -89,7 +92,7 @@ export function connect(...edges: Array<Edge | [string, string]>): Connections {
 			output = 0,
 			input = 0,
 		} = Array.isArray(edge) ? { from: edge[0], to: edge[1] } : edge;
-		const outputs = (connections[from] ??= { main: [] }).main;
+		const outputs = ((connections[from] ??= {}).main ??= []);
 		while (outputs.length <= output) outputs.push([]);
 		outputs[output].push({ node: to, type: 'main', index: input });
 	}

@@ -1,0 +1,93 @@
+/**
+ * The AI support agent: the example workflows in examples/ (an AI Agent with this package's nodes as tools,
+ * behind a WTS Chat or Chatwoot trigger) and the scripts the model sandbox answers them with. `npm start`
+ * runs them and prints the conversation; the end-to-end tests run the same workflows and assert on what the
+ * platforms received.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Conversation, Script, ToolExchange } from '../sandbox/model/server.mts';
+import { repoRoot, type Credential, type Workflow } from '../test/harness/n8n.mts';
+
+/** The package's name, the prefix of its node types once installed from n8n's community nodes. */
+const PACKAGE_NODE_PREFIX = 'n8n-nodes-omnichat.';
+
+/** The example workflows users import, by file name in examples/. */
+export const EXAMPLES = {
+	wts: 'ai-support-agent-wts.json',
+} as const;
+
+/**
+ * An example workflow as the harness loads it: our nodes come from the custom-extension folder
+ * (`CUSTOM.<node>`) instead of the installed package (`n8n-nodes-omnichat.<node>`); nothing else changes.
+ */
+export function loadExample(file: string): Workflow {
+	const text = readFileSync(join(repoRoot, 'examples', file), 'utf8');
+	const example = JSON.parse(text) as Workflow;
+	for (const node of example.nodes) {
+		if (node.type.startsWith(PACKAGE_NODE_PREFIX)) node.type = `CUSTOM.${node.type.slice(PACKAGE_NODE_PREFIX.length)}`;
+	}
+	return example;
+}
+
+/** The credentials an example refers to, by type, as {id, name}. */
+export function exampleCredentials(workflow: Workflow): Map<string, { id: string; name: string }> {
+	const found = new Map<string, { id: string; name: string }>();
+	for (const node of workflow.nodes) for (const [type, reference] of Object.entries(node.credentials ?? {})) found.set(type, reference);
+	return found;
+}
+
+/** Credentials for an example: for each credential type it uses, the given data under the example's id and name. */
+export function credentialsFor(workflow: Workflow, data: Record<string, Record<string, unknown>>): Credential[] {
+	return [...exampleCredentials(workflow)].map(([type, reference]) => {
+		const values = data[type];
+		if (values === undefined) throw new Error(`no credential data for ${type}, which "${workflow.name}" uses`);
+		return { ...reference, type, data: values };
+	});
+}
+
+/** The first record of a tool's result: n8n hands the model the node's output items as JSON. */
+function record(exchange: ToolExchange | undefined): Record<string, unknown> {
+	let value = exchange?.result;
+	while (Array.isArray(value)) value = value[0];
+	return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+function sessionIdIn(conversation: Conversation): string {
+	const id = UUID.exec(conversation.system)?.[0];
+	if (id === undefined) throw new Error(`the agent's instructions name no session: ${conversation.system}`);
+	return id;
+}
+
+/** The tag the WTS agent gives a contact whose order is late. */
+export const LATE_ORDER_TAG = 'pedido-atrasado';
+
+/** The WTS agent: look up the session, then its contact; tag the contact; answer by first name. */
+export const WTS_SCRIPT: Script = [
+	{ toolCalls: [{ tool: 'Get_Session', arguments: (c) => ({ session_id: sessionIdIn(c) }) }] },
+	{ toolCalls: [{ tool: 'Get_Contact', arguments: (c) => ({ contact_id: String(record(c.exchanges[0]).contactId) }) }] },
+	{
+		toolCalls: [
+			{
+				tool: 'Tag_Contact',
+				arguments: (c) => ({ contact_id: String(record(c.exchanges[1]).id), tag_action: 'InsertIfNotExists', tags: LATE_ORDER_TAG }),
+			},
+		],
+	},
+	{ reply: (c) => wtsAnswer(String(record(c.exchanges[1]).name)) },
+];
+
+/** The WTS agent's answer to a contact called `name`. */
+export function wtsAnswer(name: string): string {
+	return `Olá, ${name.split(' ')[0]}! Sinto muito pelo atraso: marquei seu pedido como prioridade e um atendente vai acompanhar a entrega.`;
+}
+
+/** Picks the script by the tools the agent offers. */
+export function supportAgentScript({ conversation }: { conversation: Conversation }): Script | undefined {
+	const offered = new Set(conversation.tools.map((tool) => tool.name));
+	if (offered.has('Get_Session')) return WTS_SCRIPT;
+	return undefined;
+}
