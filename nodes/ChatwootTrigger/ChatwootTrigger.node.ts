@@ -15,7 +15,7 @@ const engine = chatwootTriggerEngine(brand);
 export class ChatwootTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		...chatwootTriggerDescriptionBase(brand),
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: '={{$parameter["mode"] === "agentBot" ? "Agent bot: " + $parameter["botEvents"].join(", ") : $parameter["events"].join(", ")}}',
 		displayName: 'Chatwoot Trigger',
 		name: 'chatwootTrigger',
 		icon: { light: 'file:../Chatwoot/chatwoot.svg', dark: 'file:../Chatwoot/chatwoot.dark.svg' },

@@ -8,7 +8,14 @@ import type { RemoteFile } from '../shared/trigger/attachments';
  */
 
 export const MESSAGE_EVENTS = new Set(['message_created', 'message_updated']);
-const CONVERSATION_EVENTS = new Set(['conversation_created', 'conversation_updated', 'conversation_status_changed']);
+/** conversation_opened and conversation_resolved reach agent bots only (app/listeners/agent_bot_listener.rb). */
+const CONVERSATION_EVENTS = new Set([
+	'conversation_created',
+	'conversation_updated',
+	'conversation_status_changed',
+	'conversation_opened',
+	'conversation_resolved',
+]);
 const TYPING_EVENTS = new Set(['conversation_typing_on', 'conversation_typing_off']);
 const CONTACT_EVENTS = new Set(['contact_created', 'contact_updated']);
 const INBOX_EVENTS = new Set(['inbox_created', 'inbox_updated']);

@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	type IHookFunctions,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
@@ -11,7 +12,11 @@ import { receiveChatwootDelivery } from './delivery';
 import { chatwootTriggerProperties } from './description';
 import { registrationMethods } from '../shared/trigger/registration';
 import { TRIGGER_WEBHOOK } from '../shared/trigger/webhookRequest';
-import { adoptWebhook, createWebhook, removeWebhooks } from './registration';
+import { adoptAgentBot, createAgentBot, removeAgentBots } from './agentBot';
+import type { TriggerMode } from './description';
+import { adoptWebhook, createWebhook, removeWebhooks, type ChatwootTriggerState } from './registration';
+
+const modeOf = (ctx: IHookFunctions) => ctx.getNodeParameter('mode', 'accountWebhook') as TriggerMode;
 
 /** What both brands' trigger descriptions share; each class states its own name, icon and summary. */
 export function chatwootTriggerDescriptionBase(
@@ -32,9 +37,17 @@ export function chatwootTriggerEngine(brand: ChatwootBrand) {
 	return {
 		loadOptions: { getInboxes: chatwootLoadOptions(brand).getInboxes },
 		webhookMethods: registrationMethods(brand.platformName, {
-			adopt: async (ctx) => await adoptWebhook(ctx, brand),
-			create: async (ctx) => await createWebhook(ctx, brand),
-			remove: async (ctx) => await removeWebhooks(ctx, brand),
+			adopt: async (ctx) => (modeOf(ctx) === 'agentBot' ? await adoptAgentBot(ctx, brand) : await adoptWebhook(ctx, brand)),
+			create: async (ctx) => (modeOf(ctx) === 'agentBot' ? await createAgentBot(ctx, brand) : await createWebhook(ctx, brand)),
+			// What an activation in the other mode left behind is removed too.
+			async remove(ctx) {
+				const state = ctx.getWorkflowStaticData('node') as ChatwootTriggerState;
+				const botLeft = state.agentBotId !== undefined;
+				const webhookLeft = state.webhookId !== undefined;
+				if (modeOf(ctx) === 'agentBot' || botLeft) await removeAgentBots(ctx, brand);
+				if (modeOf(ctx) === 'accountWebhook' || webhookLeft) await removeWebhooks(ctx, brand);
+				return true;
+			},
 		}),
 		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 			return await receiveChatwootDelivery(this, brand);

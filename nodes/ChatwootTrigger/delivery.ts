@@ -50,7 +50,8 @@ export async function receiveChatwootDelivery(ctx: IWebhookFunctions, brand: Cha
 	const payload = jsonObjectOf(rawBody);
 	if (!payload || typeof payload.event !== 'string') return refuse(ctx, 400, `The body is not a ${brand.platformName} webhook payload`);
 	const event = payload.event;
-	if (!(ctx.getNodeParameter('events', []) as string[]).includes(event)) return ignore(`event ${event} not chosen`);
+	const chosen = ctx.getNodeParameter('mode', 'accountWebhook') === 'agentBot' ? 'botEvents' : 'events';
+	if (!(ctx.getNodeParameter(chosen, []) as string[]).includes(event)) return ignore(`event ${event} not chosen`);
 	const reason = filteredOut(event, payload, ctx.getNodeParameter('filters', {}) as ChatwootFilters);
 	if (reason) return ignore(reason);
 

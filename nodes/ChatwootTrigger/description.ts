@@ -18,6 +18,19 @@ export const CHATWOOT_EVENTS = [
 	{ name: 'Website Widget Opened', value: 'webwidget_triggered', description: 'A visitor opened the live chat widget' },
 ];
 
+/** What Chatwoot sends an agent bot: the events of app/listeners/agent_bot_listener.rb. */
+export const AGENT_BOT_EVENTS = [
+	{ name: 'Conversation Opened', value: 'conversation_opened' },
+	{ name: 'Conversation Resolved', value: 'conversation_resolved' },
+	{ name: 'Conversation Status Changed', value: 'conversation_status_changed', description: 'Opened, resolved, pending or snoozed' },
+	{ name: 'Conversation Updated', value: 'conversation_updated' },
+	{ name: 'Message Created', value: 'message_created' },
+	{ name: 'Message Updated', value: 'message_updated' },
+	{ name: 'Website Widget Opened', value: 'webwidget_triggered', description: 'A visitor opened the live chat widget' },
+];
+
+export type TriggerMode = 'accountWebhook' | 'agentBot';
+
 export const chatwootTriggerProperties: INodeProperties[] = [
 	{
 		displayName: 'Account ID',
@@ -28,6 +41,27 @@ export const chatwootTriggerProperties: INodeProperties[] = [
 		description: "Account whose events start the workflow. Leave empty to use the credential's default account.",
 	},
 	{
+		displayName: 'Receive Events As',
+		name: 'mode',
+		type: 'options',
+		options: [
+			{
+				name: 'Account Webhook',
+				value: 'accountWebhook',
+				description: 'An account webhook: the chosen events of every inbox',
+			},
+			{
+				name: 'Agent Bot',
+				value: 'agentBot',
+				description:
+					'An agent bot connected to the chosen inboxes: their new conversations start pending and wait for the workflow to answer or hand them over to a human',
+			},
+		],
+		default: 'accountWebhook',
+		description:
+			'How the workflow is connected. Activation creates the webhook or the agent bot (or takes over one with this URL); deactivation removes it.',
+	},
+	{
 		displayName: 'Events',
 		name: 'events',
 		type: 'multiOptions',
@@ -35,6 +69,28 @@ export const chatwootTriggerProperties: INodeProperties[] = [
 		default: ['message_created'],
 		options: CHATWOOT_EVENTS,
 		description: 'Events that start the workflow. The account webhook is updated when the workflow is activated.',
+		displayOptions: { show: { mode: ['accountWebhook'] } },
+	},
+	{
+		displayName: 'Bot Inbox Names or IDs',
+		name: 'botInboxIds',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getInboxes' },
+		required: true,
+		default: [],
+		description:
+			'Inboxes the agent bot is connected to; a bot already connected to one of them is replaced. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show: { mode: ['agentBot'] } },
+	},
+	{
+		displayName: 'Bot Events',
+		name: 'botEvents',
+		type: 'multiOptions',
+		required: true,
+		default: ['message_created'],
+		options: AGENT_BOT_EVENTS,
+		description: 'Events of the bot\'s inboxes that start the workflow. Chatwoot sends a bot all of them; the others are answered and dropped.',
+		displayOptions: { show: { mode: ['agentBot'] } },
 	},
 	{
 		displayName: 'Filters',

@@ -14,7 +14,10 @@ const WEBHOOK = '/api/v1/accounts/{account_id}/webhooks/{webhook_id}';
 export interface ChatwootTriggerState extends IDataObject {
 	accountId?: string;
 	webhookId?: number;
-	/** The webhook's signing secret, sealed (see sealedSecret); it seals '' when the server signs nothing (before 4.14). */
+	/** Agent-bot mode: the bot this trigger is, and the inboxes it connected it to. */
+	agentBotId?: number;
+	botInboxIds?: number[];
+	/** The webhook's or agent bot's signing secret, sealed (see sealedSecret); it seals '' when the server signs nothing (before 4.14). */
 	secretSealed?: string;
 	/** The signing secret in plain text, as versions before sealing kept it; replaced by the sealed form. */
 	secret?: string;

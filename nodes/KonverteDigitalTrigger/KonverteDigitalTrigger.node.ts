@@ -16,7 +16,7 @@ const engine = chatwootTriggerEngine(brand);
 export class KonverteDigitalTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		...chatwootTriggerDescriptionBase(brand),
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: '={{$parameter["mode"] === "agentBot" ? "Agent bot: " + $parameter["botEvents"].join(", ") : $parameter["events"].join(", ")}}',
 		displayName: 'Konverte Digital Trigger',
 		name: 'konverteDigitalTrigger',
 		icon: { light: 'file:../KonverteDigital/konverteDigital.svg', dark: 'file:../KonverteDigital/konverteDigital.dark.svg' },

@@ -320,7 +320,9 @@ export function seedChatwoot(state: ChatwootState, now: number): ChatwootSeed {
 		id: state.nextId('agent_bots'),
 		name: 'Sandbox Bot',
 		description: 'Answers first',
-		outgoing_url: 'http://127.0.0.1:9/bot',
+		// No outgoing URL: Chatwoot sends such a bot nothing (agent_bot_listener.rb:86), so the API inbox's
+		// conversations stay pending until someone answers them.
+		outgoing_url: null,
 		bot_type: 'webhook',
 		bot_config: {},
 		account_id: accountId,

@@ -12,7 +12,9 @@
  *     rateLimits?: 'off' | 'chatwoot' | { general?, agentInvites?: { limit, windowMs } },  // default 'off'
  *     lenientQuery?: boolean,      // ignore unknown query keys instead of 400 (default false)
  *     validateResponses?: boolean, // check answers against the contract; violations -> 500 + recorded
- *     autoWebhooks?: boolean,      // deliver events caused by API calls to account webhooks (default true)
+ *     autoWebhooks?: boolean,      // deliver events caused by API calls to account webhooks and to the
+ *                                  // agent bots of their inboxes (default true)
+ *     agentBotRetryDelayMs?: number, // pause before an agent-bot delivery answered 429/500 is sent again (3000)
  *     webhookHosts?: 'local' | 'any', // 'local' (default): webhooks on public hosts are recorded, not called
  *     faultSeed?: number,          // seed of probabilistic faults (default 1)
  *   });
@@ -20,7 +22,8 @@
  *   sb.seed (ids of the seeded data, see seed.mts), sb.state (the store; state.seedMessages(displayId, n),
  *   state.seedConversations(n), state.webhookDeliveries), sb.recorder (requests(filter), countBy(opId),
  *   invalidRequests(), responseViolations(), reset()), sb.faults (add/clear rules),
- *   sb.emitWebhook(event, payload, opts) (see webhook-emitter.mts), sb.adaptations, await sb.close().
+ *   sb.emitWebhook(event, payload, opts), sb.emitAgentBot(event, payload, opts) (see webhook-emitter.mts;
+ *   attempts in state.agentBotDeliveries), sb.adaptations, await sb.close().
  *
  * Tokens go in the `api_access_token` header. Order of checks per request: fault rule -> auth (401/404
  * as Chatwoot's before_actions: missing or unknown token, bot outside its allow-list, platform app on a
@@ -35,7 +38,10 @@
  * (conform.mts); `sb.adaptations` counts where the contract forced a change.
  * Admin API (no auth) under /__sandbox/: GET requests, POST reset, GET|POST|DELETE faults, POST emit
  * {event, payload, ...options}, GET state/summary, POST seed-messages {conversationId, count},
- * POST seed-conversations {count}, GET webhook-deliveries, GET adaptations.
+ * POST seed-conversations {count}, GET webhook-deliveries, GET agent-bot-deliveries, GET adaptations.
+ * Agent bots: a bot connected to an inbox (set_agent_bot) gets that inbox's events at its outgoing_url,
+ * signed with its secret and retried on 429/500 with the same X-Chatwoot-Delivery; a conversation created in
+ * such an inbox starts pending.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { HttpError } from '../core/errors.mts';
@@ -69,8 +75,14 @@ import { reportHandlers } from './handlers/reports.mts';
 import { settingsHandlers } from './handlers/settings.mts';
 import { WEBHOOK_EVENTS, type Json, type WebhookEvent } from './records.mts';
 import type { ChatwootSeed } from './seed.mts';
-import { ChatwootState, type WebhookDelivery } from './state.mts';
-import { WebhookEmitter, type EmitOptions } from './webhook-emitter.mts';
+import { ChatwootState, type AgentBotDelivery, type WebhookDelivery } from './state.mts';
+import {
+	AGENT_BOT_EVENTS,
+	WebhookEmitter,
+	type AgentBotEvent,
+	type BotEmitOptions,
+	type EmitOptions,
+} from './webhook-emitter.mts';
 
 export { CHATWOOT_CONTRACT } from './contract.mts';
 
@@ -104,6 +116,7 @@ export interface ChatwootSandboxOptions {
 	lenientQuery?: boolean;
 	validateResponses?: boolean;
 	autoWebhooks?: boolean;
+	agentBotRetryDelayMs?: number;
 	webhookHosts?: 'local' | 'any';
 	faultSeed?: number;
 }
@@ -130,7 +143,32 @@ export interface ChatwootSandbox {
 		payload: Json,
 		options?: EmitOptions,
 	) => Promise<WebhookDelivery[]>;
+	/** POSTs `{...payload, event}` to the agent bot connected to the payload's inbox, as Chatwoot's job does. */
+	emitAgentBot: (
+		event: AgentBotEvent,
+		payload: Json,
+		options?: BotEmitOptions,
+	) => Promise<AgentBotDelivery[]>;
 	close: () => Promise<void>;
+}
+
+/**
+ * What an event of the account becomes for agent bots: the same payload for the events bots get, and
+ * conversation_opened or conversation_resolved before a status change to open or resolved
+ * (Conversation#notify_status_change, app/models/conversation.rb:361-371).
+ */
+function agentBotEventsOf(event: string, payload: Json): Array<{ event: AgentBotEvent; payload: Json }> {
+	const events: Array<{ event: AgentBotEvent; payload: Json }> = [];
+	if (event === 'conversation_status_changed') {
+		const { changed_attributes: changes, ...conversation } = payload;
+		const status = (changes as Array<{ status?: { current_value?: string } }> | undefined)?.[0]?.status
+			?.current_value;
+		if (status === 'open') events.push({ event: 'conversation_opened', payload: conversation });
+		if (status === 'resolved') events.push({ event: 'conversation_resolved', payload: conversation });
+	}
+	if ((AGENT_BOT_EVENTS as readonly string[]).includes(event))
+		events.push({ event: event as AgentBotEvent, payload });
+	return events;
 }
 
 const ALL_HANDLERS: ChatwootHandlers = {
@@ -237,7 +275,7 @@ export async function startChatwootSandbox(
 	const views = new ChatwootViews(state);
 	const auth = new ChatwootAuthenticator(state);
 	const autoWebhooks = options.autoWebhooks ?? true;
-	const emitter = new WebhookEmitter(state, options.webhookHosts === 'any');
+	const emitter = new WebhookEmitter(state, options.webhookHosts === 'any', options.agentBotRetryDelayMs);
 	const generic = genericHandler(GENERIC_MODEL);
 
 	/** Fits a handler answer to the contract (JSON) or marks it as text (CSV). */
@@ -285,8 +323,11 @@ export async function startChatwootSandbox(
 				// Chatwoot delivers webhooks from a background job, after the request has been answered.
 				if (autoWebhooks && events.length > 0) {
 					setImmediate(() => {
-						for (const { event, payload, accountId } of events)
+						for (const { event, payload, accountId } of events) {
 							void emitter.deliver(event, payload, { accountId });
+							for (const botEvent of agentBotEventsOf(event, payload))
+								void emitter.deliverToBot(botEvent.event, botEvent.payload);
+						}
 					});
 				}
 				return response;
@@ -301,6 +342,8 @@ export async function startChatwootSandbox(
 
 	const emitWebhook = (event: WebhookEvent, payload: Json, emitOptions: EmitOptions = {}) =>
 		emitter.deliver(event, payload, emitOptions);
+	const emitAgentBot = (event: AgentBotEvent, payload: Json, emitOptions: BotEmitOptions = {}) =>
+		emitter.deliverToBot(event, payload, emitOptions);
 	const countFrom = (body: unknown, name: string): number => {
 		const value = Number((body as Record<string, unknown> | undefined)?.[name]);
 		if (!Number.isInteger(value) || value < 0)
@@ -358,6 +401,7 @@ export async function startChatwootSandbox(
 				handle: (body) => state.seedConversations(countFrom(body, 'count')),
 			},
 			{ method: 'GET', path: 'webhook-deliveries', handle: () => state.webhookDeliveries },
+			{ method: 'GET', path: 'agent-bot-deliveries', handle: () => state.agentBotDeliveries },
 			{ method: 'GET', path: 'adaptations', handle: () => Object.fromEntries(shaper.adaptations) },
 		],
 		onReset: () => {
@@ -387,6 +431,7 @@ export async function startChatwootSandbox(
 		operations: server.operations,
 		adaptations: shaper.adaptations,
 		emitWebhook,
+		emitAgentBot,
 		close: async () => {
 			emitter.close();
 			await server.close();

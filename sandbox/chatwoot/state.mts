@@ -11,6 +11,7 @@ import type {
 	ContactInboxRecord,
 	ContactRecord,
 	ConversationRecord,
+	ConversationStatus,
 	CustomAttributeDefinitionRecord,
 	GenericRecord,
 	InboxRecord,
@@ -51,6 +52,11 @@ export interface WebhookDelivery {
 	/** Receiver's HTTP status, or null when the POST failed. */
 	status: number | null;
 	error: string | null;
+}
+
+/** Outcome of one POST to an agent bot's outgoing URL (one attempt; retries keep the delivery id). */
+export interface AgentBotDelivery extends Omit<WebhookDelivery, 'webhookId'> {
+	agentBotId: number;
 }
 
 /** Storage of the collections the sandbox models generically (see generic.mts). */
@@ -134,6 +140,7 @@ export class ChatwootState {
 	readonly generic = new GenericStore();
 	/** Most recent outgoing webhook deliveries (newest last, at most 1000). */
 	readonly webhookDeliveries: WebhookDelivery[] = [];
+	readonly agentBotDeliveries: AgentBotDelivery[] = [];
 
 	private readonly conversationByDisplay = new Map<string, number>();
 	private readonly nextDisplayId = new Map<number, number>();
@@ -159,6 +166,7 @@ export class ChatwootState {
 		for (const value of Object.values(this)) if (value instanceof Map) value.clear();
 		this.generic.clear();
 		this.webhookDeliveries.length = 0;
+		this.agentBotDeliveries.length = 0;
 		this.ids = new Map();
 		this.uuid = seededUuids(20250101);
 		this.random = seededRandom(20250101);
@@ -688,6 +696,26 @@ export class ChatwootState {
 		let genericRecords = 0;
 		for (const records of this.generic.collections.values()) genericRecords += records.size;
 		return { ...counts, genericRecords };
+	}
+
+	recordAgentBotDelivery(delivery: AgentBotDelivery): void {
+		this.agentBotDeliveries.push(delivery);
+		if (this.agentBotDeliveries.length > 1000)
+			this.agentBotDeliveries.splice(0, this.agentBotDeliveries.length - 1000);
+	}
+
+	/** The agent bot connected to an inbox, if any. */
+	inboxBot(inboxId: number): AgentBotRecord | undefined {
+		const botId = this.inboxes.get(inboxId)?.agent_bot_id;
+		return botId === null || botId === undefined ? undefined : this.agentBots.get(botId);
+	}
+
+	/**
+	 * The status a new conversation gets: pending in an inbox with an agent bot, whatever was asked
+	 * (Chatwoot's before_create determine_conversation_status, app/models/conversation.rb:291-309).
+	 */
+	createdStatus(inboxId: number, requested: ConversationStatus = 'open'): ConversationStatus {
+		return this.inboxBot(inboxId) ? 'pending' : requested;
 	}
 
 	recordDelivery(delivery: WebhookDelivery): void {

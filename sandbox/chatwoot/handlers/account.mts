@@ -11,6 +11,7 @@ import {
 	type ChatwootHandlers,
 } from '../handler-kit.mts';
 import type {
+	AgentBotRecord,
 	Availability,
 	ChannelType,
 	InboxRecord,
@@ -287,7 +288,7 @@ export const accountHandlers: ChatwootHandlers = {
 		ok(
 			[...context.state.agentBots.values()]
 				.filter((bot) => bot.account_id === context.accountId || bot.account_id === null)
-				.map((bot) => context.views.agentBot(bot)),
+				.map((bot) => context.views.agentBot(bot, botSecretShown(context, bot))),
 		),
 
 	'create-an-account-agent-bot': (request, context) => {
@@ -305,11 +306,13 @@ export const accountHandlers: ChatwootHandlers = {
 			secret: state.newToken(24),
 			platformOwned: false,
 		});
-		return ok(context.views.agentBot(bot, { secret: true }));
+		return ok(context.views.agentBot(bot, botSecretShown(context, bot)));
 	},
 
-	'get-details-of-a-single-account-agent-bot': (request, context) =>
-		ok(context.views.agentBot(accountBot(context, pathInt(request, 'id')))),
+	'get-details-of-a-single-account-agent-bot': (request, context) => {
+		const bot = accountBot(context, pathInt(request, 'id'));
+		return ok(context.views.agentBot(bot, botSecretShown(context, bot)));
+	},
 
 	'update-an-account-agent-bot': (request, context) => {
 		const bot = accountBot(context, pathInt(request, 'id'), true);
@@ -317,7 +320,7 @@ export const accountHandlers: ChatwootHandlers = {
 		if (body.name !== undefined) bot.name = body.name;
 		if (body.outgoing_url !== undefined) bot.outgoing_url = body.outgoing_url;
 		if (body.bot_config !== undefined) bot.bot_config = body.bot_config;
-		return ok(context.views.agentBot(bot));
+		return ok(context.views.agentBot(bot, botSecretShown(context, bot)));
 	},
 
 	'delete-an-account-agent-bot': (request, context) => {
@@ -328,13 +331,13 @@ export const accountHandlers: ChatwootHandlers = {
 	'reset-account-agent-bot-access-token': (request, context) => {
 		const bot = accountBot(context, pathInt(request, 'id'), true);
 		context.state.setBotToken(bot, context.state.newToken(24));
-		return ok(context.views.agentBot(bot, { secret: true }));
+		return ok(context.views.agentBot(bot, botSecretShown(context, bot)));
 	},
 
 	'reset-account-agent-bot-secret': (request, context) => {
 		const bot = accountBot(context, pathInt(request, 'id'), true);
 		bot.secret = context.state.newToken(24);
-		return ok(context.views.agentBot(bot, { secret: true }));
+		return ok(context.views.agentBot(bot, botSecretShown(context, bot)));
 	},
 
 	// ---- teams ----
@@ -476,11 +479,10 @@ export const accountHandlers: ChatwootHandlers = {
 		return ok();
 	},
 
+	// {agent_bot: {...}}, or {agent_bot: {}} when no bot is connected (inboxes/agent_bot.json.jbuilder:1-3).
 	getInboxAgentBot: (request, context) => {
-		const inbox = inboxOf(context, pathInt(request, 'id'));
-		const bot =
-			inbox.agent_bot_id === null ? undefined : context.state.agentBots.get(inbox.agent_bot_id);
-		return bot ? ok(context.views.agentBot(bot)) : { status: 204 };
+		const bot = context.state.inboxBot(inboxOf(context, pathInt(request, 'id')).id);
+		return ok({ agent_bot: bot ? context.views.agentBot(bot, botSecretShown(context, bot)) : {} });
 	},
 
 	updateAgentBot: (request, context) => {
@@ -564,6 +566,17 @@ export const accountHandlers: ChatwootHandlers = {
 
 function callerId(context: ChatwootContext): number | null {
 	return context.caller.kind === 'user' ? context.caller.user.id : null;
+}
+
+/**
+ * Chatwoot shows an agent bot's secret to the account's administrators, and never of a global bot
+ * (api/v1/models/_agent_bot.json.jbuilder:10).
+ */
+function botSecretShown(context: ChatwootContext, bot: AgentBotRecord): { secret: boolean } {
+	const administrator =
+		context.caller.kind === 'user' &&
+		context.state.accountUser(context.accountId, context.caller.user.id)?.role === 'administrator';
+	return { secret: administrator && bot.account_id !== null };
 }
 
 /** An agent bot visible to the account; `own` requires it to belong to the account (not a shared platform bot). */

@@ -134,6 +134,7 @@ export const clientHandlers: ChatwootHandlers = {
 			inbox_id: client.inbox.id,
 			contact_id: client.contact.id,
 			contact_inbox_id: client.contactInbox.id,
+			status: context.state.createdStatus(client.inbox.id),
 			custom_attributes: bodyOf<{ custom_attributes?: Json }>(request).custom_attributes ?? {},
 		});
 		context.emit(

@@ -304,7 +304,11 @@ interface ReceivedFile {
 	voiceMessage?: boolean;
 }
 
-/** Adds a message through the API and emits `message_created` (incoming messages reopen the conversation). */
+/**
+ * Adds a message through the API and emits `message_created`. An incoming message reopens a snoozed
+ * conversation, and a resolved one (pending again when the inbox has an agent bot); a pending one stays
+ * pending (Message#reopen_conversation, app/models/message.rb:403-434).
+ */
 export function postMessage(
 	context: ChatwootContext,
 	conversation: ConversationRecord,
@@ -314,8 +318,11 @@ export function postMessage(
 	const message = context.state.addMessage(conversation, fields);
 	if (files.length > 0)
 		message.attachments = files.map((file) => context.state.newAttachment(message, file));
-	if (message.message_type === MESSAGE_TYPES.incoming && conversation.status !== 'open')
-		setStatus(context, conversation, 'open', null);
+	if (message.message_type === MESSAGE_TYPES.incoming && ['snoozed', 'resolved'].includes(conversation.status)) {
+		const reopened =
+			conversation.status === 'resolved' ? context.state.createdStatus(conversation.inbox_id) : 'open';
+		setStatus(context, conversation, reopened, null);
+	}
 	context.emit('message_created', context.views.messageEvent(message), conversation.account_id);
 	return message;
 }
@@ -450,7 +457,7 @@ export const conversationHandlers: ChatwootHandlers = {
 			inbox_id: contactInbox.inbox_id,
 			contact_id: contact.id,
 			contact_inbox_id: contactInbox.id,
-			status: body.status ?? 'open',
+			status: state.createdStatus(contactInbox.inbox_id, body.status),
 			assignee_id: body.assignee_id ?? null,
 			team_id: body.team_id ?? null,
 			additional_attributes: body.additional_attributes ?? {},
