@@ -52,6 +52,16 @@ export interface N8nInstanceOptions {
 	port?: number;
 }
 
+/** An n8n process started beside the server (a queue-mode worker or webhook processor). */
+export interface N8nProcess {
+	label: string;
+	/** Everything it printed so far. */
+	output(): string;
+	/** SIGTERM (n8n finishes what it runs), SIGKILL after 20 s. */
+	stop(): Promise<void>;
+	kill(): Promise<void>;
+}
+
 export interface Credential {
 	id: string;
 	name: string;
@@ -205,6 +215,7 @@ export class N8nInstance {
 	private authCookie: string | undefined;
 	private readonly logEntries: LogEntry[] = [];
 	private batchCount = 0;
+	private readonly extraProcesses = new Set<ChildProcess>();
 
 	private constructor(
 		private readonly runtime: RuntimePaths,
@@ -256,7 +267,7 @@ export class N8nInstance {
 
 	/** The production URL of a Webhook node (or a trigger's webhook) with this path. */
 	webhookUrl(path: string): string {
-		return `${this.baseUrl}/webhook/${path}`;
+		return `${this.env.N8N_WEBHOOK_URL ?? `${this.baseUrl}/`}webhook/${path}`;
 	}
 
 	/** Everything every n8n process of this instance printed so far, labelled by command and stream. */
@@ -399,57 +410,11 @@ export class N8nInstance {
 	/** Runs `n8n start` and waits until the editor and webhooks are served. */
 	async start({ timeoutMs = 90_000 }: { timeoutMs?: number } = {}): Promise<void> {
 		if (this.server !== undefined) throw new Error('n8n is already running');
-		const env = n8nEnv(this.runtime, {
-			...this.env,
-			N8N_RUNNERS_BROKER_PORT: String(await getFreePort()),
+		const server = await this.spawnUntilReady('start', READY_LINE, {}, timeoutMs);
+		this.server = server.child;
+		server.child.once('exit', () => {
+			if (this.server === server.child) this.server = undefined;
 		});
-		const server = spawnTracked(this.runtime.nodeBinary, [this.runtime.n8nEntry, 'start'], {
-			env,
-			cwd: this.userFolder,
-		});
-		this.server = server;
-		server.once('exit', () => {
-			if (this.server === server) this.server = undefined;
-		});
-		const log: LogEntry = { source: 'n8n start', stdout: '', stderr: '' };
-		this.logEntries.push(log);
-		server.stdout?.on('data', (chunk: Buffer) => (log.stdout += chunk.toString('utf8')));
-		server.stderr?.on('data', (chunk: Buffer) => (log.stderr += chunk.toString('utf8')));
-		try {
-			await new Promise<void>((resolve, reject) => {
-				const timer = setTimeout(
-					() =>
-						reject(
-							new Error(
-								`n8n start was not ready after ${timeoutMs} ms:\n${tail(log.stdout + log.stderr)}`,
-							),
-						),
-					timeoutMs,
-				);
-				const onOutput = (): void => {
-					if (log.stdout.includes(READY_LINE)) done(resolve);
-				};
-				const onExit = (code: number | null): void =>
-					done(() =>
-						reject(
-							new Error(
-								`n8n start exited (${String(code)}) before it was ready:\n${tail(log.stdout + log.stderr)}`,
-							),
-						),
-					);
-				const done = (settle: () => void): void => {
-					clearTimeout(timer);
-					server.stdout?.off('data', onOutput);
-					server.off('exit', onExit);
-					settle();
-				};
-				server.stdout?.on('data', onOutput);
-				server.once('exit', onExit);
-			});
-		} catch (error) {
-			await this.stop();
-			throw error;
-		}
 	}
 
 	/** Stops the server (SIGTERM to n8n and its task runner; SIGKILL if still running after 20 s). */
@@ -458,6 +423,72 @@ export class N8nInstance {
 		if (server === undefined) return;
 		await stopTracked(server, 'SIGTERM', 20_000);
 		this.server = undefined;
+	}
+
+	/**
+	 * Starts another n8n process on this instance's database and settings (queue mode: `worker`, `webhook`),
+	 * with `env` on top, and waits for `readyLine` in its output. Stopped by dispose() at the latest.
+	 */
+	async startProcess(
+		command: string,
+		{ readyLine, env = {}, label = `n8n ${command}`, timeoutMs = 90_000 }: { readyLine: string; env?: Record<string, string>; label?: string; timeoutMs?: number },
+	): Promise<N8nProcess> {
+		const { child, log } = await this.spawnUntilReady(command, readyLine, env, timeoutMs, label);
+		this.extraProcesses.add(child);
+		child.once('exit', () => this.extraProcesses.delete(child));
+		return {
+			label,
+			output: () => log.stdout + log.stderr,
+			stop: async () => await stopTracked(child, 'SIGTERM', 20_000),
+			kill: async () => await stopTracked(child, 'SIGKILL', 0),
+		};
+	}
+
+	private async spawnUntilReady(
+		command: string,
+		readyLine: string,
+		extraEnv: Record<string, string>,
+		timeoutMs: number,
+		label = `n8n ${command}`,
+	): Promise<{ child: ChildProcess; log: LogEntry }> {
+		const env = n8nEnv(this.runtime, {
+			...this.env,
+			N8N_RUNNERS_BROKER_PORT: String(await getFreePort()),
+			...extraEnv,
+		});
+		const child = spawnTracked(this.runtime.nodeBinary, [this.runtime.n8nEntry, command], {
+			env,
+			cwd: this.userFolder,
+		});
+		const log: LogEntry = { source: label, stdout: '', stderr: '' };
+		this.logEntries.push(log);
+		child.stdout?.on('data', (chunk: Buffer) => (log.stdout += chunk.toString('utf8')));
+		child.stderr?.on('data', (chunk: Buffer) => (log.stderr += chunk.toString('utf8')));
+		try {
+			await new Promise<void>((resolve, reject) => {
+				const timer = setTimeout(
+					() => reject(new Error(`${label} was not ready after ${timeoutMs} ms:\n${tail(log.stdout + log.stderr)}`)),
+					timeoutMs,
+				);
+				const onOutput = (): void => {
+					if (log.stdout.includes(readyLine)) done(resolve);
+				};
+				const onExit = (code: number | null): void =>
+					done(() => reject(new Error(`${label} exited (${String(code)}) before it was ready:\n${tail(log.stdout + log.stderr)}`)));
+				const done = (settle: () => void): void => {
+					clearTimeout(timer);
+					child.stdout?.off('data', onOutput);
+					child.off('exit', onExit);
+					settle();
+				};
+				child.stdout?.on('data', onOutput);
+				child.once('exit', onExit);
+			});
+		} catch (error) {
+			await stopTracked(child, 'SIGTERM', 20_000);
+			throw error;
+		}
+		return { child, log };
 	}
 
 	/** Creates the owner account on the running server and keeps its session for the REST calls below. */
@@ -608,9 +639,9 @@ export class N8nInstance {
 		}
 	}
 
-	/** Stops the server and deletes the user folder. */
+	/** Stops the server and every process from startProcess(), and deletes the user folder. */
 	async dispose(): Promise<void> {
-		await this.stop();
+		await Promise.all([this.stop(), ...[...this.extraProcesses].map(async (child) => await stopTracked(child, 'SIGTERM', 20_000))]);
 		rmSync(this.userFolder, { recursive: true, force: true });
 		this.cancelExitCleanup();
 	}

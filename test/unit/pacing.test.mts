@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 
 import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
 import type { ApiProfile } from '../../nodes/shared/transport/apiProfile.ts';
-import { limiterFor, SlidingWindowLimiter, type RateLimitRule } from '../../nodes/shared/transport/rateLimiter.ts';
+import { limiterFor, rulesForShare, SlidingWindowLimiter, type RateLimitRule } from '../../nodes/shared/transport/rateLimiter.ts';
 import { backoffMs, mayRetry, parseRetryAfter } from '../../nodes/shared/transport/retryPolicy.ts';
 import { redactText, redactValue } from '../../nodes/shared/transport/redact.ts';
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
@@ -116,6 +116,20 @@ describe('SlidingWindowLimiter', () => {
 	});
 });
 
+describe('rulesForShare', () => {
+	test('each of N processes gets the Nth part of every limit, at least one request', () => {
+		const rules = [FIVE_PER_500, { name: 'long', requests: 1_000, windowMs: 300_000, appliesTo: '' }];
+		assert.deepEqual(rulesForShare(rules, 2).map((rule) => rule.requests), [2, 500]);
+		assert.deepEqual(rulesForShare(rules, 3).map((rule) => rule.requests), [1, 333]);
+		assert.deepEqual(rulesForShare(rules, 10).map((rule) => rule.requests), [1, 100]);
+		assert.deepEqual(rulesForShare(rules, 2).map((rule) => rule.windowMs), [500, 300_000]);
+	});
+
+	test('no share, 1, 0, negative, fractional or text shares keep the full limits', () => {
+		for (const share of [undefined, 1, 0, -2, 1.5, '2']) assert.equal(rulesForShare([FIVE_PER_500], share)[0].requests, 5, String(share));
+	});
+});
+
 /** The WTS profile with a small limit, so pacing shows within a test. */
 const pacedProfile = (rules: RateLimitRule[]): ApiProfile => ({ ...wtsProfile, rateLimits: rules });
 
@@ -135,6 +149,21 @@ describe('ApiClient pacing', () => {
 				for (const at of burst) assert.ok(at < sixth);
 				assert.ok(sixth - start >= 500, `6th request arrived ${sixth - start} ms after the burst started`);
 				assert.ok(sixth - burst[0] >= 450, `6th request arrived ${sixth - burst[0]} ms after the first`);
+			},
+		);
+	});
+
+	test('with Processes Sending at Once = 2 on the credential, a burst is half the limit', async () => {
+		await withServer(
+			(_req, res) => reply(res, 200, {}),
+			async (server) => {
+				const ctx = createContext({ credentials: { wtsChatApi: { ...wtsCredentials(server.baseUrl).wtsChatApi, rateLimitShare: 2 } } });
+				const client = new ApiClient(ctx, pacedProfile([{ ...FIVE_PER_500, requests: 4 }]), { ...DEFAULT_SETTINGS, maxRetries: 0 });
+				await Promise.all([1, 2, 3].map((n) => client.request({ method: 'GET', path: `/x/${n}` })));
+				const times = server.requests.map((r) => r.at).sort((a, b) => a - b);
+				assert.equal(times.length, 3);
+				assert.ok(times[1] - times[0] < 250, 'the first two go out together');
+				assert.ok(times[2] - times[0] >= 450, `the third waited for the window: ${times[2] - times[0]} ms`);
 			},
 		);
 	});

@@ -14,7 +14,7 @@ import {
 
 import { toNodeApiError } from './apiError';
 import type { ApiProfile } from './apiProfile';
-import { limiterFor, type SlidingWindowLimiter } from './rateLimiter';
+import { limiterFor, rulesForShare, type SlidingWindowLimiter } from './rateLimiter';
 import { redactText, redactValue } from './redact';
 import { backoffMs, mayRetry, parseRetryAfter, type FailureKind } from './retryPolicy';
 
@@ -129,7 +129,7 @@ export class ApiClient {
 		if (this.settings.paceToLimits && !this.limiter) {
 			this.limiter = limiterFor(
 				`${this.profile.credentialType}|${this.profile.accountKey(credentials)}`,
-				this.profile.rateLimits,
+				rulesForShare(this.profile.rateLimits, credentials.rateLimitShare),
 			);
 		}
 		for (let attempt = 0; ; attempt++) {

@@ -1,0 +1,228 @@
+/**
+ * The package on n8n's queue mode: a main process, two workers and two webhook processors on PostgreSQL and
+ * Redis (one setup for the whole file). Demo workflows of the three nodes and the three triggers run on the
+ * workers, with deliveries received by a webhook processor; a delivery resent to the other webhook processor
+ * starts nothing; two workers sending 500 WTS messages each at once stay within WTS's limits together.
+ */
+import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+
+import { CHATWOOT_CREDENTIAL, chatwootCredentials, chatwootDemoWorkflows, KONVERTE_CREDENTIAL } from '../../demo/chatwootDemo.mts';
+import { runDemosOnWorkers, runPacingPair, sharedWtsCredential, type WorkerRun } from '../../demo/queueDemo.mts';
+import { incomingMessage, runTriggerDemo, wtsTriggerNode } from '../../demo/triggerDemo.mts';
+import { wtsCredential, wtsDemoWorkflows } from '../../demo/wtsDemo.mts';
+import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
+import type { WebhookDelivery as ChatwootDelivery } from '../../sandbox/chatwoot/state.mts';
+import { toFile } from '../../sandbox/wts/dto.mts';
+import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import { codeNode, customNodeType, prepareExtensions, repoRoot, workflow, type ExecutionResult, type Workflow } from '../harness/n8n.mts';
+import { N8nQueue } from '../harness/queue.mts';
+
+let wts: WtsSandbox;
+let wtsPaced: WtsSandbox;
+let chatwoot: ChatwootSandbox;
+let queue: N8nQueue;
+const PACED_CREDENTIAL = sharedWtsCredential('wtsPacedCred001', 'http://placeholder', 'placeholder', 2);
+
+before(async () => {
+	[wts, wtsPaced, chatwoot] = await Promise.all([startWtsSandbox({}), startWtsSandbox({ rateLimits: 'wts' }), startChatwootSandbox({})]);
+	// One execution per worker at a time: two executions started together go to the two workers.
+	queue = await N8nQueue.create({ extensions: [await prepareExtensions(repoRoot)], workers: 2, workerConcurrency: 1, webhookProcessors: 2 });
+	await queue.main.importCredentials([
+		wtsCredential(wts.url, wts.apiKey),
+		...chatwootCredentials(chatwoot),
+		sharedWtsCredential(PACED_CREDENTIAL.id, wtsPaced.url, wtsPaced.apiKey, 2),
+	]);
+	await queue.main.setupOwner();
+});
+
+after(async () => {
+	await queue?.dispose();
+	await Promise.all([wts?.close(), wtsPaced?.close(), chatwoot?.close()]);
+});
+
+const WORKERS = ['n8n worker 1', 'n8n worker 2'];
+
+/** Fails with the processes' logs when an execution did not run on a worker. */
+function assertRanOnWorker(execution: ExecutionResult, what: string): string {
+	const worker = queue.workerOf(execution.id ?? '');
+	assert.ok(worker !== undefined && WORKERS.includes(worker), `${what}: execution ${execution.id} ran on no worker\n${queue.main.logs().slice(-4000)}`);
+	assert.equal(execution.mode, 'webhook', `${what} was not started by a webhook`);
+	assert.equal(execution.status, 'success', `${what}: ${JSON.stringify(execution.error)}`);
+	return worker;
+}
+
+/** Deliveries the Chatwoot sandbox made to a URL, once `count` of them were answered. */
+async function chatwootDeliveriesTo(url: string, count: number): Promise<ChatwootDelivery[]> {
+	for (let waited = 0; ; waited += 50) {
+		const answered = chatwoot.state.webhookDeliveries.filter((d) => d.url === url && (d.status !== null || d.error !== null));
+		if (answered.length >= count) return answered;
+		assert.ok(waited < 30_000, `only ${answered.length} of ${count} deliveries reached ${url}`);
+		await sleep(50);
+	}
+}
+
+async function postChatwootMessage(content: string): Promise<void> {
+	const conversation = chatwoot.seed.conversationIds[0];
+	const response = await fetch(`${chatwoot.url}/api/v1/accounts/${chatwoot.accountId}/conversations/${conversation}/messages`, {
+		method: 'POST',
+		headers: { api_access_token: chatwoot.userToken, 'content-type': 'application/json' },
+		body: JSON.stringify({ content, message_type: 'incoming' }),
+	});
+	assert.equal(response.status, 200, await response.text());
+}
+
+/** Sends a recorded Chatwoot delivery again, byte for byte with its headers, to `url`. */
+async function resend(delivery: ChatwootDelivery, url: string): Promise<Response> {
+	return await fetch(url, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/json',
+			'x-chatwoot-timestamp': String(delivery.timestamp),
+			'x-chatwoot-signature': delivery.signature ?? '',
+			'x-chatwoot-delivery': delivery.deliveryId,
+		},
+		body: delivery.body,
+	});
+}
+
+describe('n8n queue mode: main, two workers, two webhook processors, PostgreSQL and Redis', () => {
+	test('the demo workflows of WTS Chat, Chatwoot and Konverte Digital run on the workers; the send-file demo uploads its binary data', async () => {
+		const demos = [...wtsDemoWorkflows(wts.seed), ...chatwootDemoWorkflows(chatwoot.seed)];
+		const runs: WorkerRun[] = await runDemosOnWorkers(queue, demos);
+		const workers = new Set(runs.map((run) => assertRanOnWorker(run.execution, run.title)));
+		assert.deepEqual([...workers].sort(), WORKERS, 'both workers took demo executions');
+		for (const [run, demo] of runs.map((r, index) => [r, demos[index]] as const)) {
+			const items = run.execution.nodes[demo.resultNode]?.flatMap((nodeRun) => nodeRun.outputs[0] ?? []) ?? [];
+			assert.ok(items.length > 0, `${run.title}: no output`);
+		}
+		const upload = wts.recorder.requests().find((request) => request.method === 'PUT' && request.rawRoute === 'upload');
+		assert.ok(upload?.body.kind === 'raw', 'no presigned upload of the file');
+		assert.match(upload.body.bytes.toString('latin1'), /^%PDF-1\.4/);
+	});
+
+	const chatwootHook = randomUUID();
+	let firstChatwootDelivery: ChatwootDelivery | undefined;
+	let chatwootTrigger: Workflow | undefined;
+
+	test('each trigger is activated from the main process; its deliveries reach a webhook processor and run on a worker', async () => {
+		// WTS: the auto-reply demo, and a message with media whose bytes a later node reads on the worker.
+		const autoReply = await runTriggerDemo(queue.main, wts, { timeoutMs: 60_000 });
+		assert.ok(autoReply.reply, `no reply to the incoming message within ${autoReply.elapsedMs} ms`);
+
+		const mediaHook = randomUUID();
+		const media = workflow({
+			name: 'Queue e2e: WTS media',
+			nodes: [
+				wtsTriggerNode('WTS Trigger', { events: ['MESSAGE_RECEIVED'], filters: {}, options: { downloadMedia: true } }, mediaHook),
+				codeNode('Read Media', `const bytes = await this.helpers.getBinaryDataBuffer(0, 'attachment_0');\nreturn [{ json: { size: bytes.length } }];`),
+			],
+		});
+		chatwootTrigger = workflow({
+			name: 'Queue e2e: Chatwoot trigger',
+			nodes: [
+				{
+					name: 'Chatwoot Trigger',
+					type: customNodeType('chatwootTrigger'),
+					typeVersion: 1,
+					webhookId: chatwootHook,
+					parameters: { events: ['message_created'], filters: {}, options: {} },
+					credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
+				},
+			],
+		});
+		const konverteHook = randomUUID();
+		const konverte = workflow({
+			name: 'Queue e2e: Konverte Digital trigger',
+			nodes: [
+				{
+					name: 'Konverte Trigger',
+					type: customNodeType('konverteDigitalTrigger'),
+					typeVersion: 1,
+					webhookId: konverteHook,
+					parameters: { events: ['message_created'], filters: {}, options: {} },
+					credentials: { konverteDigitalApi: KONVERTE_CREDENTIAL },
+				},
+			],
+		});
+		await queue.main.importWorkflows([media, chatwootTrigger, konverte]);
+		for (const wf of [media, chatwootTrigger, konverte]) await queue.main.activateWorkflow(wf.id);
+
+		// Registered on the platforms with the webhook processor's URL, not the main process's.
+		const processorUrl = queue.webhookProcessors[0].webhookUrl('');
+		const wtsUrls = [...wts.state.webhookSubscriptions.values()].map((subscription) => subscription.url);
+		assert.ok(wtsUrls.some((url) => url.startsWith(`${processorUrl}${mediaHook}/webhook`)), `WTS subscriptions: ${wtsUrls.join(', ')}`);
+		const chatwootUrl = queue.webhookUrl(`${chatwootHook}/webhook`);
+		const konverteUrl = queue.webhookUrl(`${konverteHook}/webhook`);
+		const chatwootUrls = [...chatwoot.state.webhooks.values()].map((hook) => hook.url);
+		assert.ok(chatwootUrls.includes(chatwootUrl) && chatwootUrls.includes(konverteUrl), `Chatwoot webhooks: ${chatwootUrls.join(', ')}`);
+		assert.ok(chatwootUrl.startsWith(processorUrl));
+
+		const file = wts.state.files.get(wts.seed.files[0].id);
+		assert.ok(file);
+		const [mediaDelivery] = await wts.emitWebhook(
+			'MESSAGE_RECEIVED',
+			incomingMessage(wts.seed.sessions[0].id, 'Segue o comprovante', { type: 'IMAGE', fileId: file.id, details: { file: toFile(wts.state, file) } }),
+		);
+		assert.equal(mediaDelivery.status, 200);
+		await postChatwootMessage('Olá do modo fila');
+		const [delivery] = await chatwootDeliveriesTo(chatwootUrl, 1);
+		await chatwootDeliveriesTo(konverteUrl, 1);
+		assert.equal(delivery.status, 200);
+		firstChatwootDelivery = delivery;
+
+		const [mediaRun] = await queue.main.waitForExecutions(media.id, 1, 60_000);
+		assertRanOnWorker(mediaRun, 'WTS media');
+		const size = mediaRun.nodes['Read Media']?.[0]?.outputs[0]?.[0]?.json.size;
+		assert.ok(typeof size === 'number' && size > 0, `the worker read ${String(size)} bytes of the media the webhook processor downloaded`);
+		const [chatwootRun] = await queue.main.waitForExecutions(chatwootTrigger.id, 1, 60_000);
+		assertRanOnWorker(chatwootRun, 'Chatwoot Trigger');
+		const [konverteRun] = await queue.main.waitForExecutions(konverte.id, 1, 60_000);
+		assertRanOnWorker(konverteRun, 'Konverte Digital Trigger');
+		const message = chatwootRun.nodes['Chatwoot Trigger']?.[0]?.outputs[0]?.[0]?.json.message as { content?: string } | undefined;
+		assert.equal(message?.content, 'Olá do modo fila');
+		// Only the webhook processors serve production webhooks.
+		const onMain = await fetch(`${queue.main.baseUrl}/webhook/${chatwootHook}/webhook`, { method: 'POST', body: delivery.body });
+		assert.equal(onMain.status, 404);
+	});
+
+	test('a delivery resent to the other webhook processor, or to the same one, after its execution was stored starts nothing', async () => {
+		assert.ok(firstChatwootDelivery && chatwootTrigger, 'the trigger test ran first');
+		const path = `${chatwootHook}/webhook`;
+		const [other, same] = [queue.webhookProcessors[1].webhookUrl(path), queue.webhookProcessors[0].webhookUrl(path)];
+		for (const url of [other, same, other]) {
+			const answer = await resend(firstChatwootDelivery, url);
+			assert.equal(answer.status, 200, `${url}: ${await answer.text()}`);
+		}
+		await sleep(1_500);
+		assert.equal((await queue.main.listExecutions(chatwootTrigger.id)).length, 1, 'a resent delivery started a second execution');
+
+		// A new delivery, signed as Chatwoot signs, through the other processor starts its execution.
+		const hook = [...chatwoot.state.webhooks.values()].find((candidate) => candidate.url === queue.webhookUrl(path));
+		assert.ok(hook);
+		const timestamp = Math.floor(Date.now() / 1000);
+		const body = JSON.stringify({ ...(JSON.parse(firstChatwootDelivery.body) as Record<string, unknown>), id: 987_654, content: 'Nova mensagem' });
+		const signature = `sha256=${createHmac('sha256', hook.secret).update(`${timestamp}.${body}`).digest('hex')}`;
+		const answer = await resend({ ...firstChatwootDelivery, deliveryId: randomUUID(), timestamp, signature, body }, other);
+		assert.equal(answer.status, 200, await answer.text());
+		const runs = await queue.main.waitForExecutions(chatwootTrigger.id, 2, 60_000);
+		assertRanOnWorker(runs[1], 'a new delivery through the second webhook processor');
+	});
+
+	test('two workers sending 500 WTS messages each to one account at once: nothing lost, doubled or reordered, no 429', async (t) => {
+		const pair = await runPacingPair(queue, wtsPaced, PACED_CREDENTIAL);
+		const workers = pair.runs.map((run) => assertRanOnWorker(run.execution, 'bulk send'));
+		assert.deepEqual([...workers].sort(), WORKERS, 'the two sends ran on the two workers');
+		for (const run of pair.runs) {
+			assert.equal(run.outputItems, 500);
+			assert.deepEqual(
+				{ lost: run.delivery.lost, duplicated: run.delivery.duplicated, orderViolations: run.delivery.orderViolations },
+				{ lost: 0, duplicated: 0, orderViolations: 0 },
+			);
+		}
+		assert.equal(pair.rateLimited, 0, 'each worker paces to its share of the limit, so WTS refuses nothing');
+		t.diagnostic(`pair took ${(pair.pairMs / 1000).toFixed(1)} s; floor ${(pair.floorMs / 1000).toFixed(1)} s; ratio ${(pair.pairMs / pair.floorMs).toFixed(2)}`);
+	});
+});
