@@ -16,6 +16,7 @@ const PACKAGE_NODE_PREFIX = 'n8n-nodes-omnichat.';
 /** The example workflows users import, by file name in examples/. */
 export const EXAMPLES = {
 	wts: 'ai-support-agent-wts.json',
+	chatwoot: 'ai-support-agent-chatwoot.json',
 } as const;
 
 /**
@@ -85,9 +86,35 @@ export function wtsAnswer(name: string): string {
 	return `Olá, ${name.split(' ')[0]}! Sinto muito pelo atraso: marquei seu pedido como prioridade e um atendente vai acompanhar a entrega.`;
 }
 
+/** A number the agent's instructions give after `word`, e.g. the conversation in "conversation 12". */
+function numberAfter(word: string, conversation: Conversation): number {
+	const found = new RegExp(`${word} (\\d+)`).exec(conversation.system)?.[1];
+	if (found === undefined) throw new Error(`the agent's instructions name no ${word}: ${conversation.system}`);
+	return Number(found);
+}
+
+/** The label the Chatwoot agent gives a question about an invoice. */
+export const BILLING_LABEL = 'billing';
+
+/** The private note the Chatwoot agent leaves for the agents about a customer's message. */
+export const chatwootNote = (message: string) => `Billing question, handed over to Support: "${message}"`;
+
+/** The Chatwoot agent's answer to the customer. */
+export const CHATWOOT_ANSWER = 'Obrigado! Uma pessoa da nossa equipe de suporte já vai responder sobre a sua fatura.';
+
+/** The Chatwoot agent: label the conversation, leave a private note, hand it over to a team, answer. */
+export const CHATWOOT_SCRIPT: Script = [
+	{ toolCalls: [{ tool: 'Add_Label', arguments: (c) => ({ conversation_id: numberAfter('conversation', c), labels: BILLING_LABEL }) }] },
+	{ toolCalls: [{ tool: 'Private_Note', arguments: (c) => ({ conversation_id: numberAfter('conversation', c), note: chatwootNote(c.user.at(-1) ?? '') }) }] },
+	{ toolCalls: [{ tool: 'Assign_Team', arguments: (c) => ({ conversation_id: numberAfter('conversation', c), team_id: numberAfter('team', c) }) }] },
+	{ toolCalls: [{ tool: 'Set_Status', arguments: (c) => ({ conversation_id: numberAfter('conversation', c), status: 'open' }) }] },
+	{ reply: CHATWOOT_ANSWER },
+];
+
 /** Picks the script by the tools the agent offers. */
 export function supportAgentScript({ conversation }: { conversation: Conversation }): Script | undefined {
 	const offered = new Set(conversation.tools.map((tool) => tool.name));
 	if (offered.has('Get_Session')) return WTS_SCRIPT;
+	if (offered.has('Add_Label')) return CHATWOOT_SCRIPT;
 	return undefined;
 }

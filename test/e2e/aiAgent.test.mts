@@ -9,21 +9,44 @@ import { after, before, describe, test } from 'node:test';
 
 import { NodeHelpers, type INode, type INodeType } from 'n8n-workflow';
 
-import { credentialsFor, EXAMPLES, LATE_ORDER_TAG, loadExample, supportAgentScript, wtsAnswer } from '../../demo/aiAgentDemo.mts';
+import {
+	BILLING_LABEL,
+	CHATWOOT_ANSWER,
+	chatwootNote,
+	credentialsFor,
+	EXAMPLES,
+	LATE_ORDER_TAG,
+	loadExample,
+	supportAgentScript,
+	wtsAnswer,
+} from '../../demo/aiAgentDemo.mts';
 import { incomingMessage } from '../../demo/triggerDemo.mts';
-import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
-import { startModelSandbox, type ModelSandbox } from '../../sandbox/model/server.mts';
-import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import { Chatwoot } from '../../nodes/Chatwoot/Chatwoot.node.ts';
 import { WtsChat } from '../../nodes/WtsChat/WtsChat.node.ts';
+import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
+import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
+import { startModelSandbox, type ModelRequest, type ModelSandbox, type OfferedTool } from '../../sandbox/model/server.mts';
+import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
 import { N8nInstance, prepareExtensions, repoRoot, type Workflow } from '../harness/n8n.mts';
 
 let n8n: N8nInstance;
 let wts: WtsSandbox;
+let chatwoot: ChatwootSandbox;
 let model: ModelSandbox;
+const wtsExample = loadExample(EXAMPLES.wts);
+const chatwootExample = loadExample(EXAMPLES.chatwoot);
 
 before(async () => {
-	[wts, model] = await Promise.all([startWtsSandbox({}), startModelSandbox({ script: supportAgentScript })]);
+	[wts, chatwoot, model] = await Promise.all([startWtsSandbox({}), startChatwootSandbox({}), startModelSandbox({ script: supportAgentScript })]);
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
+	const data = {
+		wtsChatApi: { apiKey: wts.apiKey, baseUrl: wts.url },
+		chatwootApi: { url: chatwoot.url, accessToken: chatwoot.userToken, accountId: String(chatwoot.accountId) },
+		openAiApi: { apiKey: model.apiKey, url: model.url },
+	};
+	const credentials = new Map([wtsExample, chatwootExample].flatMap((example) => credentialsFor(example, data)).map((credential) => [credential.id, credential]));
+	await n8n.importCredentials([...credentials.values()]);
+	await n8n.importWorkflows([wtsExample, chatwootExample]);
 	await n8n.start();
 	await n8n.setupOwner();
 });
@@ -31,6 +54,7 @@ before(async () => {
 after(async () => {
 	await n8n?.dispose();
 	await wts?.close();
+	await chatwoot?.close();
 	await model?.close();
 });
 
@@ -39,48 +63,68 @@ function call(request: RecordedRequest): { call: string; body: unknown } {
 	return { call: `${request.method} ${request.path}`, body: request.body.kind === 'json' ? request.body.value : undefined };
 }
 
+/** The description n8n builds for a tool node of an example (by n8n-workflow's own code). */
+function expectedDescription(workflow: Workflow, name: string, nodeType: INodeType): string {
+	const node = workflow.nodes.find((candidate) => candidate.name === name);
+	assert.ok(node, `the example has a node "${name}"`);
+	return NodeHelpers.getToolDescriptionForNode(node as unknown as INode, nodeType);
+}
+
+/** The model calls of one agent run (its tools are the given ones). */
+function callsWithTools(toolName: string): ModelRequest[] {
+	return model.requests.filter(({ conversation }) => conversation.tools.some(({ name }) => name === toolName));
+}
+
+/** Per tool: name, description, and its parameters with their description. */
+function offered(tools: OfferedTool[]): Array<{ name: string; description: string; parameters: Record<string, string> }> {
+	return tools
+		.map(({ name, description, parameters }) => ({
+			name,
+			description,
+			parameters: Object.fromEntries(
+				Object.entries((parameters as { properties: Record<string, { description?: string }> }).properties).map(([key, property]) => [key, property.description ?? '']),
+			),
+		}))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** What the model answered on each call: the tools it called, or "reply". */
+const answers = (requests: ModelRequest[]) =>
+	requests.map(({ answer }) => ('toolCalls' in answer ? answer.toolCalls.map(({ name }) => name).join(',') : 'reply' in answer ? 'reply' : answer.refused));
+
 describe('AI Agent with WTS Chat tools', () => {
 	test('an incoming WhatsApp message: the agent looks up the session and its contact, tags the contact, and its answer goes to the session', async () => {
-		const example = loadExample(EXAMPLES.wts);
-		await n8n.importCredentials(
-			credentialsFor(example, {
-				wtsChatApi: { apiKey: wts.apiKey, baseUrl: wts.url },
-				openAiApi: { apiKey: model.apiKey, url: model.url },
-			}),
-		);
-		await n8n.importWorkflows([example]);
-		await n8n.activateWorkflow(example.id);
+		await n8n.activateWorkflow(wtsExample.id);
 		const session = wts.seed.sessions[0];
 		const contact = wts.seed.contacts.find(({ id }) => id === session.contactId);
 		assert.ok(contact);
 		const registered = wts.recorder.requests().length;
 
 		await wts.emitWebhook('MESSAGE_RECEIVED', incomingMessage(session.id, 'Oi, meu pedido ainda não chegou!'));
-		const [execution] = await n8n.waitForExecutions(example.id, 1, 60_000);
+		const [execution] = await n8n.waitForExecutions(wtsExample.id, 1, 60_000);
 		assert.equal(execution.status, 'success', execution.error?.message);
 
-		// What the model was offered: the three tools, each with n8n's description and described parameters.
-		const first = model.requests[0];
-		assert.deepEqual(
-			first.conversation.tools.map(({ name, description }) => ({ name, description })).sort((a, b) => a.name.localeCompare(b.name)),
-			[
-				{ name: 'Get_Contact', description: expectedDescription(example, 'Get Contact', new WtsChat()) },
-				{ name: 'Get_Session', description: expectedDescription(example, 'Get Session', new WtsChat()) },
-				{ name: 'Tag_Contact', description: expectedDescription(example, 'Tag Contact', new WtsChat()) },
-			],
-		);
-		const tagTool = first.conversation.tools.find(({ name }) => name === 'Tag_Contact')?.parameters as { properties: Record<string, { type: string; description?: string }>; required: string[] };
-		assert.deepEqual(Object.keys(tagTool.properties).sort(), ['contact_id', 'tag_action', 'tags']);
-		for (const [key, property] of Object.entries(tagTool.properties)) assert.ok(property.description, `${key} is described`);
-		assert.equal(first.api, 'responses', 'the OpenAI Chat Model uses the Responses API by default');
-		assert.deepEqual(
-			model.requests.map(({ answer }) => ('toolCalls' in answer ? answer.toolCalls.map(({ name }) => name).join(',') : 'reply' in answer ? 'reply' : answer.refused)),
-			['Get_Session', 'Get_Contact', 'Tag_Contact', 'reply'],
-		);
+		// What the model was offered: the tools with n8n's descriptions, each parameter described.
+		const calls = callsWithTools('Get_Session');
+		assert.equal(calls[0].api, 'responses', 'the OpenAI Chat Model uses the Responses API by default');
+		const description = (name: string) => expectedDescription(wtsExample, name, new WtsChat());
+		assert.deepEqual(offered(calls[0].conversation.tools), [
+			{ name: 'Get_Contact', description: description('Get Contact'), parameters: { contact_id: 'The contactId of the session' } },
+			{ name: 'Get_Session', description: description('Get Session'), parameters: { session_id: 'The id of the WTS session the customer writes in' } },
+			{
+				name: 'Tag_Contact',
+				description: description('Tag Contact'),
+				parameters: {
+					contact_id: 'The contactId of the session',
+					tag_action: 'InsertIfNotExists adds the tags, DeleteIfExists removes them',
+					tags: 'Tag names, separated by commas, e.g. pedido-atrasado',
+				},
+			},
+		]);
+		assert.deepEqual(answers(calls), ['Get_Session', 'Get_Contact', 'Tag_Contact', 'reply']);
 
 		// What WTS received after the trigger's registration, in order, with the values the model chose.
-		const received = wts.recorder.requests().slice(registered).map(call);
-		assert.deepEqual(received, [
+		assert.deepEqual(wts.recorder.requests().slice(registered).map(call), [
 			{ call: `GET /chat/v2/session/${session.id}`, body: undefined },
 			{ call: `GET /core/v1/contact/${contact.id}`, body: undefined },
 			{ call: `POST /core/v1/contact/${contact.id}/tags`, body: { tagNames: [LATE_ORDER_TAG], operation: 'InsertIfNotExists' } },
@@ -90,9 +134,50 @@ describe('AI Agent with WTS Chat tools', () => {
 	});
 });
 
-/** The description n8n builds for a tool node of the example (by n8n-workflow's own code). */
-function expectedDescription(workflow: Workflow, name: string, nodeType: INodeType): string {
-	const node = workflow.nodes.find((candidate) => candidate.name === name);
-	assert.ok(node, `the example has a node "${name}"`);
-	return NodeHelpers.getToolDescriptionForNode(node as unknown as INode, nodeType);
-}
+describe('AI Agent with Chatwoot tools', () => {
+	test('a customer message: the agent labels the conversation, leaves a private note, hands it over to a team, and its answer is the reply', async () => {
+		await n8n.activateWorkflow(chatwootExample.id);
+		const conversation = chatwoot.seed.conversationsByStatus.pending[0];
+		const conversationPath = `/api/v1/accounts/${chatwoot.accountId}/conversations/${conversation}`;
+		const question = 'Olá, fui cobrado duas vezes na fatura de novembro.';
+		// The customer's message, as the contact's inbox would create it; the sandbox delivers message_created.
+		const response = await fetch(`${chatwoot.url}${conversationPath}/messages`, {
+			method: 'POST',
+			headers: { api_access_token: chatwoot.userToken, 'content-type': 'application/json' },
+			body: JSON.stringify({ content: question, message_type: 'incoming' }),
+		});
+		assert.equal(response.status, 200, await response.text());
+		const posted = chatwoot.recorder.requests().length;
+
+		const [execution] = await n8n.waitForExecutions(chatwootExample.id, 1, 60_000);
+		assert.equal(execution.status, 'success', execution.error?.message);
+
+		const calls = callsWithTools('Add_Label');
+		assert.equal(calls[0].api, 'chat.completions', 'Use Responses API is off in this example');
+		const description = (name: string) => expectedDescription(chatwootExample, name, new Chatwoot());
+		const conversationId = 'The id of the Chatwoot conversation, from your instructions';
+		assert.deepEqual(offered(calls[0].conversation.tools), [
+			{ name: 'Add_Label', description: description('Add Label'), parameters: { conversation_id: conversationId, labels: 'Labels of the conversation, separated by commas' } },
+			{ name: 'Assign_Team', description: description('Assign Team'), parameters: { conversation_id: conversationId, team_id: 'The id of the team that takes the conversation over' } },
+			{ name: 'Private_Note', description: description('Private Note'), parameters: { conversation_id: conversationId, note: 'The note for the agents' } },
+			{
+				name: 'Set_Status',
+				description: description('Set Status'),
+				parameters: { conversation_id: conversationId, status: 'open hands the conversation to the agents, resolved closes it, pending leaves it to the bot' },
+			},
+		]);
+		assert.deepEqual(answers(calls), ['Add_Label', 'Private_Note', 'Assign_Team', 'Set_Status', 'reply']);
+
+		const team = chatwoot.seed.teamIds[1];
+		assert.deepEqual(chatwoot.recorder.requests().slice(posted).map(call), [
+			{ call: `POST ${conversationPath}/labels`, body: { labels: [BILLING_LABEL] } },
+			{ call: `POST ${conversationPath}/messages`, body: { content: chatwootNote(question), message_type: 'outgoing', private: true } },
+			{ call: `POST ${conversationPath}/assignments`, body: { team_id: team } },
+			{ call: `POST ${conversationPath}/toggle_status`, body: { status: 'open' } },
+			{ call: `POST ${conversationPath}/messages`, body: { content: CHATWOOT_ANSWER, message_type: 'outgoing', private: false } },
+		]);
+		assert.deepEqual(chatwoot.recorder.invalidRequests(), []);
+		const state = chatwoot.state.conversationByDisplayId(chatwoot.accountId, conversation);
+		assert.deepEqual({ status: state?.status, team: state?.team_id, labels: state?.labels }, { status: 'open', team, labels: [BILLING_LABEL] });
+	});
+});
