@@ -514,6 +514,18 @@ export const conversationHandlers: ChatwootHandlers = {
 			body.status,
 			body.snoozed_until === undefined ? null : body.snoozed_until * 1000,
 		);
+		// An agent (not an administrator) who opens a conversation takes it
+		// (conversations_controller.rb:92, handle_human_open :178-182).
+		const caller = context.caller;
+		if (
+			conversation.status === 'open' &&
+			caller.kind === 'user' &&
+			context.state.accountUser(context.accountId, caller.user.id)?.role === 'agent' &&
+			conversation.assignee_id !== caller.user.id
+		) {
+			conversation.assignee_id = caller.user.id;
+			conversationChanged(context, conversation, ['assignee_id']);
+		}
 		return ok({
 			meta: {},
 			payload: {
