@@ -1,9 +1,11 @@
 /**
- * n8n's node creator, used as a person would in Chromium: for each action node, the first action of every
- * group and a seeded random sample of the others are picked from the "+" panel; each must add a node on
+ * n8n's node creator, used as a person would in Chromium: for each action node, the first action of each of
+ * its APIs and a seeded random sample of the others are picked from the "+" panel; each must add a node on
  * exactly the API, resource and operation of the action, titled with the action's text, whatever
- * credentials the instance holds (a Chatwoot and a Chatwoot Platform credential are both present).
- * Seed: OMNICHAT_PICK_SEED (printed); picks per node beyond the group firsts: OMNICHAT_RANDOM_PICKS.
+ * credentials the instance holds (a Chatwoot and a Chatwoot Platform credential are both present). Every
+ * action is checked the same way without a browser in test/contract/node-creator-actions.test.mts; this test
+ * shows that the editor behaves as that test assumes.
+ * Seed: OMNICHAT_PICK_SEED (printed); random picks per node: OMNICHAT_RANDOM_PICKS.
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -73,15 +75,15 @@ function seeded(seed: number): () => number {
 }
 
 const seed = Number(process.env.OMNICHAT_PICK_SEED ?? Math.floor(Math.random() * 1e9));
-const randomPicks = Number(process.env.OMNICHAT_RANDOM_PICKS ?? 30);
+const randomPicks = Number(process.env.OMNICHAT_RANDOM_PICKS ?? 6);
 
-/** The first action of every group, then `count` others at random; only texts unique within the node. */
+/** The first action of each API, then `count` others at random; only texts unique within the node. */
 function sample(actions: Action[], random: () => number, count: number): Action[] {
 	const counts = new Map<string, number>();
 	for (const action of actions) counts.set(action.text, (counts.get(action.text) ?? 0) + 1);
 	const unique = actions.filter((action) => counts.get(action.text) === 1);
 	const picks: Action[] = [];
-	for (const group of new Set(unique.map((action) => action.group))) picks.push(unique.find((action) => action.group === group) as Action);
+	for (const api of new Set(unique.map((action) => action.expected.api))) picks.push(unique.find((action) => action.expected.api === api) as Action);
 	const rest = unique.filter((action) => !picks.includes(action));
 	for (let i = 0; i < count && rest.length > 0; i++) picks.push(...rest.splice(Math.floor(random() * rest.length), 1));
 	return picks;
@@ -93,7 +95,7 @@ let n8n: N8nInstance;
 let editor: EditorSession;
 
 before(async () => {
-	console.log(`node creator picks: seed ${String(seed)}, ${String(randomPicks)} random picks per node beyond the first of each group`);
+	console.log(`node creator picks: seed ${String(seed)}, ${String(randomPicks)} random picks per node beyond the first of each API`);
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
 	const sandboxUrl = 'http://127.0.0.1:9';
 	await n8n.importCredentials([

@@ -214,6 +214,15 @@ export function describeOperations(input: DescribeInput): INodeProperties[] {
 		properties.push(resourceProperty);
 	}
 	const apiOfResource = new Map(table.resources.map((r) => [r.value, r.api]));
+	const defaultApi = table.apis?.[0].value;
+	// n8n's node creator sets every `show` key of an action's operation selector (its first value), so a picked
+	// action opens on its own API and resource. It names the new node before that, from the resource and
+	// operation alone, while the API still has its default: a selector of another API also shows under the
+	// default one, so the name resolves to the action's text instead of the node's name.
+	const apiShow = (resource: string) => {
+		const api = apiOfResource.get(resource) ?? '';
+		return api === defaultApi ? { api: [api] } : { api: [api, defaultApi ?? ''] };
+	};
 	for (const [resource] of resourceNames) {
 		const options: INodePropertyOptions[] = [
 			...generated.filter((op) => op.resource === resource).map((op) => ({ name: op.name, value: op.id, action: op.action })),
@@ -225,9 +234,7 @@ export function describeOperations(input: DescribeInput): INodeProperties[] {
 			name: 'operation',
 			type: 'options',
 			noDataExpression: true,
-			// With an API selector, n8n's node creator sets the API from here too: it sets every `show` key of the
-			// operation selector an action belongs to, so a picked action opens on its own API and resource.
-			displayOptions: { show: { ...(table.apis ? { api: [apiOfResource.get(resource) ?? ''] } : {}), resource: [resource] } },
+			displayOptions: { show: { ...(table.apis ? apiShow(resource) : {}), resource: [resource] } },
 			options,
 			default: String(options[0].value),
 		});
