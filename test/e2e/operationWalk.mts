@@ -37,13 +37,14 @@ function sample(op: OperationSpec, field: FieldSpec, lookup: ValueLookup, nested
 			if (/phone/i.test(field.key)) return '+55|11999990001';
 			if (field.format === 'binary') return 'data';
 			if (/(url|link)\]?$/i.test(field.key)) return 'https://example.com/walk';
-			return 'walk';
+			// An update must not take the name the walk's create just gave another record.
+			return op.method === 'PUT' || op.method === 'PATCH' ? 'walk-updated' : 'walk';
 	}
 }
 
-/** Required children, plus the first of any "one of these" alternatives. */
+/** Required children, the first of any "one of these" alternatives, and those the lookup knows a value for. */
 function requiredChildren(op: OperationSpec, fields: FieldSpec[], lookup: ValueLookup, oneOfKeys?: string[]): Record<string, unknown> {
-	const chosen = fields.filter((f) => f.required || f.key === oneOfKeys?.[0]);
+	const chosen = fields.filter((f) => f.required || f.key === oneOfKeys?.[0] || lookup(op, f, true) !== undefined);
 	return Object.fromEntries(chosen.map((f) => [f.name, sample(op, f, lookup, true)]));
 }
 
@@ -62,4 +63,29 @@ export function walkParameters(op: OperationSpec, lookup: ValueLookup, extra: Re
 	const first = op.bodyRequired ? op.fields.find((f) => f.in === 'body' && (!op.bodyOneOfKeys || f.key === op.bodyOneOfKeys[0])) : undefined;
 	if (first && !(first.name in optional)) parameters[op.method === 'GET' ? 'filters' : 'additionalFields'] = { ...optional, [first.name]: sample(op, first, lookup) };
 	return { ...parameters, ...extra };
+}
+
+/** How the expected-refusal lists name an operation: its method and contract path, which outlive a renamed value. */
+export const operationKey = (op: OperationSpec): string => `${op.method} ${op.path}`;
+
+/** An operation the sandbox refuses on the walk: what its answer says, and why that answer is right. */
+export interface ExpectedRefusal {
+	answer: RegExp;
+	why: string;
+}
+
+/**
+ * What differs between the errors the walk met (operation key → error message) and the refusals expected,
+ * one line each: an error not expected, an expected refusal that did not happen, an answer that says
+ * something else. Empty when they agree.
+ */
+export function refusalMismatches(errors: Map<string, string>, expected: Record<string, ExpectedRefusal>): string[] {
+	const lines: string[] = [];
+	for (const [key, message] of errors) {
+		const refusal = expected[key];
+		if (!refusal) lines.push(`unexpected: ${key}: ${message}`);
+		else if (!refusal.answer.test(message)) lines.push(`other answer: ${key}: ${message} (expected ${String(refusal.answer)} because ${refusal.why})`);
+	}
+	for (const [key, refusal] of Object.entries(expected)) if (!errors.has(key)) lines.push(`not refused: ${key} (expected because ${refusal.why})`);
+	return lines;
 }

