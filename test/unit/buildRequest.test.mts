@@ -135,6 +135,25 @@ describe('buildRequest: lists', () => {
 	});
 });
 
+describe('buildRequest: fields with a fixed set of values', () => {
+	const statusOp = op([
+		{ name: 'status', key: 'status', in: 'body', type: 'string', required: true, options: ['open', 'resolved', 'pending', 'snoozed'] },
+		{ name: 'details', key: 'details', in: 'body', type: 'list', itemType: 'string', options: ['Tags', 'CustomFields'] },
+	]);
+
+	test('a value from an expression (e.g. an AI agent) is sent when it is one of them, in their spelling', () => {
+		assert.deepEqual(build(statusOp, { status: 'open', additionalFields: { details: 'tags, CustomFields' } }).body, { status: 'open', details: ['Tags', 'CustomFields'] });
+		assert.deepEqual(build(statusOp, { status: 'Resolved' }).body, { status: 'resolved' });
+	});
+
+	test('any other value is refused with the values to choose from', () => {
+		const error = refused(statusOp, { status: 'opened' });
+		assert.equal(error.message, '"Status" cannot be "opened"');
+		assert.equal(error.description, 'Use one of: open, resolved, pending, snoozed.');
+		assert.equal(refused(statusOp, { status: 'open', additionalFields: { details: 'Tags, Notes' } }).message, '"Details 2" cannot be "Notes"');
+	});
+});
+
 describe('buildRequest: nested objects map back to wire keys', () => {
 	const nested = op([
 		{

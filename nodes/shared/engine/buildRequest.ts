@@ -81,12 +81,25 @@ function wireValue(reader: Reader, field: FieldSpec, value: unknown, label: stri
 		default:
 			if (typeof value === 'object' && field.type === 'string' && !field.options) return textValue(ctx, itemIndex, label, value);
 			if (typeof value === 'object') return value;
+			if (field.options) return optionValue(reader, field.options, String(value), label);
 			if (field.format === 'email' || /^e-?mail$/i.test(field.key)) return checkEmail(ctx, itemIndex, label, String(value));
 			if (field.format === 'uuid' && !UUID.test(String(value))) {
 				throw fieldError(ctx, itemIndex, `"${label}" is not a valid ID`, `Got "${String(value)}". This ID is a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6: pick the record from a list or copy its ID.`);
 			}
 			return String(value);
 	}
+}
+
+/**
+ * A value of a field with a fixed set of values (an expression, e.g. an AI agent's `$fromAI`, can give any
+ * text): the value itself, or the one that differs only in case; anything else is refused with the values
+ * to choose from, so a person or a model can correct it.
+ */
+function optionValue({ ctx, itemIndex }: Reader, options: string[], value: string, label: string): string {
+	if (options.includes(value)) return value;
+	const sameButCase = options.filter((option) => option.toLowerCase() === value.toLowerCase());
+	if (sameButCase.length === 1) return sameButCase[0];
+	throw fieldError(ctx, itemIndex, `"${label}" cannot be "${value}"`, `Use one of: ${options.join(', ')}.`);
 }
 
 function objectValue(reader: Reader, fields: FieldSpec[], value: IDataObject, parentLabel: string): IDataObject {
