@@ -22,6 +22,7 @@ import { perItemCost } from './scenarios/perItemCost.mts';
 import { returnAll } from './scenarios/returnAll.mts';
 import { startup } from './scenarios/startup.mts';
 import { wtsBulkSend } from './scenarios/wtsBulkSend.mts';
+import { wtsQueueSend } from './scenarios/wtsQueueSend.mts';
 
 interface Settings {
 	items: number;
@@ -32,6 +33,7 @@ interface Settings {
 
 const SCENARIOS: Record<string, (settings: Settings) => Promise<ScenarioResult>> = {
 	'wts-bulk-send': wtsBulkSend,
+	'wts-queue-send': wtsQueueSend,
 	'chatwoot-messages': chatwootMessages,
 	'per-item-cost': perItemCost,
 	startup,
