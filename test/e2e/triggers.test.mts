@@ -498,3 +498,89 @@ describe('Chatwoot Trigger', () => {
 		assert.equal([...chatwoot.state.webhooks.values()].filter((w) => w.url === url).length, 0);
 	});
 });
+
+describe('Chatwoot Trigger as an agent bot', () => {
+	const webhookId = randomUUID();
+	const team = () => chatwoot.seed.teamIds[0];
+	const agent = () => chatwoot.seed.agentIds[1];
+	const botInbox = () => chatwoot.seed.inboxIds.api;
+	// Built once the sandbox runs: the inbox, team and agent come from its seed.
+	const agentBotWorkflow = () => workflow({
+		name: 'Chatwoot e2e: agent bot',
+		nodes: [
+			chatwootTriggerNode('Agent Bot', { mode: 'agentBot', botInboxIds: [botInbox()], botEvents: ['message_created'], filters: { messageTypes: ['incoming'] }, options: {} }, webhookId),
+			{
+				name: 'Hand Over',
+				type: customNodeType('chatwoot'),
+				typeVersion: 1,
+				parameters: {
+					resource: 'conversations',
+					operation: 'handOver',
+					conversationId: '={{ $json.conversation.id }}',
+					note: '=O cliente pediu um atendente: {{ $json.message.content }}',
+					assignTo: { teamId: team(), assigneeId: agent() },
+				},
+				credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
+			},
+		],
+	});
+	let bot: ReturnType<typeof workflow>;
+	const ownUrl = () => n8n.webhookUrl(`${webhookId}/webhook`);
+	const ours = () => [...chatwoot.state.agentBots.values()].filter((b) => b.outgoing_url === ownUrl());
+	const botDeliveries = () => chatwoot.state.agentBotDeliveries.filter((d) => d.url === ownUrl());
+	const api = async (method: string, path: string, body?: unknown) => {
+		const response = await fetch(`${chatwoot.url}/api/v1/accounts/${chatwoot.accountId}${path}`, {
+			method,
+			headers: { api_access_token: chatwoot.userToken, 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		assert.equal(response.status, 200, await response.clone().text());
+		return (await response.json()) as Record<string, unknown>;
+	};
+
+	test('activation creates an agent bot that delivers to the trigger and connects it to the chosen inbox', async () => {
+		bot = agentBotWorkflow();
+		await n8n.importWorkflows([bot]);
+		await n8n.activateWorkflow(bot.id);
+		assert.equal(ours().length, 1);
+		assert.equal(chatwoot.state.inboxes.get(botInbox())?.agent_bot_id, ours()[0].id);
+		assert.deepEqual(chatwoot.recorder.invalidRequests().filter((r) => !r.path.startsWith('/rails/')), []);
+	});
+
+	test("a contact's message in a pending conversation starts one execution that hands it over; the same delivery sent three more times starts none", async () => {
+		const created = await api('POST', '/conversations', { source_id: chatwoot.seed.apiContacts[0].sourceId, inbox_id: botInbox() });
+		assert.equal(created.status, 'pending', 'a conversation of a bot inbox starts pending');
+		const displayId = Number(created.id);
+		await api('POST', `/conversations/${displayId}/messages`, { content: 'Quero falar com um atendente', message_type: 'incoming' });
+		for (let waited = 0; !botDeliveries().some((d) => d.status !== null || d.error !== null); waited += 50) {
+			assert.ok(waited < 30_000, 'the sandbox did not deliver to the agent bot');
+			await sleep(50);
+		}
+		const [first] = botDeliveries();
+		assert.deepEqual([first.status, first.event, first.agentBotId], [200, 'message_created', ours()[0].id]);
+		const [run] = await settledExecutions(bot.id, 1);
+		const item = triggerItem(run, 'Agent Bot');
+		assert.deepEqual([item.json.deliveryId, (item.json.message as { content: string }).content, (item.json.conversation as { status: string }).status], [first.deliveryId, 'Quero falar com um atendente', 'pending']);
+		const handedOver = run.nodes['Hand Over']?.[0]?.outputs[0]?.[0];
+		assert.equal(handedOver?.json.status, 'open', JSON.stringify(run.error));
+
+		const conversation = chatwoot.state.conversationByDisplayId(chatwoot.accountId, displayId);
+		assert.deepEqual([conversation?.status, conversation?.team_id, conversation?.assignee_id], ['open', team(), agent()]);
+		const notes = chatwoot.state.messagePage(conversation?.id ?? 0, {}).filter((m) => m.private).map((m) => m.content);
+		assert.deepEqual(notes, ['O cliente pediu um atendente: Quero falar com um atendente']);
+
+		const toggles = chatwoot.recorder.requests({ operationId: 'toggle-status-of-a-conversation' }).length;
+		const { event: _event, ...payload } = JSON.parse(first.body) as Record<string, unknown>;
+		const resent = await chatwoot.emitAgentBot('message_created', payload, { deliveryId: first.deliveryId, repeat: 3 });
+		assert.deepEqual(resent.map((d) => d.status), [200, 200, 200]);
+		assert.deepEqual(resent.map((d) => d.deliveryId), [first.deliveryId, first.deliveryId, first.deliveryId]);
+		await settledExecutions(bot.id, 1);
+		assert.equal(chatwoot.recorder.requests({ operationId: 'toggle-status-of-a-conversation' }).length, toggles);
+	});
+
+	test('deactivation disconnects the inbox and deletes the bot', async () => {
+		await n8n.deactivateWorkflow(bot.id);
+		assert.equal(ours().length, 0);
+		assert.equal(chatwoot.state.inboxes.get(botInbox())?.agent_bot_id, null);
+	});
+});

@@ -1261,3 +1261,80 @@ describe('the whole contract', () => {
 		);
 	});
 });
+
+describe('agent bots', () => {
+	/** A bot's endpoint that answers the statuses queued in `answers` (then 200) and records what it got. */
+	async function botEndpoint() {
+		const answers: number[] = [];
+		const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+		const server = createServer((request, response) => {
+			const chunks: Buffer[] = [];
+			request.on('data', (chunk: Buffer) => chunks.push(chunk));
+			request.on('end', () => {
+				received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+				response.statusCode = answers.shift() ?? 200;
+				response.end();
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		return { url: `http://127.0.0.1:${port}/bot`, answers, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+	}
+
+	test('a connected bot gets its inbox events signed with its secret; 429 and 500 are retried up to three attempts with one delivery id; a message it never took opens the pending conversation', async () => {
+		const box = await startChatwootSandbox({ agentBotRetryDelayMs: 10 });
+		const endpoint = await botEndpoint();
+		try {
+			const made = await call(box, 'POST', '/api/v1/accounts/1/agent_bots', { body: { name: 'Bot', outgoing_url: endpoint.url } });
+			const { id: botId, secret } = made.json as { id: number; secret: string };
+			assert.equal(typeof secret, 'string', 'an administrator sees the secret');
+			const inbox = box.seed.inboxIds.website;
+			assert.deepEqual((await call(box, 'GET', `/api/v1/accounts/1/inboxes/${inbox}/agent_bot`)).json, { agent_bot: {} });
+			assert.equal((await call(box, 'POST', `/api/v1/accounts/1/inboxes/${inbox}/set_agent_bot`, { body: { agent_bot: botId } })).status, 200);
+			assert.equal(((await call(box, 'GET', `/api/v1/accounts/1/inboxes/${inbox}/agent_bot`)).json.agent_bot as JsonObject).id, botId);
+
+			const created = await call(box, 'POST', '/api/v1/accounts/1/conversations', {
+				body: { source_id: 'bot-visitor-1', inbox_id: inbox, contact_id: box.seed.contactIds[0], status: 'open' },
+			});
+			assert.equal(created.json.status, 'pending', 'a conversation of a bot inbox starts pending, whatever was asked');
+			const displayId = Number(created.json.id);
+			const say = async (content: string) =>
+				await call(box, 'POST', `/api/v1/accounts/1/conversations/${displayId}/messages`, { body: { content, message_type: 'incoming' } });
+			const attemptsOf = (content: string) =>
+				box.state.agentBotDeliveries.filter((d) => (JSON.parse(d.body) as { content?: string }).content === content);
+			const settled = async (content: string, count: number) =>
+				await waitFor(() => (attemptsOf(content).filter((d) => d.status !== null).length === count ? attemptsOf(content) : undefined));
+
+			await say('Olá');
+			const [hello] = await settled('Olá', 1);
+			assert.equal(hello.event, 'message_created');
+			const sent = endpoint.received.at(-1);
+			assert.ok(sent && verify(secret, sent.headers, sent.body));
+			assert.equal(sent.headers['x-chatwoot-delivery'], hello.deliveryId);
+			assert.equal(box.state.conversationByDisplayId(1, displayId)?.status, 'pending', 'an incoming message leaves it pending');
+
+			endpoint.answers.push(500, 429);
+			await say('Tem alguém aí?');
+			const retried = await settled('Tem alguém aí?', 3);
+			assert.deepEqual(retried.map((d) => [d.status, d.attempt]), [[500, 1], [429, 2], [200, 3]]);
+			assert.equal(new Set(retried.map((d) => d.deliveryId)).size, 1);
+			assert.equal(box.state.conversationByDisplayId(1, displayId)?.status, 'pending');
+
+			endpoint.answers.push(500, 500, 500, 500);
+			await say('Alô?');
+			assert.deepEqual((await settled('Alô?', 3)).map((d) => d.status), [500, 500, 500]);
+			const conversation = await waitFor(() => {
+				const found = box.state.conversationByDisplayId(1, displayId);
+				return found?.status === 'open' ? found : undefined;
+			});
+			assert.match(box.state.messagePage(conversation.id, {}).at(-1)?.content ?? '', /moved to open/);
+
+			await call(box, 'POST', `/api/v1/accounts/1/inboxes/${inbox}/set_agent_bot`, { body: { agent_bot: null } });
+			assert.deepEqual((await call(box, 'GET', `/api/v1/accounts/1/inboxes/${inbox}/agent_bot`)).json, { agent_bot: {} });
+			assert.deepEqual(box.recorder.invalidRequests(), []);
+		} finally {
+			await endpoint.close();
+			await box.close();
+		}
+	});
+});
