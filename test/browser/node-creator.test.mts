@@ -5,7 +5,8 @@
  * credentials the instance holds (a Chatwoot and a Chatwoot Platform credential are both present). Every
  * action is checked the same way without a browser in test/contract/node-creator-actions.test.mts; this test
  * shows that the editor behaves as that test assumes.
- * Seed: OMNICHAT_PICK_SEED (printed); random picks per node: OMNICHAT_RANDOM_PICKS.
+ * Seed: OMNICHAT_PICK_SEED (printed); random picks per node: OMNICHAT_RANDOM_PICKS; the first action of every
+ * group rather than of every API: OMNICHAT_PICK_EVERY_GROUP=1 (some 140 picks more, several seconds each).
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -76,14 +77,16 @@ function seeded(seed: number): () => number {
 
 const seed = Number(process.env.OMNICHAT_PICK_SEED ?? Math.floor(Math.random() * 1e9));
 const randomPicks = Number(process.env.OMNICHAT_RANDOM_PICKS ?? 6);
+/** OMNICHAT_PICK_EVERY_GROUP=1 starts from the first action of every group (resource) instead of every API. */
+const firstOf = process.env.OMNICHAT_PICK_EVERY_GROUP === '1' ? (action: Action) => action.group : (action: Action) => action.expected.api;
 
-/** The first action of each API, then `count` others at random; only texts unique within the node. */
+/** The first action of each API (or group), then `count` others at random; only texts unique within the node. */
 function sample(actions: Action[], random: () => number, count: number): Action[] {
 	const counts = new Map<string, number>();
 	for (const action of actions) counts.set(action.text, (counts.get(action.text) ?? 0) + 1);
 	const unique = actions.filter((action) => counts.get(action.text) === 1);
 	const picks: Action[] = [];
-	for (const api of new Set(unique.map((action) => action.expected.api))) picks.push(unique.find((action) => action.expected.api === api) as Action);
+	for (const key of new Set(unique.map(firstOf))) picks.push(unique.find((action) => firstOf(action) === key) as Action);
 	const rest = unique.filter((action) => !picks.includes(action));
 	for (let i = 0; i < count && rest.length > 0; i++) picks.push(...rest.splice(Math.floor(random() * rest.length), 1));
 	return picks;
@@ -95,7 +98,7 @@ let n8n: N8nInstance;
 let editor: EditorSession;
 
 before(async () => {
-	console.log(`node creator picks: seed ${String(seed)}, ${String(randomPicks)} random picks per node beyond the first of each API`);
+	console.log(`node creator picks: seed ${String(seed)}, ${String(randomPicks)} random picks per node beyond the first of each ${process.env.OMNICHAT_PICK_EVERY_GROUP === '1' ? 'group' : 'API'}`);
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
 	const sandboxUrl = 'http://127.0.0.1:9';
 	await n8n.importCredentials([
