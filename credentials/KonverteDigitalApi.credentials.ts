@@ -1,6 +1,6 @@
 import type { ICredentialType, Icon } from 'n8n-workflow';
 
-import { accessTokenProperties, accessTokenTest, instanceUrlProperty, tokenHeader } from '../nodes/Chatwoot/transport/chatwootCredentials';
+import { accessTokenProperties, accessTokenTest, instanceUrlProperty, requestsPerMinuteProperty, tokenHeader } from '../nodes/Chatwoot/transport/chatwootCredentials';
 
 export class KonverteDigitalApi implements ICredentialType {
 	name = 'konverteDigitalApi';
@@ -11,7 +11,7 @@ export class KonverteDigitalApi implements ICredentialType {
 
 	documentationUrl = 'https://github.com/omnichat/n8n-nodes-omnichat#konverte-digital';
 
-	properties = [instanceUrlProperty(''), ...accessTokenProperties];
+	properties = [instanceUrlProperty(''), ...accessTokenProperties, requestsPerMinuteProperty];
 
 	authenticate = tokenHeader('accessToken');
 

@@ -58,7 +58,7 @@ const contentOf = (request: RecordedRequest): string | undefined => {
 };
 
 function sandboxLimits(condition: Condition): ChatwootRateLimits {
-	return condition.limit ? { general: condition.limit } : 'off';
+	return condition.limit ? { general: condition.limit.limit } : 'off';
 }
 
 async function planRun(condition: Condition, alternative: AlternativeId, items: number): Promise<Planned> {

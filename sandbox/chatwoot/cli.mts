@@ -1,5 +1,5 @@
 // Runs the Chatwoot sandbox standalone:
-//   node --import tsx sandbox/chatwoot/cli.mts [--port 3200] [--host 127.0.0.1] [--rate-limits off|chatwoot]
+//   node --import tsx sandbox/chatwoot/cli.mts [--port 3200] [--host 127.0.0.1] [--rate-limits chatwoot|off]
 //     [--lenient-query] [--validate-responses] [--seed-conversations N] [--seed-messages N]
 // --seed-messages adds N messages to the seeded long conversation (cursor-paging benchmarks).
 import { parseArgs } from 'node:util';
@@ -9,7 +9,7 @@ const { values } = parseArgs({
 	options: {
 		port: { type: 'string', default: '3200' },
 		host: { type: 'string', default: '127.0.0.1' },
-		'rate-limits': { type: 'string', default: 'off' },
+		'rate-limits': { type: 'string', default: 'chatwoot' },
 		'lenient-query': { type: 'boolean', default: false },
 		'validate-responses': { type: 'boolean', default: false },
 		'seed-conversations': { type: 'string', default: '0' },

@@ -9,7 +9,7 @@
  *     userToken?: string,          // default 'cw_user_token_sandbox'  (administrator of accounts 1 and 2)
  *     botToken?: string,           // default 'cw_bot_token_sandbox'   (agent bot of account 1)
  *     platformToken?: string,      // default 'cw_platform_token_sandbox'
- *     rateLimits?: 'off' | 'chatwoot' | { general?, agentInvites?: { limit, windowMs } },  // default 'off'
+ *     rateLimits?: 'off' | 'chatwoot' | Partial<RackAttackLimits>,  // default 'chatwoot' (see rack-attack.mts)
  *     lenientQuery?: boolean,      // ignore unknown query keys instead of 400 (default false)
  *     validateResponses?: boolean, // check answers against the contract; violations -> 500 + recorded
  *     autoWebhooks?: boolean,      // deliver events caused by API calls to account webhooks and to the
@@ -27,7 +27,8 @@
  *
  * Tokens go in the `api_access_token` header. Order of checks per request: fault rule -> auth (401/404
  * as Chatwoot's before_actions: missing or unknown token, bot outside its allow-list, platform app on a
- * resource it did not create, account not found or not the caller's) -> rate limit (429 + Retry-After)
+ * resource it did not create, account not found or not the caller's) -> rack-attack's throttles (429
+ * `Retry later`, no Retry-After; rack-attack.mts)
  * -> route (404/405) -> path/query/body validation (400, 415; Chatwoot's own 422s come from handlers)
  * -> handler. Client API requests need no token (recorded with credential 'anonymous'); an unknown
  * `inbox_identifier` is 404.
@@ -51,11 +52,12 @@ import {
 	type HandlerResponse,
 	type OperationHandler,
 	type OperationRequest,
+	type SandboxServerConfig,
 } from '../core/http-server.mts';
 import { responseFor, type ContractOperation } from '../core/openapi.mts';
-import { SlidingWindowRateLimiter, type RateLimitBucket } from '../core/rate-limiter.mts';
 import type { RequestRecorder } from '../core/recorder.mts';
 import { ChatwootAuthenticator } from './auth.mts';
+import { RackAttack, rackAttackDefaults, type RackAttackLimits } from './rack-attack.mts';
 import { ResponseShaper } from './conform.mts';
 import { CHATWOOT_CONTRACT, CHATWOOT_OPERATIONS } from './contract.mts';
 import { ChatwootViews } from './dto.mts';
@@ -92,19 +94,11 @@ export const DEFAULT_CHATWOOT_TOKENS = {
 	platform: 'cw_platform_token_sandbox',
 } as const;
 
-export interface WindowLimit {
-	limit: number;
-	windowMs: number;
-}
-
 /**
- * `chatwoot` = rack-attack's default 3000 requests per minute. A custom object sets `general` (every
- * request) and/or `agentInvites` (agent creation, which Chatwoot throttles separately).
+ * `chatwoot` (the default) = Chatwoot 4.16.2's rack-attack throttles with their default values; an object
+ * sets some of them as Chatwoot's environment variables would (`{ general: 300 }` = `RACK_ATTACK_LIMIT=300`).
  */
-export type ChatwootRateLimits =
-	| 'off'
-	| 'chatwoot'
-	| { general?: WindowLimit; agentInvites?: WindowLimit };
+export type ChatwootRateLimits = 'off' | 'chatwoot' | Partial<RackAttackLimits>;
 
 export interface ChatwootSandboxOptions {
 	port?: number;
@@ -215,26 +209,18 @@ function chatwootErrorBody(error: HttpError): Json {
 	}
 }
 
-function rateLimiter(setting: ChatwootRateLimits): SlidingWindowRateLimiter | undefined {
+function rackAttack(setting: ChatwootRateLimits): SandboxServerConfig['throttle'] {
 	if (setting === 'off') return undefined;
-	const limits = setting === 'chatwoot' ? { general: { limit: 3000, windowMs: 60_000 } } : setting;
-	const buckets: RateLimitBucket[] = Object.entries(limits).map(([name, limit]) => ({
-		name,
-		...limit,
-	}));
-	const has = (name: string) => buckets.some((b) => b.name === name);
-	return new SlidingWindowRateLimiter({
-		buckets,
-		bucketsFor: ({ method, path }) => [
-			...(has('general') ? ['general'] : []),
-			...(has('agentInvites') &&
-			method === 'POST' &&
-			/^\/api\/v1\/accounts\/[^/]+\/agents(\/bulk_create)?\/?$/.test(path)
-				? ['agentInvites']
-				: []),
-		],
-		graceMs: 5,
-	});
+	const throttle = new RackAttack(rackAttackDefaults(setting === 'chatwoot' ? {} : setting));
+	return {
+		check: ({ method, path, ip, headers }) => {
+			const token = headers.api_access_token;
+			const decision = throttle.check({ method, path, ip, token: Array.isArray(token) ? token[0] : token });
+			if (decision.allowed) return null;
+			return { status: 429, headers: { 'content-type': 'text/plain' }, body: 'Retry later\n' };
+		},
+		reset: () => throttle.reset(),
+	};
 }
 
 /**
@@ -359,7 +345,7 @@ export async function startChatwootSandbox(
 		query: { caseInsensitiveNames: false, ignoreEmptyValues: false },
 		lenientQuery: options.lenientQuery,
 		validateResponses: options.validateResponses,
-		rateLimiter: rateLimiter(options.rateLimits ?? 'off'),
+		throttle: rackAttack(options.rateLimits ?? 'chatwoot'),
 		faultSeed: options.faultSeed,
 		authenticate: auth.authenticate,
 		renderError: chatwootErrorBody,

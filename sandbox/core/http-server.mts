@@ -98,6 +98,14 @@ export interface AdminRoute {
 	handle: (body: unknown, query: URLSearchParams) => unknown;
 }
 
+export interface ThrottleRequest {
+	method: string;
+	path: string;
+	/** The client's address as the server sees it. */
+	ip: string;
+	headers: IncomingHttpHeaders;
+}
+
 export type AuthResult = { credential: string | null; error: HttpError | null };
 
 export interface SandboxServerConfig {
@@ -113,6 +121,14 @@ export interface SandboxServerConfig {
 	/** Limit for contract request bodies (default 10 MiB). */
 	maxBodyBytes?: number;
 	rateLimiter?: SlidingWindowRateLimiter;
+	/**
+	 * A platform's own throttle, checked where `rateLimiter` is (after auth): a returned answer is sent as it
+	 * is (status, headers, text body) instead of the contract's pipeline. Reset with the sandbox.
+	 */
+	throttle?: {
+		check(request: ThrottleRequest): { status: number; headers: Record<string, string>; body: string } | null;
+		reset(): void;
+	};
 	faultSeed?: number;
 	/** Runs before auth; a returned error is answered as-is (e.g. WTS: missing service prefix). */
 	gate?: (method: string, path: string) => HttpError | null;
@@ -254,6 +270,7 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 				recorder.reset();
 				faults.clear();
 				config.rateLimiter?.reset();
+				config.throttle?.reset();
 				config.onReset?.();
 				return { ok: true };
 			},
@@ -347,6 +364,9 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 		if (auth.error || auth.credential === null) {
 			return errorOutgoing(auth.error ?? new HttpError(401, 'UNAUTHORIZED', 'Missing credentials'));
 		}
+
+		const throttled = config.throttle?.check({ method, path, ip: request.socket.remoteAddress ?? '', headers: request.headers });
+		if (throttled) return { status: throttled.status, headers: throttled.headers, payload: Buffer.from(throttled.body, 'utf8') };
 
 		if (config.rateLimiter) {
 			const decision = config.rateLimiter.check(auth.credential, { method, path });

@@ -12,6 +12,7 @@ import {
 	type SchemaObject,
 } from '../../sandbox/core/openapi.mts';
 import { ContractSchemas } from '../../sandbox/core/schema-validator.mts';
+import { RackAttack, rackAttackDefaults } from '../../sandbox/chatwoot/rack-attack.mts';
 import {
 	CHATWOOT_CONTRACT,
 	genericOperationIds,
@@ -40,6 +41,12 @@ interface CallResult {
 	json: JsonObject;
 	/** The parsed body when it is not an object (arrays, numbers). */
 	value: unknown;
+}
+
+/** rack-attack counts per minute of Unix time: a burst that must stay in one window starts well inside one. */
+async function awayFromMinuteEdge(): Promise<void> {
+	const into = Date.now() % 60_000;
+	if (into > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - into + 100));
 }
 
 async function call(
@@ -857,19 +864,59 @@ describe('webhooks out and the Client API', () => {
 });
 
 describe('rate limits and bulk data', () => {
-	test('429 with Retry-After once a custom bucket is full', async () => {
-		const limited = await startChatwootSandbox({
-			rateLimits: { general: { limit: 3, windowMs: 60_000 } },
-		});
+	test('RACK_ATTACK_LIMIT set low: the request past it gets 429 `Retry later` as text, without Retry-After', async () => {
+		const limited = await startChatwootSandbox({ rateLimits: { general: 3 } });
 		try {
+			await awayFromMinuteEdge();
 			for (let i = 0; i < 3; i++)
 				assert.equal((await call(limited, 'GET', '/api/v1/accounts/1/labels')).status, 200);
 			const refused = await call(limited, 'GET', '/api/v1/accounts/1/labels');
 			assert.equal(refused.status, 429);
-			assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+			assert.equal(refused.text, 'Retry later\n');
+			assert.match(String(refused.headers.get('content-type')), /^text\/plain/);
+			assert.equal(refused.headers.get('retry-after'), null);
+			assert.equal(limited.recorder.requests({ method: 'GET' }).filter((r) => r.status === 429).length, 1);
+			// Every path, every token, the platform API too: the general throttle counts per client address.
+			const platform = await call(limited, 'GET', '/platform/api/v1/accounts/1', { token: limited.platformToken });
+			assert.equal(platform.status, 429);
 		} finally {
 			await limited.close();
 		}
+	});
+
+	test('by default rack-attack\'s per-account and per-user throttles apply: contact search 100 and conversations meta 30 per minute', async () => {
+		const box = await startChatwootSandbox({ autoWebhooks: false });
+		try {
+			await awayFromMinuteEdge();
+			const search = (account: number) => call(box, 'GET', `/api/v1/accounts/${account}/contacts/search`, { query: 'q=a' });
+			const searches = [];
+			for (let i = 0; i < 101; i++) searches.push((await search(1)).status);
+			assert.deepEqual([...new Set(searches.slice(0, 100))], [200]);
+			assert.equal(searches[100], 429);
+			assert.equal((await search(2)).status, 200, 'account 2 has its own contact search budget');
+			const metas = [];
+			for (let i = 0; i < 31; i++) metas.push((await call(box, 'GET', '/api/v1/accounts/1/conversations/meta')).status);
+			assert.deepEqual([...new Set(metas.slice(0, 30))], [200]);
+			assert.equal(metas[30], 429);
+			assert.equal((await call(box, 'GET', '/api/v1/accounts/1/labels')).status, 200, 'other paths go on');
+		} finally {
+			await box.close();
+		}
+	});
+
+	test('rack-attack counts per fixed window of Unix time: a new window brings the whole budget back', () => {
+		let now = 120_000 + 59_000;
+		const throttle = new RackAttack(rackAttackDefaults({ general: 2, agentCreate: 1 }), () => now);
+		const request = { method: 'GET', path: '/api/v1/accounts/1/labels', ip: '10.0.0.1', token: 't' };
+		assert.deepEqual([1, 2, 3].map(() => throttle.check(request).allowed), [true, true, false]);
+		assert.equal(throttle.check({ ...request, ip: '10.0.0.2' }).allowed, true, 'another address has its own count');
+		now = 180_000; // one second later, a new minute
+		assert.equal(throttle.check(request).allowed, true);
+		const create = { ...request, method: 'POST', path: '/api/v1/accounts/1/agents/bulk_create', ip: '10.0.0.3' };
+		assert.deepEqual(throttle.check(create), { allowed: true });
+		now += 3_600_000;
+		assert.deepEqual(throttle.check(create), { allowed: false, throttle: 'agent create' }, 'agent creation counts per day');
+		assert.equal(rackAttackDefaults({ reportsPerUser: 35 }).drilldown, 3, 'drilldown defaults to a tenth of the per-user reports limit');
 	});
 
 	test('seedMessages and seedConversations handle 100,000 records', async () => {

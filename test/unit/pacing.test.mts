@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 
 import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
 import type { ApiProfile } from '../../nodes/shared/transport/apiProfile.ts';
-import { limiterFor, rulesForShare, SlidingWindowLimiter, type RateLimitRule } from '../../nodes/shared/transport/rateLimiter.ts';
+import { limiterFor, rulesForShare, AccountLimiter, type RateLimitRule, type ReleaseSlot } from '../../nodes/shared/transport/rateLimiter.ts';
 import { backoffMs, mayRetry, parseRetryAfter } from '../../nodes/shared/transport/retryPolicy.ts';
 import { redactText, redactValue } from '../../nodes/shared/transport/redact.ts';
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
@@ -12,9 +12,16 @@ import { reply, withServer } from './testServer.mts';
 
 const FIVE_PER_500: RateLimitRule = { name: 'burst', requests: 5, windowMs: 500, appliesTo: '' };
 
+/** A slot, which these rules (no maximum wait) always give. */
+async function slotOf(limiter: AccountLimiter, path: string): Promise<ReleaseSlot> {
+	const slot = await limiter.acquire(path);
+	assert.equal(typeof slot, 'function');
+	return slot as ReleaseSlot;
+}
+
 /** A request answered at once: its slot is taken and dated now. */
-async function take(limiter: SlidingWindowLimiter, path: string): Promise<void> {
-	(await limiter.acquire(path))();
+async function take(limiter: AccountLimiter, path: string): Promise<void> {
+	(await slotOf(limiter, path))();
 }
 
 /** 'acquired' when `acquire` resolves without sleeping (before the next macrotask), else 'waiting'. */
@@ -25,9 +32,9 @@ async function immediate(promise: Promise<void>): Promise<'acquired' | 'waiting'
 	]);
 }
 
-describe('SlidingWindowLimiter', () => {
+describe('AccountLimiter', () => {
 	test('5 requests / 500 ms: a burst of 5 passes at once, the 6th waits until the window frees', async () => {
-		const limiter = new SlidingWindowLimiter([FIVE_PER_500]);
+		const limiter = new AccountLimiter([FIVE_PER_500]);
 		const start = Date.now();
 		for (let i = 0; i < 5; i++) assert.equal(await immediate(take(limiter, '/x')), 'acquired', `request ${i + 1} was held back`);
 		const sixth = take(limiter, '/x');
@@ -37,7 +44,7 @@ describe('SlidingWindowLimiter', () => {
 	});
 
 	test('waiters are released in order, none before the window frees', async () => {
-		const limiter = new SlidingWindowLimiter([{ ...FIVE_PER_500, requests: 2, windowMs: 200 }]);
+		const limiter = new AccountLimiter([{ ...FIVE_PER_500, requests: 2, windowMs: 200 }]);
 		const start = Date.now();
 		const released: Array<[number, number]> = [];
 		await Promise.all([0, 1, 2, 3].map(async (i) => {
@@ -51,7 +58,7 @@ describe('SlidingWindowLimiter', () => {
 	});
 
 	test('a rule covers only its path prefix; the general rule counts every path', async () => {
-		const limiter = new SlidingWindowLimiter(
+		const limiter = new AccountLimiter(
 			[
 				{ name: 'all', requests: 3, windowMs: 300, appliesTo: '' },
 				{ name: 'send', requests: 1, windowMs: 300, appliesTo: '/chat/v1/send/' },
@@ -68,7 +75,7 @@ describe('SlidingWindowLimiter', () => {
 	});
 
 	test('blockUntil holds every covered path until the given time, and only covered paths', async () => {
-		const limiter = new SlidingWindowLimiter([{ ...FIVE_PER_500, appliesTo: '/chat/' }]);
+		const limiter = new AccountLimiter([{ ...FIVE_PER_500, appliesTo: '/chat/' }]);
 		await take(limiter, '/chat/a');
 		const until = Date.now() + 300;
 		limiter.blockUntil('/chat/a', until);
@@ -80,7 +87,7 @@ describe('SlidingWindowLimiter', () => {
 	});
 
 	test('after blockUntil the full budget is available again once the block has passed', async () => {
-		const limiter = new SlidingWindowLimiter([FIVE_PER_500]);
+		const limiter = new AccountLimiter([FIVE_PER_500]);
 		limiter.blockUntil('/x', Date.now() + 100);
 		await take(limiter, '/x');
 		for (let i = 0; i < 4; i++) assert.equal(await immediate(take(limiter, '/x')), 'acquired');
@@ -90,8 +97,8 @@ describe('SlidingWindowLimiter', () => {
 	});
 
 	test('a slot stays taken while its request is in flight, and frees a window after the answer came back', async () => {
-		const limiter = new SlidingWindowLimiter([{ ...FIVE_PER_500, requests: 1, windowMs: 100 }]);
-		const release = await limiter.acquire('/x');
+		const limiter = new AccountLimiter([{ ...FIVE_PER_500, requests: 1, windowMs: 100 }]);
+		const release = await slotOf(limiter, '/x');
 		const next = take(limiter, '/x');
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		assert.equal(await immediate(next), 'waiting', 'an unanswered request still holds its slot');
@@ -102,8 +109,8 @@ describe('SlidingWindowLimiter', () => {
 	});
 
 	test('a request the server refused without counting gives its slot back', async () => {
-		const limiter = new SlidingWindowLimiter([{ ...FIVE_PER_500, requests: 1, windowMs: 300 }]);
-		(await limiter.acquire('/x'))(false);
+		const limiter = new AccountLimiter([{ ...FIVE_PER_500, requests: 1, windowMs: 300 }]);
+		(await slotOf(limiter, '/x'))(false);
 		assert.equal(await immediate(take(limiter, '/x')), 'acquired', 'the refused request still held the only slot');
 		assert.equal(await immediate(take(limiter, '/x')), 'waiting', 'a counted request keeps its slot');
 	});
@@ -131,7 +138,7 @@ describe('rulesForShare', () => {
 });
 
 /** The WTS profile with a small limit, so pacing shows within a test. */
-const pacedProfile = (rules: RateLimitRule[]): ApiProfile => ({ ...wtsProfile, rateLimits: rules });
+const pacedProfile = (rules: RateLimitRule[]): ApiProfile => ({ ...wtsProfile, rateLimits: () => rules });
 
 describe('ApiClient pacing', () => {
 	test('a burst of 5 goes out at once and the 6th request only after the 500 ms window', async () => {

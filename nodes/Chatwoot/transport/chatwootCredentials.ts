@@ -1,5 +1,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_REQUESTS_PER_MINUTE } from './chatwootProfile';
+
 /** Expression that strips what users paste after the instance root (trailing `/`, `/api/v1`, `/app/...`). */
 export const INSTANCE_URL_EXPRESSION =
 	'={{$credentials.url.trim().replace(/\\/+$/, "").replace(/\\/(api|platform\\/api|public\\/api)\\/v[12]$/i, "").replace(/\\/app(\\/.*)?$/i, "").replace(/\\/+$/, "")}}';
@@ -35,6 +37,17 @@ export const accessTokenProperties: INodeProperties[] = [
 		description: 'Account used when an operation does not name one. Every operation can override it.',
 	},
 ];
+
+/** rack-attack's general limit of the installation; the nodes pace to it. */
+export const requestsPerMinuteProperty: INodeProperties = {
+	displayName: 'Requests per Minute',
+	name: 'requestsPerMinute',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_REQUESTS_PER_MINUTE,
+	description:
+		"The installation's general limit per client address (RACK_ATTACK_LIMIT; 3000 unless a self-hosted install changed it). The nodes pace their requests to it.",
+};
 
 export const platformTokenProperty: INodeProperties = {
 	displayName: 'Platform App Token',

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiErrorDetails, ApiProfile } from '../../shared/transport/apiProfile';
+import type { RateLimitRule } from '../../shared/transport/rateLimiter';
 
 export const WTS_DEFAULT_BASE_URL = 'https://api.wts.chat';
 
@@ -32,18 +33,22 @@ function readWtsError(body: unknown): ApiErrorDetails {
 	};
 }
 
+/**
+ * Published per-account limits. Sends count in the general buckets too: the burst limit is what bounds a
+ * bulk send run (200 per 5 s).
+ */
+const WTS_RATE_LIMITS: RateLimitRule[] = [
+	{ name: 'burst', requests: 200, windowMs: 5_000, appliesTo: '' },
+	{ name: 'sustained', requests: 1_000, windowMs: 300_000, appliesTo: '' },
+	{ name: 'send', requests: 1_000, windowMs: 120_000, appliesTo: '/chat/v1/send/' },
+];
+
 export const wtsProfile: ApiProfile = {
 	platformName: 'WTS Chat',
 	credentialType: 'wtsChatApi',
 	baseUrl: (credentials) => wtsBaseUrl(credentials.baseUrl),
 	secrets: (credentials) => [String(credentials.apiKey ?? '')].filter(Boolean),
 	accountKey: (credentials) => `${wtsBaseUrl(credentials.baseUrl)}#${keyDigest(String(credentials.apiKey ?? ''))}`,
-	// Published per-account limits. Sends count in the general buckets too: the burst limit is what
-	// bounds a bulk send run (200 per 5 s).
-	rateLimits: [
-		{ name: 'burst', requests: 200, windowMs: 5_000, appliesTo: '' },
-		{ name: 'sustained', requests: 1_000, windowMs: 300_000, appliesTo: '' },
-		{ name: 'send', requests: 1_000, windowMs: 120_000, appliesTo: '/chat/v1/send/' },
-	],
+	rateLimits: () => WTS_RATE_LIMITS,
 	readError: readWtsError,
 };

@@ -14,7 +14,7 @@ import {
 
 import { toNodeApiError } from './apiError';
 import type { ApiProfile } from './apiProfile';
-import { limiterFor, rulesForShare, type SlidingWindowLimiter } from './rateLimiter';
+import { limiterFor, rulesForShare, type AccountLimiter, type ReleaseSlot } from './rateLimiter';
 import { redactText, redactValue } from './redact';
 import { backoffMs, mayRetry, parseRetryAfter, type FailureKind } from './retryPolicy';
 
@@ -105,7 +105,7 @@ export function pathTo(template: string, values: Record<string, string | number>
  */
 export class ApiClient {
 	private credentials?: Promise<ICredentialDataDecryptedObject>;
-	private limiter?: SlidingWindowLimiter;
+	private limiter?: AccountLimiter;
 
 	constructor(
 		private readonly ctx: TransportContext,
@@ -129,12 +129,12 @@ export class ApiClient {
 		if (this.settings.paceToLimits && !this.limiter) {
 			this.limiter = limiterFor(
 				`${this.profile.credentialType}|${this.profile.accountKey(credentials)}`,
-				rulesForShare(this.profile.rateLimits, credentials.rateLimitShare),
+				rulesForShare(this.profile.rateLimits(credentials), credentials.rateLimitShare),
 			);
 		}
 		for (let attempt = 0; ; attempt++) {
 			this.ensureRunning(req.itemIndex);
-			const release = req.publicUrl ? undefined : await this.limiter?.acquire(req.path);
+			const release = req.publicUrl ? undefined : await this.acquireSlot(req);
 			if (this.settings.stopped?.()) {
 				// The run stopped while this request waited for its slot: the slot goes back unused.
 				release?.(false);
@@ -144,21 +144,50 @@ export class ApiClient {
 			// A 429 or a refused connection was not counted by the server: its slot is given back.
 			release?.(attemptResult.ok || (attemptResult.failure.kind !== 'rate-limited' && attemptResult.failure.kind !== 'refused'));
 			if (attemptResult.ok) {
+				this.limiter?.answered();
 				this.settings.onSuccess?.();
 				const { response } = attemptResult;
 				return { status: response.statusCode, headers: response.headers, body: attemptResult.body as T };
 			}
 			const { failure } = attemptResult;
-			if (failure.kind === 'rate-limited') {
-				this.settings.onRateLimited?.();
-				if (failure.retryAfterMs !== undefined) {
-					this.limiter?.blockUntil(req.path, Date.now() + failure.retryAfterMs);
-				}
-			}
 			const retryable = mayRetry(req.method, failure.kind) && attempt < this.settings.maxRetries;
+			const pauseMs = failure.kind === 'rate-limited' ? this.afterRateLimit(req, failure.retryAfterMs, attempt) : undefined;
 			if (!retryable) throw this.toError(req, failure, secrets);
-			await sleep(failure.retryAfterMs ?? backoffMs(attempt));
+			await sleep(pauseMs ?? failure.retryAfterMs ?? backoffMs(attempt));
 		}
+	}
+
+	/** A slot of the account's budget; a budget spent for longer than its rule lets a request wait is an error. */
+	private async acquireSlot(req: ApiRequest): Promise<ReleaseSlot | undefined> {
+		if (!this.limiter) return undefined;
+		const slot = await this.limiter.acquire(req.path, req.method);
+		if (typeof slot === 'function') return slot;
+		const { rule, freesAt } = slot;
+		throw new NodeOperationError(this.ctx.getNode(), `${this.profile.platformName}: rate limit reached (${req.method} ${req.path})`, {
+			itemIndex: req.itemIndex,
+			description: `${this.profile.platformName} allows ${rule.description ?? `${rule.requests} such requests per ${rule.windowMs / 1000} s`}, and that budget is spent until ${new Date(freesAt).toISOString()}. The request was not sent; run it again after that time.`,
+		});
+	}
+
+	/**
+	 * A 429: the item runner is told, and the profile's pause (the whole account, for a platform whose
+	 * limits count per account or address) or the answer's Retry-After (the refused path's rules) holds
+	 * what comes next. Returns how long this request itself waits before its next try, when the limiter
+	 * does not hold it already.
+	 */
+	private afterRateLimit(req: ApiRequest, retryAfterMs: number | undefined, attempt: number): number | undefined {
+		this.settings.onRateLimited?.();
+		const now = Date.now();
+		// Without pacing there is no account-wide count: this request's own 429s in a row stand in for it.
+		const refusals = this.limiter?.refused() ?? attempt + 1;
+		const pausedUntil = this.profile.pauseAfterRateLimit?.(refusals, retryAfterMs, now);
+		if (pausedUntil !== undefined) {
+			this.limiter?.pauseUntil(pausedUntil);
+			// The limiter holds every request until then, this one's next try included.
+			return this.limiter ? 0 : Math.max(0, pausedUntil - now);
+		}
+		if (retryAfterMs !== undefined) this.limiter?.blockUntil(req.path, now + retryAfterMs, req.method);
+		return undefined;
 	}
 
 	/**

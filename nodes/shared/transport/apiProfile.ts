@@ -24,6 +24,12 @@ export interface ApiProfile {
 	secrets(credentials: ICredentialDataDecryptedObject): string[];
 	/** The account whose rate-limit budget a request spends. */
 	accountKey(credentials: ICredentialDataDecryptedObject): string;
-	rateLimits: RateLimitRule[];
+	/** The limits to pace to; a credential may set them (a self-hosted install's own limit). */
+	rateLimits(credentials: ICredentialDataDecryptedObject): RateLimitRule[];
+	/**
+	 * After a 429: until when (Unix ms) every request of the account waits, given the 429s in a row so far
+	 * and the answer's Retry-After. Absent: only the rules covering the refused path wait, for Retry-After.
+	 */
+	pauseAfterRateLimit?(refusalsInARow: number, retryAfterMs: number | undefined, now: number): number;
 	readError(body: unknown): ApiErrorDetails;
 }
