@@ -289,7 +289,20 @@ export interface EvidenceEntry {
 	params?: string;
 	/** <file>:<line> of the template, or the controller line that renders or answers */
 	view: string;
+	/** Where the contract followed the source after the tracing: what it said, what it says now, and where. */
+	corrected?: Correction[];
+	/** What the contract says today against the source: it matches, or where it still disagrees. */
 	verdict: 'matches' | Disagreement[];
+}
+
+export interface Correction {
+	kind: (typeof DISAGREEMENT_KINDS)[number];
+	/** what the contract said before */
+	was: string;
+	/** what it says now, as the source does */
+	now: string;
+	/** <file>:<line> (or lines) of the source that says so */
+	at: string;
 }
 
 export interface EvidenceFile {
@@ -337,10 +350,10 @@ export function checkEvidence(evidence: EvidenceFile, contract: JsonObject, chec
 		const viewLine = checkout.lineOf(view.file, view.line);
 		if (viewLine === undefined) problems.push(`${id}: ${entry.view} does not exist`);
 		else if (answeredBy && !/\b(head|render|super|send_data)\b/.test(viewLine)) problems.push(`${id}: ${entry.view} is "${viewLine.trim()}", which neither renders nor answers`);
-		for (const d of entry.verdict === 'matches' ? [] : entry.verdict) {
+		for (const d of [...(entry.verdict === 'matches' ? [] : entry.verdict), ...(entry.corrected ?? [])]) {
 			const [file, lines] = d.at.split(':');
 			const last = Number(lines.split('-').pop());
-			if (checkout.lineOf(file, last) === undefined) problems.push(`${id}: disagreement cites ${d.at}, which does not exist`);
+			if (checkout.lineOf(file, last) === undefined) problems.push(`${id}: ${'was' in d ? 'correction' : 'disagreement'} cites ${d.at}, which does not exist`);
 		}
 	}
 	return problems;
@@ -373,7 +386,10 @@ function locate(contract: JsonObject, checkout: Checkout, ids: string[]): JsonOb
 	return out;
 }
 
-/** specs/chatwoot/EVIDENCE-FINDINGS.md: one line per operation whose contract disagrees with the source. */
+/**
+ * specs/chatwoot/EVIDENCE-FINDINGS.md: what the tracing changed in the contract, counted by kind, and one
+ * line per operation whose contract still disagrees with the source.
+ */
 export function findingsMarkdown(evidence: EvidenceFile): string {
 	const entries = Object.entries(evidence.operations);
 	const disagreeing = entries
@@ -385,20 +401,40 @@ export function findingsMarkdown(evidence: EvidenceFile): string {
 		for (const kind of new Set(list.map((d) => d.kind))) byKind.get(kind)!.operations += 1;
 		for (const d of list) byKind.get(d.kind)!.disagreements += 1;
 	}
+	const corrected = entries
+		.filter(([, e]) => (e.corrected ?? []).length > 0)
+		.sort(([, a], [, b]) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+	const correctedByKind = new Map<string, { operations: number; corrections: number }>(DISAGREEMENT_KINDS.map((k) => [k, { operations: 0, corrections: 0 }]));
+	for (const [, entry] of corrected) {
+		const list = entry.corrected ?? [];
+		for (const kind of new Set(list.map((c) => c.kind))) correctedByKind.get(kind)!.operations += 1;
+		for (const c of list) correctedByKind.get(c.kind)!.corrections += 1;
+	}
 	const { version, commit } = evidence.chatwoot;
 	const lines = [
 		'# Chatwoot contract against Chatwoot\'s source: findings',
 		'',
 		`Every operation traced in \`evidence.json\` to Chatwoot ${version} (commit ${commit.slice(0, 9)}): its \`config/routes.rb\``,
-		'line, the controller action and the view that renders the answer. Below, one line per operation where the',
-		'contract (swagger.json + supplement.json as merged) says something the source does not. Generated from',
-		'`evidence.json` by `node --import tsx scripts/chatwoot-evidence.mts --findings`; do not edit by hand.',
+		'line, the controller action and the view that renders the answer. Below, first the operations whose contract',
+		'(swagger.json + supplement.json as merged) the tracing changed to follow the source, then one line per',
+		'operation where the contract still says something the source does not. Generated from `evidence.json` by',
+		'`node --import tsx scripts/chatwoot-evidence.mts --findings`; do not edit by hand.',
 		'',
 		`Operations traced: ${entries.length}. Matching: ${entries.length - disagreeing.length}. With disagreements: ${disagreeing.length}.`,
+		`Operations the tracing changed in the contract: ${corrected.length} (${corrected.filter(([, e]) => e.verdict === 'matches').length} of them now match the source in full).`,
 		'',
-		'| Kind | Operations | Disagreements |',
-		'| --- | --- | --- |',
-		...DISAGREEMENT_KINDS.map((k) => `| ${k} | ${byKind.get(k)!.operations} | ${byKind.get(k)!.disagreements} |`),
+		'| Kind | Operations changed | Changes | Operations still disagreeing | Disagreements |',
+		'| --- | --- | --- | --- | --- |',
+		...DISAGREEMENT_KINDS.map(
+			(k) => `| ${k} | ${correctedByKind.get(k)!.operations} | ${correctedByKind.get(k)!.corrections} | ${byKind.get(k)!.operations} | ${byKind.get(k)!.disagreements} |`,
+		),
+		'',
+		'## Changed by the tracing',
+		'',
+		...corrected.map(([id, entry]) => {
+			const parts = (entry.corrected ?? []).map((c) => `**${c.kind}**: was: ${c.was}; now: ${c.now} (\`${c.at}\`)`);
+			return `- \`${id}\` (${entry.method} ${entry.path}, ${entry.verdict === 'matches' ? 'now matches' : 'still disagrees below'}): ${parts.join(' · ')}`;
+		}),
 		'',
 		'## Disagreements',
 		'',

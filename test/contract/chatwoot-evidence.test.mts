@@ -83,11 +83,51 @@ test('every evidence entry names an operation of the merged contract at its meth
 	assert.throws(() => mergeChatwootContract(official, supplement, stray as unknown as JsonObject), /no-such-operation/);
 });
 
+test('every change the tracing made to the contract is recorded on its operation, with the source that called for it', () => {
+	const merged = mergeChatwootContract(official, supplement, evidence as unknown as JsonObject);
+	const bad: string[] = [];
+	for (const { id, op } of operations(merged)) {
+		const entry = evidence.operations[id];
+		const changed = op['x-chatwoot-source'] !== undefined;
+		const recorded = (entry?.corrected ?? []).length > 0;
+		// An override that follows the source says so (x-chatwoot-source) and its evidence says what changed.
+		if (changed && !recorded) bad.push(`${id}: corrected in the contract (x-chatwoot-source) but its evidence records no change`);
+		if (recorded && !changed) bad.push(`${id}: its evidence records a change the contract does not carry (no x-chatwoot-source)`);
+		for (const c of entry?.corrected ?? []) {
+			if (!DISAGREEMENT_KINDS.includes(c.kind)) bad.push(`${id}: kind ${c.kind}`);
+			if (!c.was || !c.now || c.was === c.now) bad.push(`${id}: a change says what the contract said and what it says now`);
+			if (!FILE_LINE.test(c.at)) bad.push(`${id}: at ${c.at}`);
+			// A change that was made cannot still be a disagreement.
+			if (entry.verdict !== 'matches' && entry.verdict.some((d) => d.kind === c.kind && d.at === c.at && d.source === c.now)) {
+				bad.push(`${id}: ${c.kind} at ${c.at} is both changed and still disagreeing`);
+			}
+		}
+	}
+	assert.deepEqual(bad, []);
+});
+
+test('the corrections the issue names are recorded as changes and the operations now match on them', () => {
+	const change = (id: string, kind: string) => (evidence.operations[id].corrected ?? []).find((c) => c.kind === kind);
+	assert.match(change('create-a-new-message-in-a-conversation', 'parameter')?.now ?? '', /is_voice_message/);
+	assert.equal(change('create-a-new-message-in-a-conversation', 'parameter')?.at, 'app/builders/messages/message_builder.rb:16');
+	assert.match(change('contactCreate', 'envelope')?.now ?? '', /contact_inbox/);
+	assert.match(change('contactUpdate', 'envelope')?.now ?? '', /200 \{payload: contact\}/);
+	assert.match(change('conversationFilter', 'envelope')?.now ?? '', /no data key/);
+	assert.match(change('conversationFilter', 'paging')?.now ?? '', /meta\.all_count/);
+	assert.match(change('contactSearch', 'paging')?.now ?? '', /has_more/);
+	assert.match(change('list-company-contacts', 'paging')?.now ?? '', /15 per page/);
+	for (const id of ['contactCreate', 'contactUpdate', 'conversationFilter', 'contactSearch', 'list-company-contacts']) {
+		assert.equal(evidence.operations[id].verdict, 'matches', `${id} now matches the source`);
+	}
+});
+
 test('EVIDENCE-FINDINGS.md is generated from the evidence and lists every disagreement', () => {
 	assert.equal(readText('EVIDENCE-FINDINGS.md'), findingsMarkdown(evidence), 'run: node --import tsx scripts/chatwoot-evidence.mts --findings');
+	const [changes, disagreements] = readText('EVIDENCE-FINDINGS.md').split('## Disagreements');
 	for (const [id, entry] of Object.entries(evidence.operations)) {
-		const listed = readText('EVIDENCE-FINDINGS.md').includes(`- \`${id}\` (`);
+		const listed = disagreements.includes(`- \`${id}\` (`);
 		assert.equal(listed, entry.verdict !== 'matches', `${id} ${listed ? 'matches but is listed' : 'disagrees but is not listed'}`);
+		assert.equal(changes.includes(`- \`${id}\` (`), (entry.corrected ?? []).length > 0, `${id}: listed among the changes exactly when it records one`);
 	}
 });
 
