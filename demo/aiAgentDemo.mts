@@ -97,17 +97,22 @@ function numberAfter(word: string, conversation: Conversation): number {
 export const BILLING_LABEL = 'billing';
 
 /** The private note the Chatwoot agent leaves for the agents about a customer's message. */
-export const chatwootNote = (message: string) => `Billing question, handed over to Support: "${message}"`;
+export const chatwootNote = (message: string) => `Billing question: "${message}"`;
 
 /** The Chatwoot agent's answer to the customer. */
 export const CHATWOOT_ANSWER = 'Obrigado! Uma pessoa da nossa equipe de suporte já vai responder sobre a sua fatura.';
 
-/** The Chatwoot agent: label the conversation, leave a private note, hand it over to a team, answer. */
+/** The Chatwoot agent: label the conversation, hand it over to a team with a private note, answer. */
 export const CHATWOOT_SCRIPT: Script = [
 	{ toolCalls: [{ tool: 'Add_Label', arguments: (c) => ({ conversation_id: numberAfter('conversation', c), labels: BILLING_LABEL }) }] },
-	{ toolCalls: [{ tool: 'Private_Note', arguments: (c) => ({ conversation_id: numberAfter('conversation', c), note: chatwootNote(c.user.at(-1) ?? '') }) }] },
-	{ toolCalls: [{ tool: 'Assign_Team', arguments: (c) => ({ conversation_id: numberAfter('conversation', c), team_id: numberAfter('team', c) }) }] },
-	{ toolCalls: [{ tool: 'Set_Status', arguments: (c) => ({ conversation_id: numberAfter('conversation', c), status: 'open' }) }] },
+	{
+		toolCalls: [
+			{
+				tool: 'Hand_Over',
+				arguments: (c) => ({ conversation_id: numberAfter('conversation', c), note: chatwootNote(c.user.at(-1) ?? ''), team_id: numberAfter('team', c) }),
+			},
+		],
+	},
 	{ reply: CHATWOOT_ANSWER },
 ];
 

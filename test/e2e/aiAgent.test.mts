@@ -135,45 +135,55 @@ describe('AI Agent with WTS Chat tools', () => {
 });
 
 describe('AI Agent with Chatwoot tools', () => {
-	test('a customer message: the agent labels the conversation, leaves a private note, hands it over to a team, and its answer is the reply', async () => {
+	test("a customer writes in the agent bot's inbox: the agent labels the conversation, hands it over to a team with a private note, and its answer is the reply", async () => {
+		const trigger = chatwootExample.nodes.find(({ type }) => type === 'CUSTOM.chatwootTrigger');
+		assert.deepEqual(trigger?.parameters.botInboxIds, [chatwoot.seed.inboxIds.api], 'the example listens as the agent bot of the API inbox');
 		await n8n.activateWorkflow(chatwootExample.id);
-		const conversation = chatwoot.seed.conversationsByStatus.pending[0];
-		const conversationPath = `/api/v1/accounts/${chatwoot.accountId}/conversations/${conversation}`;
+
+		// The customer opens a conversation in the bot's inbox (it starts pending) and writes, as Chatwoot's Client API takes it.
+		const client = `/public/api/v1/inboxes/${chatwoot.seed.apiInboxIdentifier}/contacts/${chatwoot.seed.apiContacts[0].sourceId}/conversations`;
+		const post = async (path: string, body: unknown) => {
+			const response = await fetch(`${chatwoot.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			assert.equal(response.status, 200, await response.clone().text());
+			return (await response.json()) as { id: number };
+		};
+		const conversation = (await post(client, {})).id;
+		assert.equal(chatwoot.state.conversationByDisplayId(chatwoot.accountId, conversation)?.status, 'pending');
 		const question = 'Olá, fui cobrado duas vezes na fatura de novembro.';
-		// The customer's message, as the contact's inbox would create it; the sandbox delivers message_created.
-		const response = await fetch(`${chatwoot.url}${conversationPath}/messages`, {
-			method: 'POST',
-			headers: { api_access_token: chatwoot.userToken, 'content-type': 'application/json' },
-			body: JSON.stringify({ content: question, message_type: 'incoming' }),
-		});
-		assert.equal(response.status, 200, await response.text());
+		await post(`${client}/${conversation}/messages`, { content: question });
 		const posted = chatwoot.recorder.requests().length;
 
 		const [execution] = await n8n.waitForExecutions(chatwootExample.id, 1, 60_000);
 		assert.equal(execution.status, 'success', execution.error?.message);
+		const delivery = chatwoot.state.agentBotDeliveries.find(({ body }) => body.includes(question));
+		assert.equal(delivery?.status, 200, "the agent bot's delivery of the customer's message was accepted");
 
 		const calls = callsWithTools('Add_Label');
 		assert.equal(calls[0].api, 'chat.completions', 'Use Responses API is off in this example');
 		const description = (name: string) => expectedDescription(chatwootExample, name, new Chatwoot());
-		const conversationId = 'The id of the Chatwoot conversation, from your instructions';
+		const conversationId = 'The conversation id from your instructions';
 		assert.deepEqual(offered(calls[0].conversation.tools), [
-			{ name: 'Add_Label', description: description('Add Label'), parameters: { conversation_id: conversationId, labels: 'Labels of the conversation, separated by commas' } },
-			{ name: 'Assign_Team', description: description('Assign Team'), parameters: { conversation_id: conversationId, team_id: 'The id of the team that takes the conversation over' } },
-			{ name: 'Private_Note', description: description('Private Note'), parameters: { conversation_id: conversationId, note: 'The note for the agents' } },
+			{ name: 'Add_Label', description: description('Add Label'), parameters: { conversation_id: conversationId, labels: 'Labels, separated by commas' } },
 			{
-				name: 'Set_Status',
-				description: description('Set Status'),
-				parameters: { conversation_id: conversationId, status: 'open hands the conversation to the agents, resolved closes it, pending leaves it to the bot' },
+				name: 'Hand_Over',
+				description: description('Hand Over'),
+				parameters: {
+					conversation_id: conversationId,
+					note: 'Private note for the agents: what the customer needs',
+					team_id: 'Id of the team that takes over',
+				},
 			},
 		]);
-		assert.deepEqual(answers(calls), ['Add_Label', 'Private_Note', 'Assign_Team', 'Set_Status', 'reply']);
+		assert.deepEqual(answers(calls), ['Add_Label', 'Hand_Over', 'reply']);
 
 		const team = chatwoot.seed.teamIds[1];
+		const conversationPath = `/api/v1/accounts/${chatwoot.accountId}/conversations/${conversation}`;
 		assert.deepEqual(chatwoot.recorder.requests().slice(posted).map(call), [
 			{ call: `POST ${conversationPath}/labels`, body: { labels: [BILLING_LABEL] } },
 			{ call: `POST ${conversationPath}/messages`, body: { content: chatwootNote(question), message_type: 'outgoing', private: true } },
-			{ call: `POST ${conversationPath}/assignments`, body: { team_id: team } },
 			{ call: `POST ${conversationPath}/toggle_status`, body: { status: 'open' } },
+			{ call: `POST ${conversationPath}/assignments`, body: { team_id: team } },
+			{ call: `GET ${conversationPath}`, body: undefined },
 			{ call: `POST ${conversationPath}/messages`, body: { content: CHATWOOT_ANSWER, message_type: 'outgoing', private: false } },
 		]);
 		assert.deepEqual(chatwoot.recorder.invalidRequests(), []);
