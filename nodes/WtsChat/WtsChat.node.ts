@@ -6,9 +6,10 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { router } from './actions/router';
+import { executeNode } from '../shared/engine/executeNode';
 import { wtsChatProperties } from './description';
 import * as loadOptions from './methods/loadOptions';
+import { wtsNode } from './wtsDefinition';
 
 export class WtsChat implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,6 +31,6 @@ export class WtsChat implements INodeType {
 	methods = { loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await executeNode(this, wtsNode);
 	}
 }

@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { executeNode } from '../../nodes/shared/engine/executeNode.ts';
 import { toItems } from '../../nodes/shared/engine/outputItems.ts';
 import { DEFAULT_CONCURRENCY, readRequestOptions } from '../../nodes/shared/engine/requestOptions.ts';
-import { wtsNode } from '../../nodes/WtsChat/actions/router.ts';
+import { wtsNode } from '../../nodes/WtsChat/wtsDefinition.ts';
 import { WTS_DEFAULT_BASE_URL, wtsBaseUrl, wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
 import { API_KEY, createContext, everyStringIn, workflow, wtsCredentials, type ParamValue } from './fakeContext.mts';
 import { reply, withServer } from './testServer.mts';

@@ -10,7 +10,7 @@ import { executeNode } from '../../nodes/shared/engine/executeNode.ts';
 import { chatwootBrand } from '../../nodes/Chatwoot/brand.ts';
 import { chatwootDefinition } from '../../nodes/Chatwoot/chatwootFamily.ts';
 import { createMessage } from '../../nodes/Chatwoot/actions/message/create.operation.ts';
-import { wtsNode } from '../../nodes/WtsChat/actions/router.ts';
+import { wtsNode } from '../../nodes/WtsChat/wtsDefinition.ts';
 import { sendText } from '../../nodes/WtsChat/actions/message/sendText.operation.ts';
 import { sendFile } from '../../nodes/WtsChat/actions/message/sendFile.operation.ts';
 import { sendTemplate } from '../../nodes/WtsChat/actions/message/sendTemplate.operation.ts';

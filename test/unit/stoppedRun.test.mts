@@ -11,7 +11,7 @@ import { indexRanges } from '../../nodes/shared/engine/stoppedRunReport.ts';
 import { ApiClient, DEFAULT_SETTINGS, isNotSent } from '../../nodes/shared/transport/apiClient.ts';
 import { sendFile } from '../../nodes/WtsChat/actions/message/sendFile.operation.ts';
 import { sendText } from '../../nodes/WtsChat/actions/message/sendText.operation.ts';
-import { wtsNode } from '../../nodes/WtsChat/actions/router.ts';
+import { wtsNode } from '../../nodes/WtsChat/wtsDefinition.ts';
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
 import { createContext, workflow, wtsCredentials } from './fakeContext.mts';
 import { reply, withServer } from './testServer.mts';

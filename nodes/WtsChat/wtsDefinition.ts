@@ -1,11 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { NodeDefinition } from '../shared/engine/executeNode';
 
-import { executeNode, type NodeDefinition } from '../../shared/engine/executeNode';
-import { operationTable } from '../generated/operationTable';
-import { wtsOrderKey } from '../operationOverrides';
-import { wtsProfile } from '../transport/wtsProfile';
-import { handMadeOperations } from './handMadeOperations';
+import { handMadeOperations } from './actions/handMadeOperations';
+import { operationTable } from './generated/operationTable';
+import { wtsOrderKey } from './operationOverrides';
+import { wtsProfile } from './transport/wtsProfile';
 
+/** What the WTS Chat node runs: its operations, transport profile, ordering and batch endpoints. */
 export const wtsNode: NodeDefinition = {
 	profile: wtsProfile,
 	table: operationTable,
@@ -30,7 +30,3 @@ export const wtsNode: NodeDefinition = {
 		},
 	},
 };
-
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await executeNode(this, wtsNode);
-}
