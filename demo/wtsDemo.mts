@@ -22,10 +22,11 @@ export function wtsNode(name: string, parameters: Record<string, unknown>): Node
 	};
 }
 
-/** A small PDF made inside the workflow, so the send-file demo uploads real binary data. */
+/** The small PDF the send-file demo makes inside the workflow, so it uploads real binary data. */
+export const DEMO_PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
 export const MAKE_PDF = codeNode(
 	'Make PDF',
-	`const pdf = '%PDF-1.4\\n1 0 obj<</Type/Catalog>>endobj\\ntrailer<</Root 1 0 R>>\\n%%EOF\\n';
+	`const pdf = ${JSON.stringify(DEMO_PDF)};
 return [{ json: { file: 'catalogo.pdf' }, binary: { data: await this.helpers.prepareBinaryData(Buffer.from(pdf), 'catalogo.pdf', 'application/pdf') } }];`,
 );
 

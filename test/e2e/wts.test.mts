@@ -4,9 +4,10 @@
  * and every generated operation called once. All workflows run in one `n8n execute-batch`.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
-import { wtsCredential, wtsDemoWorkflows, wtsNode } from '../../demo/wtsDemo.mts';
+import { DEMO_PDF, wtsCredential, wtsDemoWorkflows, wtsNode } from '../../demo/wtsDemo.mts';
 import { handMadeOperations } from '../../nodes/WtsChat/actions/handMadeOperations.ts';
 import { operationTable } from '../../nodes/WtsChat/generated/operationTable.ts';
 import type { FieldSpec, OperationSpec } from '../../nodes/shared/engine/operationTable.ts';
@@ -316,6 +317,10 @@ describe('WTS Chat in real n8n', () => {
 		const upload = sandbox.recorder.requests().find((r) => r.method === 'PUT' && r.rawRoute === 'upload');
 		assert.ok(upload, 'no presigned upload');
 		assert.equal(upload.headers.authorization, undefined, 'the presigned PUT must not carry the API key');
+		// n8n keeps the file in its filesystem binary store (its default mode), from where it is streamed.
+		assert.ok(upload.body.kind === 'raw');
+		const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+		assert.deepEqual([upload.headers['content-length'], sha256(upload.body.bytes)], [String(Buffer.byteLength(DEMO_PDF)), sha256(Buffer.from(DEMO_PDF))]);
 		const tempFileId = upload.path.split('/').pop();
 		const saved = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/core/v2/file' && jsonBody(r)?.tempFileId === tempFileId);
 		assert.equal(saved.length, 1);

@@ -1,8 +1,9 @@
 // Chatwoot Message › Create against the Chatwoot sandbox, through the real transport.
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { createMessage } from '../../nodes/Chatwoot/actions/message/create.operation.ts';
 import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
@@ -20,15 +21,16 @@ after(async () => {
 
 const binary = (fileName: string, mimeType: string, text: string) => ({ data: Buffer.from(text).toString('base64'), fileName, mimeType });
 
-async function sendMessage(params: Record<string, ParamValue>, item: INodeExecutionData) {
+async function sendMessage(params: Record<string, ParamValue>, item: INodeExecutionData, binaryStore?: Record<string, Buffer>) {
 	const ctx = createContext({
+		binaryStore,
 		params: { accountId: String(sandbox.accountId), messageType: 'outgoing', private: false, ...params },
 		items: [item],
 		credentials: { chatwootApi: { url: sandbox.url, accessToken: sandbox.userToken, accountId: String(sandbox.accountId) } },
 	});
 	const client = new ApiClient(ctx, chatwootProfile('Chatwoot', 'chatwootApi', 'accessToken'), { ...DEFAULT_SETTINGS, maxRetries: 0 });
 	const [output] = await (await createMessage.prepare.call(ctx, 0, client)).send();
-	return output.json;
+	return { ...output.json, streamsOpened: ctx.streamsOpened } as IDataObject & { streamsOpened: string[] };
 }
 
 describe('Message › Create', () => {
@@ -63,5 +65,35 @@ describe('Message › Create', () => {
 		assert.ok(request && request.body.kind === 'multipart');
 		assert.deepEqual(request.body.parts.filter((p) => p.name.includes('voice') || p.name.includes('recorded')), []);
 		assert.deepEqual(sandbox.state.messages.get(Number(message.id))?.attachments.map((a) => a.meta), [{}]);
+	});
+
+	test('an attachment in n8n\'s binary store streams into the multipart body between the other parts; the same bytes arrive', async () => {
+		const video = randomBytes(2 * 1024 * 1024 + 5);
+		const id = 'filesystem-v2:workflows/1/executions/2/binary_data/clip';
+		const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+		const message = await sendMessage(
+			{ conversationId: String(sandbox.seed.conversationIds[0]), content: 'clip and invoice', attachments: 'clip, invoice' },
+			{
+				json: {},
+				binary: {
+					clip: { id, data: 'filesystem-v2', fileName: 'clip.mp4', mimeType: 'video/mp4', bytes: video.length },
+					invoice: binary('fatura.pdf', 'application/pdf', '%PDF-1.4'),
+				},
+			},
+			{ [id]: video },
+		);
+		assert.deepEqual(message.streamsOpened, [id]);
+		const request = sandbox.recorder.requests({ operationId: 'create-a-new-message-in-a-conversation' }).at(-1);
+		assert.ok(request && request.body.kind === 'multipart');
+		assert.equal(request.invalid, false);
+		const files = request.body.parts.filter((p) => p.filename !== null);
+		assert.deepEqual(
+			files.map((p) => [p.filename, p.data.length, sha256(p.data)]),
+			[
+				['clip.mp4', video.length, sha256(video)],
+				['fatura.pdf', 8, sha256(Buffer.from('%PDF-1.4'))],
+			],
+		);
+		assert.equal(Object.fromEntries(request.body.parts.filter((p) => p.filename === null).map((p) => [p.name, p.data.toString()])).content, 'clip and invoice');
 	});
 });

@@ -6,6 +6,7 @@
 // header included, so redaction is tested against a realistic error.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
 
 import type {
 	IBinaryData,
@@ -45,6 +46,11 @@ export interface FakeContextOptions {
 	onTransportError?: (attempt: Attempt, attempts: Attempt[]) => void | Promise<void>;
 	/** Replaces the network for authenticated requests (e.g. to throw an error of a given shape). */
 	transport?: (options: IHttpRequestOptions, attempt: Attempt) => Promise<unknown>;
+	/**
+	 * n8n's binary store, by binary id: `getBinaryStream` hands each file out in 64 KiB chunks, and reading a
+	 * stored binary whole (`getBinaryDataBuffer`) fails.
+	 */
+	binaryStore?: Record<string, Buffer>;
 }
 
 export type FakeContext = IExecuteFunctions & {
@@ -52,6 +58,8 @@ export type FakeContext = IExecuteFunctions & {
 	attempts: Attempt[];
 	/** Every call of helpers.httpRequest (unauthenticated), in order. */
 	plainRequests: IHttpRequestOptions[];
+	/** Binary ids whose stream was opened, in order. */
+	streamsOpened: string[];
 };
 
 export const testNode: INode = {
@@ -110,10 +118,11 @@ function send(options: IHttpRequestOptions): Promise<RawAnswer> {
 	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key] = String(value);
 	let payload: Buffer | undefined;
 	const body = options.body as unknown;
+	const stream = body instanceof Readable ? body : undefined;
 	if (Buffer.isBuffer(body)) payload = body;
 	else if (body instanceof Uint8Array) payload = Buffer.from(body);
 	else if (typeof body === 'string') payload = Buffer.from(body);
-	else if (body !== undefined && body !== null) {
+	else if (body !== undefined && body !== null && !stream) {
 		payload = Buffer.from(JSON.stringify(body));
 		if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
 	}
@@ -134,7 +143,9 @@ function send(options: IHttpRequestOptions): Promise<RawAnswer> {
 			});
 		}
 		req.on('error', reject);
-		req.end(payload);
+		// As axios does: a stream body is piped, with the length the caller announced.
+		if (stream) stream.pipe(req);
+		else req.end(payload);
 	});
 }
 
@@ -178,6 +189,7 @@ export function createContext(options: FakeContextOptions = {}): FakeContext {
 	const credentials = options.credentials ?? {};
 	const attempts: Attempt[] = [];
 	const plainRequests: IHttpRequestOptions[] = [];
+	const streamsOpened: string[] = [];
 
 	const getCredentials = async (type: string) => {
 		const found = credentials[type];
@@ -188,6 +200,7 @@ export function createContext(options: FakeContextOptions = {}): FakeContext {
 	const ctx = {
 		attempts,
 		plainRequests,
+		streamsOpened,
 		getNode: () => testNode,
 		getInputData: () => items,
 		continueOnFail: () => options.continueOnFail === true,
@@ -242,7 +255,18 @@ export function createContext(options: FakeContextOptions = {}): FakeContext {
 			async getBinaryDataBuffer(itemIndex: number, property: string): Promise<Buffer> {
 				const binary = items[itemIndex]?.binary?.[property];
 				if (!binary) throw new workflow.ApplicationError(`No binary property "${property}" on item ${itemIndex}`);
+				if (binary.id) throw new workflow.ApplicationError(`Binary "${binary.id}" was read whole`);
 				return Buffer.from(binary.data, 'base64');
+			},
+			async getBinaryStream(binaryId: string): Promise<Readable> {
+				const stored = options.binaryStore?.[binaryId];
+				if (!stored) throw new workflow.ApplicationError(`No binary "${binaryId}" in the store`);
+				streamsOpened.push(binaryId);
+				return Readable.from(
+					(function* () {
+						for (let at = 0; at < stored.length; at += 65_536) yield stored.subarray(at, at + 65_536);
+					})(),
+				);
 			},
 		},
 	};

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 
 import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
@@ -37,6 +39,34 @@ describe('WTS file upload (binary helpers and the unauthenticated storage PUT)',
 				assert.equal(ctx.plainRequests.length, 1);
 			},
 		);
+	});
+
+	test('a file in n8n\'s binary store streams to the storage: never read whole, sent with its length, the same bytes arrive', async () => {
+		const stored = randomBytes(3 * 1024 * 1024 + 17);
+		const id = 'filesystem-v2:workflows/1/executions/1/binary_data/video';
+		const video = { json: {}, binary: { data: { id, data: 'filesystem-v2', mimeType: 'video/mp4', fileName: 'aula.mp4', fileExtension: 'mp4', bytes: stored.length } } };
+		const received: { length: number; sha256: string }[] = [];
+		await withServer(
+			(req, res) => {
+				if (req.method === 'GET') reply(res, 200, { urlUpload: `http://127.0.0.1:${(req.headers.host ?? '').split(':')[1]}/storage/put?sig=1`, tempFileId: 'tmp-2' });
+				else if (req.method === 'PUT') reply(res, 200, '');
+				else reply(res, 201, { id: 'file-2' });
+			},
+			async (server) => {
+				const ctx = createContext({ credentials: wtsCredentials(server.baseUrl), items: [video], binaryStore: { [id]: stored } });
+				const client = new ApiClient(ctx, wtsProfile, { ...DEFAULT_SETTINGS, paceToLimits: false, maxRetries: 0 });
+				assert.deepEqual(await uploadBinary(ctx, client, checkUploadInput(ctx, 0, 'data')), { id: 'file-2' });
+				assert.deepEqual(ctx.streamsOpened, [id]);
+				const [put] = ctx.plainRequests;
+				assert.ok(put.body instanceof Readable, 'the PUT body is a stream');
+				assert.equal(put.disableFollowRedirect, true, 'a redirect would keep a copy of the bytes sent');
+				const upload = server.requests.find((r) => r.method === 'PUT');
+				assert.ok(upload);
+				assert.equal(upload.headers['content-length'], String(stored.length));
+				received.push({ length: upload.bytes.length, sha256: createHash('sha256').update(upload.bytes).digest('hex') });
+			},
+		);
+		assert.deepEqual(received, [{ length: stored.length, sha256: createHash('sha256').update(stored).digest('hex') }]);
 	});
 
 	test('a missing binary property is refused naming it and the item', () => {

@@ -11,6 +11,8 @@ export interface ReceivedRequest {
 	query: URLSearchParams;
 	headers: IncomingMessage['headers'];
 	body: string;
+	/** The body's bytes, as received. */
+	bytes: Buffer;
 	/** `Date.now()` when the request was complete. */
 	at: number;
 }
@@ -44,6 +46,7 @@ export class TestServer {
 					query: url.searchParams,
 					headers: req.headers,
 					body: Buffer.concat(chunks).toString('utf8'),
+					bytes: Buffer.concat(chunks),
 					at: Date.now(),
 				};
 				const requests = self?.requests ?? [];

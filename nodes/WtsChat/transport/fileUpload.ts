@@ -1,6 +1,6 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 
-import { checkBinaryInput, readBinaryInput, type BinaryFile, type BinaryInput } from '../../shared/engine/binaryInput';
+import { binarySource, checkBinaryInput, type BinaryInput, type BinarySource } from '../../shared/engine/binaryInput';
 import type { ApiClient } from '../../shared/transport/apiClient';
 
 /** WTS refuses media above this size; checked before any byte is uploaded. */
@@ -27,11 +27,12 @@ export function checkUploadInput(ctx: IExecuteFunctions, itemIndex: number, prop
 /**
  * Uploads a checked binary input through WTS's three-step flow and returns the stored file.
  * The bytes go to a presigned storage URL, which must not receive the API key: that one PUT uses
- * n8n's plain request helper, every API call goes through the authenticated client.
+ * n8n's plain request helper, every API call goes through the authenticated client. They stream from
+ * n8n's binary store with their length announced, as the storage requires.
  */
 export async function uploadBinary(ctx: IExecuteFunctions, client: ApiClient, input: BinaryInput): Promise<IDataObject> {
 	const { itemIndex } = input;
-	const file = await readBinaryInput(ctx, input);
+	const file = await binarySource(ctx, input);
 	const slot = await client.request<IDataObject>({
 		method: 'GET',
 		path: '/core/v2/file',
@@ -44,15 +45,18 @@ export async function uploadBinary(ctx: IExecuteFunctions, client: ApiClient, in
 }
 
 /** The storage answers in its own format (S3 XML): its refusal is reported with its code, never bare. */
-async function putToStorage(ctx: IExecuteFunctions, itemIndex: number, url: string, file: BinaryFile, timeoutMs: number): Promise<void> {
+async function putToStorage(ctx: IExecuteFunctions, itemIndex: number, url: string, file: BinarySource, timeoutMs: number): Promise<void> {
 	let status: number;
 	let body: string;
+	const bytes = await file.open();
 	try {
 		const response = (await ctx.helpers.httpRequest({
 			method: 'PUT',
 			url,
-			body: file.bytes,
-			headers: { 'Content-Type': file.mimeType },
+			body: bytes as IHttpRequestOptions['body'],
+			headers: { 'Content-Type': file.mimeType, 'Content-Length': String(file.size) },
+			// Following redirects would keep a copy of every byte sent, in case the body must be sent again.
+			disableFollowRedirect: true,
 			timeout: timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,

@@ -14,12 +14,25 @@ export interface BinaryInput {
 	fileName: string;
 	mimeType: string;
 	limit: BinaryLimit;
+	/** Size recorded in the metadata, when n8n recorded one. */
+	size?: number;
+	/** Where n8n's binary store keeps the file (filesystem, database or S3 mode); absent for in-memory data. */
+	binaryId?: string;
 }
 
-export interface BinaryFile {
+/** What n8n's binary store hands out: a Node.js readable stream. */
+export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+
+/**
+ * The bytes of a checked binary input, ready to send. `open` gives a fresh stream from n8n's binary store each
+ * time (a request that is sent again reads the file again), so the file is never held whole in memory; data
+ * n8n keeps in memory anyway comes as its bytes.
+ */
+export interface BinarySource {
 	fileName: string;
 	mimeType: string;
-	bytes: Buffer;
+	size: number;
+	open(): Promise<BinaryStream | Buffer>;
 }
 
 function tooLarge(ctx: IExecuteFunctions, itemIndex: number, fileName: string, size: number, limit: BinaryLimit) {
@@ -50,12 +63,26 @@ export function checkBinaryInput(ctx: IExecuteFunctions, itemIndex: number, prop
 	const meta = ctx.helpers.assertBinaryData(itemIndex, name);
 	const fileName = meta.fileName || `${name}.${meta.fileExtension ?? 'bin'}`;
 	if (typeof meta.bytes === 'number' && meta.bytes > limit.bytes) throw tooLarge(ctx, itemIndex, fileName, meta.bytes, limit);
-	return { itemIndex, property: name, fileName, mimeType: meta.mimeType || 'application/octet-stream', limit };
+	return {
+		itemIndex,
+		property: name,
+		fileName,
+		mimeType: meta.mimeType || 'application/octet-stream',
+		limit,
+		size: typeof meta.bytes === 'number' ? meta.bytes : undefined,
+		binaryId: meta.id,
+	};
 }
 
-/** Reads a checked binary input; a file without a recorded size is measured here against the same limit. */
-export async function readBinaryInput(ctx: IExecuteFunctions, input: BinaryInput): Promise<BinaryFile> {
+/**
+ * Opens a checked binary input for sending: streamed from n8n's binary store when the file is there with a
+ * recorded size; otherwise read, and a file without a recorded size is measured here against the same limit.
+ */
+export async function binarySource(ctx: IExecuteFunctions, input: BinaryInput): Promise<BinarySource> {
+	const { binaryId, size } = input;
+	const described = { fileName: input.fileName, mimeType: input.mimeType };
+	if (binaryId && size !== undefined) return { ...described, size, open: async () => await ctx.helpers.getBinaryStream(binaryId) };
 	const bytes = await ctx.helpers.getBinaryDataBuffer(input.itemIndex, input.property);
 	if (bytes.length > input.limit.bytes) throw tooLarge(ctx, input.itemIndex, input.fileName, bytes.length, input.limit);
-	return { fileName: input.fileName, mimeType: input.mimeType, bytes };
+	return { ...described, size: bytes.length, open: async () => bytes };
 }

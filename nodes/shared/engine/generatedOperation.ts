@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { ApiClient, ApiRequest } from '../transport/apiClient';
 import { encodeMultipart, type MultipartPart } from '../transport/multipart';
 import { collectRecords } from '../transport/pagination';
-import { checkBinaryInput, readBinaryInput, type BinaryInput } from './binaryInput';
+import { binarySource, checkBinaryInput, type BinaryInput } from './binaryInput';
 import { buildRequest } from './buildRequest';
 import { fieldLabel } from './fieldLabels';
 import type { OperationSpec } from './operationTable';
@@ -68,16 +68,11 @@ function multipartFields(ctx: IExecuteFunctions, itemIndex: number, op: Operatio
 	return fields;
 }
 
-async function multipartBody(ctx: IExecuteFunctions, fields: MultipartField[]) {
+async function multipartBody(ctx: IExecuteFunctions, fields: MultipartField[]): Promise<Pick<ApiRequest, 'openBody' | 'headers'>> {
 	const parts: MultipartPart[] = [];
 	for (const field of fields) {
-		if ('text' in field) {
-			parts.push({ name: field.name, value: field.text });
-		} else {
-			const file = await readBinaryInput(ctx, field.file);
-			parts.push({ name: field.name, value: file.bytes, fileName: file.fileName, contentType: file.mimeType });
-		}
+		parts.push('text' in field ? { name: field.name, value: field.text } : { name: field.name, file: await binarySource(ctx, field.file) });
 	}
 	const multipart = encodeMultipart(parts);
-	return { body: multipart.body, headers: { 'Content-Type': multipart.contentType } };
+	return { openBody: multipart.open, headers: { 'Content-Type': multipart.contentType, 'Content-Length': String(multipart.length) } };
 }

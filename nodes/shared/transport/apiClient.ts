@@ -44,6 +44,11 @@ export interface ApiRequest {
 	qs?: IDataObject;
 	/** A JSON value, or raw bytes (multipart bodies, uploads). */
 	body?: unknown;
+	/**
+	 * A body that can be read only once (a stream from n8n's binary store), opened afresh for each attempt and
+	 * sent without following redirects, which would keep a copy of every byte sent in case it must be resent.
+	 */
+	openBody?: () => Promise<unknown>;
 	headers?: Record<string, string>;
 	/** `binary` answers with the raw bytes instead of parsed JSON. */
 	response?: 'json' | 'binary';
@@ -228,6 +233,10 @@ export class ApiClient {
 			proxy: this.settings.proxy,
 		};
 		if (req.body !== undefined) options.body = req.body as IHttpRequestOptions['body'];
+		if (req.openBody) {
+			options.body = (await req.openBody()) as IHttpRequestOptions['body'];
+			options.disableFollowRedirect = true;
+		}
 		let raw: RawResponse;
 		try {
 			raw = (

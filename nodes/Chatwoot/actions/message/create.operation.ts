@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
-import { checkBinaryInput, readBinaryInput, type BinaryInput } from '../../../shared/engine/binaryInput';
+import { binarySource, checkBinaryInput, type BinaryInput } from '../../../shared/engine/binaryInput';
 import { booleanValue, fieldError, parseJsonField, textValue } from '../../../shared/engine/inputErrors';
 import { toItems } from '../../../shared/engine/outputItems';
 import type { PreparedItem } from '../../../shared/engine/prepareItems';
@@ -146,13 +146,11 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, client
 			for (const [name, value] of Object.entries(fields)) {
 				parts.push({ name, value: typeof value === 'object' ? JSON.stringify(value) : String(value) });
 			}
-			for (const attachment of attachments) {
-				const file = await readBinaryInput(this, attachment);
-				parts.push({ name: 'attachments[]', value: file.bytes, fileName: file.fileName, contentType: file.mimeType });
-			}
+			for (const attachment of attachments) parts.push({ name: 'attachments[]', file: await binarySource(this, attachment) });
 			if (voiceNote) parts.push({ name: 'is_voice_message', value: 'true' });
 			const multipart = encodeMultipart(parts);
-			return toItems(await client.request({ method: 'POST', path, body: multipart.body, headers: { 'Content-Type': multipart.contentType }, itemIndex }));
+			const headers = { 'Content-Type': multipart.contentType, 'Content-Length': String(multipart.length) };
+			return toItems(await client.request({ method: 'POST', path, openBody: multipart.open, headers, itemIndex }));
 		},
 	};
 }
