@@ -21,6 +21,7 @@ import { chatwootMessages } from './scenarios/chatwootMessages.mts';
 import { perItemCost } from './scenarios/perItemCost.mts';
 import { returnAll } from './scenarios/returnAll.mts';
 import { startup } from './scenarios/startup.mts';
+import { uploadMemory } from './scenarios/uploadMemory.mts';
 import { wtsBulkSend } from './scenarios/wtsBulkSend.mts';
 import { wtsQueueSend } from './scenarios/wtsQueueSend.mts';
 
@@ -38,6 +39,7 @@ const SCENARIOS: Record<string, (settings: Settings) => Promise<ScenarioResult>>
 	'per-item-cost': perItemCost,
 	startup,
 	'return-all': returnAll,
+	'upload-memory': uploadMemory,
 };
 
 const DEFAULTS = { items: 1000, records: 100_000 };

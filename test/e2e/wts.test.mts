@@ -314,7 +314,7 @@ describe('WTS Chat in real n8n', () => {
 		const file = demos[1];
 		const [item] = outputOf(file.workflow.id, file.resultNode);
 		assert.equal(typeof item.json.id, 'string');
-		const upload = sandbox.recorder.requests().find((r) => r.method === 'PUT' && r.rawRoute === 'upload');
+		const upload = sandbox.recorder.requests().find((r) => r.method === 'PUT' && r.rawRoute === 'upload' && r.headers['content-type'] === 'application/pdf');
 		assert.ok(upload, 'no presigned upload');
 		assert.equal(upload.headers.authorization, undefined, 'the presigned PUT must not carry the API key');
 		// n8n keeps the file in its filesystem binary store (its default mode), from where it is streamed.
