@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { IDataObject, IHookFunctions, INode, IWebhookFunctions } from 'n8n-workflow';
 
 import { adoptAgentBot, createAgentBot, removeAgentBots } from '../../nodes/ChatwootTrigger/agentBot.ts';
+import { ChatwootTrigger } from '../../nodes/ChatwootTrigger/ChatwootTrigger.node.ts';
 import { receiveChatwootDelivery } from '../../nodes/ChatwootTrigger/delivery.ts';
 import type { ChatwootTriggerState } from '../../nodes/ChatwootTrigger/registration.ts';
 import type { ChatwootBrand } from '../../nodes/Chatwoot/transport/chatwootProfile.ts';
@@ -96,6 +97,15 @@ describe('agent bot lifecycle', () => {
 		assert.equal(response.status, 200);
 		await removeAgentBots(context(state, { botInboxIds: [inboxes().website, inboxes().email] }), brand);
 		assert.deepEqual([ours().length, botOf(inboxes().website), botOf(inboxes().email)], [0, null, other.id]);
+	});
+
+	test('a deactivation after the mode was switched to account webhook still removes the bot', async () => {
+		const state: ChatwootTriggerState = {};
+		await activate(state, { botInboxIds: [inboxes().website] });
+		assert.equal(ours().length, 1);
+		const switched = context(state, { mode: 'accountWebhook', events: ['message_created'] });
+		assert.equal(await new ChatwootTrigger().webhookMethods.default.delete.call(switched), true);
+		assert.deepEqual([ours().length, botOf(inboxes().website), state], [0, null, {}]);
 	});
 
 	test('activation without an inbox is refused before anything is made', async () => {
