@@ -7,8 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { Conversation, Script, ToolExchange } from '../sandbox/model/server.mts';
-import { repoRoot, type Credential, type Workflow } from '../test/harness/n8n.mts';
+import type { ChatwootSandbox } from '../sandbox/chatwoot/server.mts';
+import type { Conversation, ModelSandbox, Script, ToolExchange } from '../sandbox/model/server.mts';
+import type { WtsSandbox } from '../sandbox/wts/server.mts';
+import { repoRoot, type Credential, type N8nInstance, type Workflow } from '../test/harness/n8n.mts';
+import { incomingMessage } from './triggerDemo.mts';
 
 /** The package's name, the prefix of its node types once installed from n8n's community nodes. */
 const PACKAGE_NODE_PREFIX = 'n8n-nodes-omnichat.';
@@ -122,4 +125,66 @@ export function supportAgentScript({ conversation }: { conversation: Conversatio
 	if (offered.has('Get_Session')) return WTS_SCRIPT;
 	if (offered.has('Add_Label')) return CHATWOOT_SCRIPT;
 	return undefined;
+}
+
+export interface AgentConversation {
+	title: string;
+	customer: string;
+	/** Each tool call the model made, with its arguments. */
+	toolCalls: Array<{ tool: string; arguments: Record<string, unknown> }>;
+	/** The model's answer, or undefined when the run did not finish. */
+	answer?: string;
+	/** The execution's status in n8n. */
+	status: string;
+}
+
+/** The conversation of the model's last call with a tool named `toolName` offered. */
+function conversationOf(model: ModelSandbox, toolName: string, title: string, customer: string, status: string): AgentConversation {
+	const calls = model.requests.filter(({ conversation }) => conversation.tools.some(({ name }) => name === toolName));
+	const last = calls.at(-1);
+	const answer = last && 'reply' in last.answer ? last.answer.reply : undefined;
+	return { title, customer, status, answer, toolCalls: (last?.conversation.exchanges ?? []).map(({ name, arguments: args }) => ({ tool: name, arguments: args })) };
+}
+
+/**
+ * Imports both example workflows with credentials for the sandboxes (n8n started, owner set up), activates
+ * them, lets a customer write on each platform and returns the conversations the agents had.
+ */
+export async function runAiAgentDemo(
+	n8n: N8nInstance,
+	{ wts, chatwoot, model }: { wts: WtsSandbox; chatwoot: ChatwootSandbox; model: ModelSandbox },
+): Promise<AgentConversation[]> {
+	const wtsExample = loadExample(EXAMPLES.wts);
+	const chatwootExample = loadExample(EXAMPLES.chatwoot);
+	const data = {
+		wtsChatApi: { apiKey: wts.apiKey, baseUrl: wts.url },
+		chatwootApi: { url: chatwoot.url, accessToken: chatwoot.userToken, accountId: String(chatwoot.accountId) },
+		openAiApi: { apiKey: model.apiKey, url: model.url },
+	};
+	const credentials = new Map([wtsExample, chatwootExample].flatMap((example) => credentialsFor(example, data)).map((credential) => [credential.id, credential]));
+	await n8n.importCredentials([...credentials.values()]);
+	await n8n.importWorkflows([wtsExample, chatwootExample]);
+	await n8n.activateWorkflow(wtsExample.id);
+	await n8n.activateWorkflow(chatwootExample.id);
+
+	// WhatsApp: only to this workflow's subscription (other demo workflows may listen to the same events).
+	const session = wts.seed.sessions[1];
+	const wtsQuestion = 'Oi, meu pedido ainda não chegou!';
+	const subscription = [...wts.state.webhookSubscriptions.values()].find(({ url }) => url.includes(String(wtsExample.nodes[0].webhookId)));
+	await wts.emitWebhook('MESSAGE_RECEIVED', incomingMessage(session.id, wtsQuestion), { subscriptionId: subscription?.id });
+	const [wtsRun] = await n8n.waitForExecutions(wtsExample.id, 1, 60_000);
+
+	// Chatwoot: the customer opens a conversation in the agent bot's inbox through the Client API and writes.
+	const client = `${chatwoot.url}/public/api/v1/inboxes/${chatwoot.seed.apiInboxIdentifier}/contacts/${chatwoot.seed.apiContacts[0].sourceId}/conversations`;
+	const post = async (url: string, body: unknown) =>
+		(await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { id: number };
+	const conversation = (await post(client, {})).id;
+	const chatwootQuestion = 'Olá, fui cobrado duas vezes na fatura de novembro.';
+	await post(`${client}/${conversation}/messages`, { content: chatwootQuestion });
+	const [chatwootRun] = await n8n.waitForExecutions(chatwootExample.id, 1, 60_000);
+
+	return [
+		conversationOf(model, 'Get_Session', `WhatsApp (WTS Chat), session ${session.id}`, wtsQuestion, wtsRun.status),
+		conversationOf(model, 'Add_Label', `Chatwoot agent bot, conversation ${conversation}`, chatwootQuestion, chatwootRun.status),
+	];
 }

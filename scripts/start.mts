@@ -2,16 +2,19 @@
  * `npm start`: the sandbox APIs, a real n8n with this package loaded, demo credentials and workflows,
  * executed and summarised; then the editor stays up on http://localhost:5678 until Ctrl-C.
  */
+import { runAiAgentDemo, supportAgentScript, type AgentConversation } from '../demo/aiAgentDemo.mts';
 import { chatwootCredentials, chatwootDemoWorkflows } from '../demo/chatwootDemo.mts';
 import { runTriggerDemo } from '../demo/triggerDemo.mts';
 import { wtsCredential, wtsDemoWorkflows, type DemoWorkflow } from '../demo/wtsDemo.mts';
 import { startChatwootSandbox } from '../sandbox/chatwoot/server.mts';
+import { startModelSandbox } from '../sandbox/model/server.mts';
 import { startWtsSandbox } from '../sandbox/wts/server.mts';
 import { DEFAULT_OWNER, N8nInstance, prepareExtensions, repoRoot, type ExecutionResult } from '../test/harness/n8n.mts';
 
 const EDITOR_PORT = Number(process.env.N8N_PORT ?? 5678);
 const WTS_PORT = Number(process.env.WTS_SANDBOX_PORT ?? 3100);
 const CHATWOOT_PORT = Number(process.env.CHATWOOT_SANDBOX_PORT ?? 3200);
+const MODEL_PORT = Number(process.env.MODEL_SANDBOX_PORT ?? 3300);
 
 function summarise(demo: DemoWorkflow, result: ExecutionResult | undefined): string {
 	if (!result) return `  ✗ ${demo.title}: did not run`;
@@ -31,12 +34,16 @@ console.log(`WTS Chat sandbox on ${wts.url} (API key ${wts.apiKey})`);
 const chatwoot = await startChatwootSandbox({ port: CHATWOOT_PORT });
 console.log(`Chatwoot sandbox on ${chatwoot.url} (user token ${chatwoot.userToken}, account ${chatwoot.accountId})`);
 
+const model = await startModelSandbox({ port: MODEL_PORT, script: supportAgentScript });
+console.log(`OpenAI-compatible model sandbox on ${model.url} (API key ${model.apiKey}; scripted answers, no real model)`);
+
 const extension = await prepareExtensions(repoRoot);
 const n8n = await N8nInstance.create({ extensions: [extension], port: EDITOR_PORT });
 const shutdown = async () => {
 	await n8n.dispose();
 	await wts.close();
 	await chatwoot.close();
+	await model.close();
 	process.exit(0);
 };
 process.on('SIGINT', () => void shutdown());
@@ -67,5 +74,17 @@ console.log(
 		? `  ✓ Auto-reply to an incoming WTS message: "${autoReply.incoming}" answered with "${autoReply.reply}" in ${autoReply.elapsedMs} ms (the workflow stays active)`
 		: `  ✗ Auto-reply to an incoming WTS message: no reply within ${autoReply.elapsedMs} ms`,
 );
+
+/** One agent conversation, as the demo prints it. */
+function printConversation({ title, customer, toolCalls, answer, status }: AgentConversation): void {
+	console.log(`  ${answer === undefined ? '✗' : '✓'} ${title} (execution ${status})`);
+	console.log(`      Customer: ${customer}`);
+	for (const call of toolCalls) console.log(`      Agent uses ${call.tool} ${JSON.stringify(call.arguments)}`);
+	console.log(`      Agent: ${answer ?? '(no answer)'}`);
+}
+
+console.log('\nAI support agent (examples/: an AI Agent with WTS Chat or Chatwoot tools)');
+for (const conversation of await runAiAgentDemo(n8n, { wts, chatwoot, model })) printConversation(conversation);
+
 console.log(`\nn8n editor: http://localhost:${EDITOR_PORT}  (login ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password})`);
 console.log('The demo workflows and credentials are in the editor. Press Ctrl-C to stop.');
