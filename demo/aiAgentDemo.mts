@@ -138,12 +138,13 @@ export interface AgentConversation {
 	status: string;
 }
 
-/** The conversation of the model's last call with a tool named `toolName` offered. */
+/** What the model answered in the agent run whose tools include `toolName`: its tool calls and its reply. */
 function conversationOf(model: ModelSandbox, toolName: string, title: string, customer: string, status: string): AgentConversation {
 	const calls = model.requests.filter(({ conversation }) => conversation.tools.some(({ name }) => name === toolName));
 	const last = calls.at(-1);
 	const answer = last && 'reply' in last.answer ? last.answer.reply : undefined;
-	return { title, customer, status, answer, toolCalls: (last?.conversation.exchanges ?? []).map(({ name, arguments: args }) => ({ tool: name, arguments: args })) };
+	const toolCalls = calls.flatMap(({ answer: given }) => ('toolCalls' in given ? given.toolCalls : []).map(({ name, arguments: args }) => ({ tool: name, arguments: args })));
+	return { title, customer, status, answer, toolCalls };
 }
 
 /**

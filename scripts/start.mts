@@ -84,7 +84,12 @@ function printConversation({ title, customer, toolCalls, answer, status }: Agent
 }
 
 console.log('\nAI support agent (examples/: an AI Agent with WTS Chat or Chatwoot tools)');
-for (const conversation of await runAiAgentDemo(n8n, { wts, chatwoot, model })) printConversation(conversation);
+try {
+	for (const conversation of await runAiAgentDemo(n8n, { wts, chatwoot, model })) printConversation(conversation);
+} catch (error) {
+	console.log(`  ✗ the AI support agent demo failed: ${error instanceof Error ? error.message : String(error)}`);
+	console.log(n8n.logs().slice(-3000));
+}
 
 console.log(`\nn8n editor: http://localhost:${EDITOR_PORT}  (login ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password})`);
 console.log('The demo workflows and credentials are in the editor. Press Ctrl-C to stop.');
