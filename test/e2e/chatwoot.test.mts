@@ -103,7 +103,7 @@ function seededValue(sb: Sandbox) {
 const EXPECTED_REFUSALS: Record<string, ExpectedRefusal> = {
 	'POST /platform/api/v1/users': {
 		answer: /answered 422: Email can't be blank/,
-		why: "Chatwoot's User model (devise :validatable) requires an email, which the official contract leaves optional and the walk does not fill",
+		why: 'User validates email presence (app/models/user.rb), which the official contract leaves optional and the walk does not fill',
 	},
 	'POST /api/v1/accounts/{account_id}/canned_responses': {
 		answer: /answered 422: Short code can't be blank/,
