@@ -77,6 +77,8 @@ export interface PacingPair {
 	rateLimited: number;
 	/** From the first send node's start to the last one's end. */
 	pairMs: number;
+	/** From the first request WTS took to the last, by arrival at the sandbox. */
+	sendSpanMs: number;
 	/** The earliest the last of all the pair's requests may be sent under WTS's limits. */
 	floorMs: number;
 }
@@ -140,9 +142,13 @@ export async function runPacingPair(
 			};
 		}),
 	);
+	const arrivals = sends()
+		.filter((request) => request.status !== null && request.status < 300)
+		.map((request) => Date.parse(request.timestamp));
 	return {
 		runs,
 		rateLimited: sends().filter((request) => request.status === 429).length,
+		sendSpanMs: Math.max(...arrivals) - Math.min(...arrivals),
 		pairMs: Math.max(...runs.map((run) => run.nodeEnd)) - Math.min(...runs.map((run) => run.nodeStart)),
 		floorMs: floorMs(itemsPerRun * pairs.length, MESSAGE_SEND_LIMITS),
 	};
