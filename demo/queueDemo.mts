@@ -90,7 +90,7 @@ export interface PacingPair {
 export async function runPacingPair(
 	queue: N8nQueue,
 	sandbox: WtsSandbox,
-	credential: Credential,
+	credential: Pick<Credential, 'id' | 'name'>,
 	{ itemsPerRun = 500, recipientCount = 100 }: { itemsPerRun?: number; recipientCount?: number } = {},
 ): Promise<PacingPair> {
 	const channel = sandbox.seed.channels[0].id;

@@ -24,7 +24,7 @@ let wts: WtsSandbox;
 let wtsPaced: WtsSandbox;
 let chatwoot: ChatwootSandbox;
 let queue: N8nQueue;
-const PACED_CREDENTIAL = sharedWtsCredential('wtsPacedCred001', 'http://placeholder', 'placeholder', 2);
+const PACED_CREDENTIAL = { id: 'wtsPacedCred001', name: 'WTS Chat (2 processes)' };
 
 before(async () => {
 	[wts, wtsPaced, chatwoot] = await Promise.all([startWtsSandbox({}), startWtsSandbox({ rateLimits: 'wts' }), startChatwootSandbox({})]);
@@ -33,7 +33,7 @@ before(async () => {
 	await queue.main.importCredentials([
 		wtsCredential(wts.url, wts.apiKey),
 		...chatwootCredentials(chatwoot),
-		sharedWtsCredential(PACED_CREDENTIAL.id, wtsPaced.url, wtsPaced.apiKey, 2),
+		{ ...sharedWtsCredential(PACED_CREDENTIAL.id, wtsPaced.url, wtsPaced.apiKey, 2), name: PACED_CREDENTIAL.name },
 	]);
 	await queue.main.setupOwner();
 });

@@ -182,6 +182,10 @@ export interface WebhookProcessor extends N8nProcess {
 	webhookUrl(path: string): string;
 }
 
+/**
+ * Executions are started through webhooks (or triggers), which is how they reach the workers: `n8n execute` runs
+ * in a process of its own, and the main instance's execute()/executeMany() read SQLite, so they are not used here.
+ */
 export class N8nQueue {
 	private constructor(
 		/** The main process: editor, REST API, activation; it runs no executions of its own. */
@@ -225,7 +229,6 @@ export class N8nQueue {
 			// Production webhooks are served by the webhook processor only, and n8n registers its URL.
 			N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
 			N8N_WEBHOOK_URL: `http://127.0.0.1:${webhookPorts[0]}/`,
-			// n8n warns that PostgreSQL 15 is older than it would like; the warning is all.
 			...env,
 		};
 		let main: N8nInstance | undefined;
