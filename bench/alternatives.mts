@@ -74,7 +74,7 @@ export function ourWtsSendText(credential: Credential, channelId: string, reques
 		typeVersion: 1,
 		parameters: {
 			resource: 'message',
-			operation: 'sendMessage',
+			operation: 'sendText',
 			from: channelId,
 			to: '={{ $json.to }}',
 			text: '={{ $json.text }}',
@@ -130,7 +130,7 @@ export function ourChatwootCreateMessage(credential: Credential): NodeSpec {
 		type: customNodeType('chatwoot'),
 		typeVersion: 1,
 		parameters: {
-			resource: 'messages',
+			resource: 'message',
 			operation: 'create',
 			conversationId: '={{ $json.conversationId }}',
 			content: '={{ $json.content }}',

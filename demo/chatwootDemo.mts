@@ -66,13 +66,13 @@ export function chatwootDemoWorkflows(seed: ChatwootSeed): DemoWorkflow[] {
 				nodes: [
 					manualTrigger(),
 					chatwootNode('Create Contact', {
-						resource: 'contacts',
-						operation: 'contactCreate',
+						resource: 'contact',
+						operation: 'create',
 						additionalFields: { inboxId: seed.inboxIds.api, name: 'Maria Oliveira', email: 'maria.oliveira@exemplo.com.br', phoneNumber: '+5511987654321' },
 					}),
 					chatwootNode('Create Conversation', {
-						resource: 'conversations',
-						operation: 'newConversation',
+						resource: 'conversation',
+						operation: 'create',
 						sourceId: '={{ $json.payload.contact_inbox.source_id }}',
 						additionalFields: {
 							inboxId: seed.inboxIds.api,
@@ -83,15 +83,15 @@ export function chatwootDemoWorkflows(seed: ChatwootSeed): DemoWorkflow[] {
 					}),
 					MAKE_ATTACHMENTS,
 					chatwootNode('Send Attachments', {
-						resource: 'messages',
+						resource: 'message',
 						operation: 'create',
 						conversationId: '={{ $json.id }}',
 						content: 'Segue a fatura e a foto do produto.',
 						attachments: 'invoice, photo',
 					}),
 					chatwootNode('Resolve', {
-						resource: 'conversations',
-						operation: 'toggle-status-of-a-conversation',
+						resource: 'conversation',
+						operation: 'setStatus',
 						conversationId: byId("={{ $('Create Conversation').item.json.id }}"),
 						status: 'resolved',
 					}),
@@ -103,7 +103,7 @@ export function chatwootDemoWorkflows(seed: ChatwootSeed): DemoWorkflow[] {
 			resultNode: 'List Conversations',
 			workflow: workflow({
 				name: 'Chatwoot demo: list conversations',
-				nodes: [manualTrigger(), chatwootNode('List Conversations', { resource: 'conversations', operation: 'conversationList', returnAll: true, filters: { status: 'all' } })],
+				nodes: [manualTrigger(), chatwootNode('List Conversations', { resource: 'conversation', operation: 'getAll', returnAll: true, filters: { status: 'all' } })],
 			}),
 		},
 		{
@@ -113,18 +113,18 @@ export function chatwootDemoWorkflows(seed: ChatwootSeed): DemoWorkflow[] {
 				name: 'Chatwoot demo: client API',
 				nodes: [
 					manualTrigger(),
-					chatwootNode('Client Contact', { api: 'client', resource: 'client_contactsApi', operation: 'create-a-contact', inboxIdentifier: seed.apiInboxIdentifier, additionalFields: { name: 'Visitante do site' } }),
+					chatwootNode('Client Contact', { api: 'client', resource: 'clientContact', operation: 'create', inboxIdentifier: seed.apiInboxIdentifier, additionalFields: { name: 'Visitante do site' } }),
 					chatwootNode('Client Conversation', {
 						api: 'client',
-						resource: 'client_conversationsApi',
-						operation: 'create-a-conversation',
+						resource: 'clientConversation',
+						operation: 'create',
 						inboxIdentifier: seed.apiInboxIdentifier,
 						contactIdentifier: '={{ $json.source_id }}',
 					}),
 					chatwootNode('Client Message', {
 						api: 'client',
-						resource: 'client_messagesApi',
-						operation: 'create-a-message',
+						resource: 'clientMessage',
+						operation: 'create',
 						inboxIdentifier: seed.apiInboxIdentifier,
 						contactIdentifier: "={{ $('Client Contact').item.json.source_id }}",
 						conversationId: '={{ $json.id }}',
@@ -138,7 +138,7 @@ export function chatwootDemoWorkflows(seed: ChatwootSeed): DemoWorkflow[] {
 			resultNode: 'Konverte Inboxes',
 			workflow: workflow({
 				name: 'Konverte Digital demo: list inboxes',
-				nodes: [manualTrigger(), konverteNode('Konverte Inboxes', { resource: 'inboxes', operation: 'listAllInboxes' })],
+				nodes: [manualTrigger(), konverteNode('Konverte Inboxes', { resource: 'inbox', operation: 'getAll' })],
 			}),
 		},
 	];

@@ -107,7 +107,7 @@ export async function runPacingPair(
 					name: PACING_TARGET,
 					type: customNodeType('wtsChat'),
 					typeVersion: 1,
-					parameters: { resource: 'message', operation: 'sendMessage', from: channel, to: '={{ $json.to }}', text: '={{ $json.text }}', options: {} },
+					parameters: { resource: 'message', operation: 'sendText', from: channel, to: '={{ $json.to }}', text: '={{ $json.text }}', options: {} },
 					credentials: { wtsChatApi: { id: credential.id, name: credential.name } },
 				},
 			],

@@ -36,7 +36,7 @@ export function autoReplyWorkflow(): Workflow {
 			wtsTriggerNode('New Message', { events: ['MESSAGE_RECEIVED'], filters: { ignoreApiMessages: true }, options: {} }, WTS_TRIGGER_WEBHOOK_ID),
 			wtsNode('Reply', {
 				resource: 'session',
-				operation: 'sendSessionMessage',
+				operation: 'sendMessage',
 				id: '={{ $json.content.sessionId }}',
 				additionalFields: { text: `=${replyTo('{{ $json.content.text }}')}` },
 			}),

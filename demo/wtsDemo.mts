@@ -50,7 +50,7 @@ export function wtsDemoWorkflows(seed: WtsSeed): DemoWorkflow[] {
 					manualTrigger(),
 					wtsNode('Send Text', {
 						resource: 'message',
-						operation: 'sendMessage',
+						operation: 'sendText',
 						from: channel,
 						to: contact.phoneNumber,
 						text: 'Olá! Seu pedido foi confirmado.',
@@ -100,7 +100,7 @@ export function wtsDemoWorkflows(seed: WtsSeed): DemoWorkflow[] {
 			resultNode: 'List Sessions',
 			workflow: workflow({
 				name: 'WTS demo: list sessions',
-				nodes: [manualTrigger(), wtsNode('List Sessions', { resource: 'session', operation: 'listSessions', returnAll: true })],
+				nodes: [manualTrigger(), wtsNode('List Sessions', { resource: 'session', operation: 'getAll', returnAll: true })],
 			}),
 		},
 	];

@@ -1,6 +1,6 @@
 /**
  * Build step: turns the API contracts in specs/ into the operation tables the nodes read
- * (nodes/<Node>/generated/operationTable.ts) and prints the operation counts.
+ * (nodes/<Node>/generated/operationTable.ts), named by each platform's naming table (specs/<platform>/naming.mts) and prints the operation counts.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 import { buildTable, listOperations, tableModule, type JsonObject } from './generate/openapiToTable.mts';
 import { chatwootApis, chatwootTableConfig, mergeChatwootContract } from './generate/chatwoot.mts';
+import { applyNaming } from './generate/naming.mts';
 import { wtsTableConfig } from './generate/wts.mts';
+import { chatwootNaming } from '../specs/chatwoot/naming.mts';
+import { wtsNaming } from '../specs/wts/naming.mts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8')) as JsonObject;
@@ -20,7 +23,7 @@ function write(path: string, content: string): void {
 }
 
 const wtsSpec = readJson('specs/wts/openapi.json');
-const wtsTable = buildTable(wtsSpec, wtsTableConfig);
+const wtsTable = applyNaming(buildTable(wtsSpec, wtsTableConfig), wtsNaming, 'specs/wts/openapi.json');
 write('nodes/WtsChat/generated/operationTable.ts', tableModule(wtsTable, 'specs/wts/openapi.json'));
 const wtsAll = listOperations(wtsSpec);
 console.log(
@@ -30,7 +33,7 @@ console.log(
 const chatwootOfficial = readJson('specs/chatwoot/swagger.json');
 const chatwootSupplement = readJsonIfPresent('specs/chatwoot/supplement.json');
 const chatwootContract = mergeChatwootContract(chatwootOfficial, chatwootSupplement, readJsonIfPresent('specs/chatwoot/evidence.json'));
-const chatwootTable = { apis: chatwootApis, ...buildTable(chatwootContract, chatwootTableConfig) };
+const chatwootTable = { apis: chatwootApis, ...applyNaming(buildTable(chatwootContract, chatwootTableConfig), chatwootNaming, 'specs/chatwoot') };
 write('nodes/Chatwoot/generated/operationTable.ts', tableModule(chatwootTable, 'specs/chatwoot/swagger.json + specs/chatwoot/supplement.json'));
 console.log(
 	`Chatwoot: official spec ${listOperations(chatwootOfficial).length} operations, contract ${listOperations(chatwootContract).length}, table ${chatwootTable.operations.length} operations in ${chatwootTable.resources.length} resources`,

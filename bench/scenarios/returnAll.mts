@@ -50,7 +50,7 @@ function returnAllWorkflow(credential: { id: string; name: string }): ReturnType
 				name: TARGET_NODE,
 				type: 'CUSTOM.wtsChat',
 				typeVersion: 1,
-				parameters: { resource: 'contact', operation: 'listContacts', returnAll: true },
+				parameters: { resource: 'contact', operation: 'getAll', returnAll: true },
 				credentials: { wtsChatApi: credential },
 			},
 			{

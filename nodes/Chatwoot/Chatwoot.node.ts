@@ -2,14 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { executeNode } from '../shared/engine/executeNode';
 import { chatwootBrand as brand } from './brand';
-import { chatwootDefinition, chatwootDescriptionBase } from './chatwootFamily';
+import { chatwootDefinition, chatwootDescriptionBase, chatwootSubtitle } from './chatwootFamily';
 import { chatwootListSearch } from './methods/listSearch';
 import { chatwootLoadOptions } from './methods/loadOptions';
 
 export class Chatwoot implements INodeType {
 	description: INodeTypeDescription = {
 		...chatwootDescriptionBase(brand),
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: chatwootSubtitle,
 		displayName: 'Chatwoot',
 		name: 'chatwoot',
 		icon: { light: 'file:chatwoot.svg', dark: 'file:chatwoot.dark.svg' },

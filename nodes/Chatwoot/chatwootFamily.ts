@@ -10,6 +10,7 @@ import { describeOperations } from '../shared/engine/describeOperations';
 import type { NodeDefinition } from '../shared/engine/executeNode';
 import { tableOfApis, type FieldSpec, type OperationSpec, type OperationTable } from '../shared/engine/operationTable';
 import { requestOptionsProperty } from '../shared/engine/requestOptions';
+import { operationSubtitle } from '../shared/engine/subtitle';
 import type { ApiClient } from '../shared/transport/apiClient';
 import { handMadeOperations } from './actions/handMadeOperations';
 import { accountOf } from './account';
@@ -107,3 +108,7 @@ export const chatwootDescriptionBase = (brand: ChatwootBrand): DescriptionBase =
 /** What both brands' Platform nodes share. */
 export const chatwootPlatformDescriptionBase = (brand: ChatwootBrand): DescriptionBase =>
 	descriptionBase(brand.platformCredentialType, platformProperties);
+
+/** "Create: Contact" on the canvas, for the Application/Client nodes and the Platform nodes. */
+export const chatwootSubtitle = operationSubtitle(applicationProperties);
+export const chatwootPlatformSubtitle = operationSubtitle(platformProperties);

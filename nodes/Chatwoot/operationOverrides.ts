@@ -34,13 +34,13 @@ const LOCATOR_BY_KEY: Record<string, LocatorPicker> = {
 
 /** The `{id}` of these resources' paths. */
 const LOCATOR_FOR_PATH_ID: Record<string, LocatorPicker> = {
-	conversations: LOCATORS.conversations,
-	contacts: LOCATORS.contacts,
-	inboxes: LOCATORS.inboxes,
-	teams: LOCATORS.teams,
-	agents: LOCATORS.agents,
-	labels: LOCATORS.labels,
-	customAttributes: LOCATORS.customAttributes,
+	conversation: LOCATORS.conversations,
+	contact: LOCATORS.contacts,
+	inbox: LOCATORS.inboxes,
+	team: LOCATORS.teams,
+	agent: LOCATORS.agents,
+	label: LOCATORS.labels,
+	customAttribute: LOCATORS.customAttributes,
 };
 
 /** Dropdowns inside collections, where a locator cannot be used. */

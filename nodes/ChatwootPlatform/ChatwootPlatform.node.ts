@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { chatwootBrand as brand } from '../Chatwoot/brand';
-import { chatwootPlatformDefinition, chatwootPlatformDescriptionBase } from '../Chatwoot/chatwootFamily';
+import { chatwootPlatformDefinition, chatwootPlatformDescriptionBase, chatwootPlatformSubtitle } from '../Chatwoot/chatwootFamily';
 import { executeNode } from '../shared/engine/executeNode';
 
 export class ChatwootPlatform implements INodeType {
 	description: INodeTypeDescription = {
 		...chatwootPlatformDescriptionBase(brand),
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: chatwootPlatformSubtitle,
 		displayName: 'Chatwoot Platform',
 		name: 'chatwootPlatform',
 		icon: { light: 'file:chatwoot.svg', dark: 'file:chatwoot.dark.svg' },

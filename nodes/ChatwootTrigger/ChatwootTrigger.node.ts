@@ -1,7 +1,7 @@
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
-import { chatwootTriggerDescriptionBase, chatwootTriggerEngine } from './chatwootTriggerFamily';
+import { chatwootTriggerDescriptionBase, chatwootTriggerSubtitle, chatwootTriggerEngine } from './chatwootTriggerFamily';
 
 const brand: ChatwootBrand = {
 	platformName: 'Chatwoot',
@@ -15,7 +15,7 @@ const engine = chatwootTriggerEngine(brand);
 export class ChatwootTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		...chatwootTriggerDescriptionBase(brand),
-		subtitle: '={{$parameter["mode"] === "agentBot" ? "Agent bot: " + $parameter["botEvents"].join(", ") : $parameter["events"].join(", ")}}',
+		subtitle: chatwootTriggerSubtitle,
 		displayName: 'Chatwoot Trigger',
 		name: 'chatwootTrigger',
 		icon: { light: 'file:../Chatwoot/chatwoot.svg', dark: 'file:../Chatwoot/chatwoot.dark.svg' },

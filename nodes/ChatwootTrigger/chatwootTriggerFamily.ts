@@ -10,6 +10,7 @@ import { chatwootLoadOptions } from '../Chatwoot/methods/loadOptions';
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 import { receiveChatwootDelivery } from './delivery';
 import { chatwootTriggerProperties } from './description';
+import { chosenNames } from '../shared/engine/subtitle';
 import { registrationMethods } from '../shared/trigger/registration';
 import { TRIGGER_WEBHOOK } from '../shared/trigger/webhookRequest';
 import { adoptAgentBot, createAgentBot, removeAgentBots } from './agentBot';
@@ -54,3 +55,6 @@ export function chatwootTriggerEngine(brand: ChatwootBrand) {
 		},
 	};
 }
+
+/** The names of the chosen events on the canvas, those of the agent bot's in agent bot mode. */
+export const chatwootTriggerSubtitle = `={{ $parameter["mode"] === "agentBot" ? "Agent bot: " + ${chosenNames(chatwootTriggerProperties, 'botEvents')} : ${chosenNames(chatwootTriggerProperties, 'events')} }}`;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { chatwootDefinition, chatwootDescriptionBase } from '../Chatwoot/chatwootFamily';
+import { chatwootDefinition, chatwootDescriptionBase, chatwootSubtitle } from '../Chatwoot/chatwootFamily';
 import { chatwootListSearch } from '../Chatwoot/methods/listSearch';
 import { chatwootLoadOptions } from '../Chatwoot/methods/loadOptions';
 import { executeNode } from '../shared/engine/executeNode';
@@ -9,7 +9,7 @@ import { konverteDigitalBrand as brand } from './brand';
 export class KonverteDigital implements INodeType {
 	description: INodeTypeDescription = {
 		...chatwootDescriptionBase(brand),
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: chatwootSubtitle,
 		displayName: 'Konverte Digital',
 		name: 'konverteDigital',
 		icon: { light: 'file:konverteDigital.svg', dark: 'file:konverteDigital.dark.svg' },

@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { chatwootPlatformDefinition, chatwootPlatformDescriptionBase } from '../Chatwoot/chatwootFamily';
+import { chatwootPlatformDefinition, chatwootPlatformDescriptionBase, chatwootPlatformSubtitle } from '../Chatwoot/chatwootFamily';
 import { konverteDigitalBrand as brand } from '../KonverteDigital/brand';
 import { executeNode } from '../shared/engine/executeNode';
 
 export class KonverteDigitalPlatform implements INodeType {
 	description: INodeTypeDescription = {
 		...chatwootPlatformDescriptionBase(brand),
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: chatwootPlatformSubtitle,
 		displayName: 'Konverte Digital Platform',
 		name: 'konverteDigitalPlatform',
 		icon: { light: 'file:konverteDigital.svg', dark: 'file:konverteDigital.dark.svg' },

@@ -1,6 +1,6 @@
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { chatwootTriggerDescriptionBase, chatwootTriggerEngine } from '../ChatwootTrigger/chatwootTriggerFamily';
+import { chatwootTriggerDescriptionBase, chatwootTriggerSubtitle, chatwootTriggerEngine } from '../ChatwootTrigger/chatwootTriggerFamily';
 import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 
 /** Konverte Digital runs on Chatwoot: the same trigger under its own name and credential. */
@@ -16,7 +16,7 @@ const engine = chatwootTriggerEngine(brand);
 export class KonverteDigitalTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		...chatwootTriggerDescriptionBase(brand),
-		subtitle: '={{$parameter["mode"] === "agentBot" ? "Agent bot: " + $parameter["botEvents"].join(", ") : $parameter["events"].join(", ")}}',
+		subtitle: chatwootTriggerSubtitle,
 		displayName: 'Konverte Digital Trigger',
 		name: 'konverteDigitalTrigger',
 		icon: { light: 'file:../KonverteDigital/konverteDigital.svg', dark: 'file:../KonverteDigital/konverteDigital.dark.svg' },

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { executeNode } from '../shared/engine/executeNode';
+import { operationSubtitle } from '../shared/engine/subtitle';
 import { wtsChatProperties } from './description';
 import * as loadOptions from './methods/loadOptions';
 import { wtsNode } from './wtsDefinition';
@@ -18,7 +19,7 @@ export class WtsChat implements INodeType {
 		icon: { light: 'file:wtsChat.svg', dark: 'file:wtsChat.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(wtsChatProperties),
 		description: 'Send WhatsApp and Instagram messages, manage contacts, sessions and CRM cards, and start workflows on WTS Chat events',
 		defaults: { name: 'WTS Chat' },
 		usableAsTool: true,

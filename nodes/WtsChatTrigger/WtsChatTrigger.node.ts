@@ -6,6 +6,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { eventsSubtitle } from '../shared/engine/subtitle';
 import { registrationMethods } from '../shared/trigger/registration';
 import { TRIGGER_WEBHOOK } from '../shared/trigger/webhookRequest';
 import { getChannels } from '../WtsChat/methods/loadOptions';
@@ -20,7 +21,7 @@ export class WtsChatTrigger implements INodeType {
 		icon: { light: 'file:../WtsChat/wtsChat.svg', dark: 'file:../WtsChat/wtsChat.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventsSubtitle(wtsTriggerProperties),
 		// n8n's node search lists the action node and its trigger as one entry with the trigger's description:
 		// both say the same.
 		description: 'Send WhatsApp and Instagram messages, manage contacts, sessions and CRM cards, and start workflows on WTS Chat events',

@@ -29,8 +29,6 @@ export interface TableConfig {
 	/** Query or body fields the engine fills itself (page numbers...), hidden from the user. */
 	hiddenFields?(operation: OpenApiOperation): string[];
 	apiOf?(operation: OpenApiOperation): string | undefined;
-	/** Display name of the operation; defaults to the contract's summary. */
-	nameOf?(operation: OpenApiOperation): string | undefined;
 }
 
 export type Resolver = (schema: Json | undefined) => JsonObject;
@@ -207,10 +205,8 @@ const RESERVED_NAMES = new Set(['resource', 'operation', 'api', 'returnAll', 'li
 
 function uniqueNames(fields: FieldSpec[]): FieldSpec[] {
 	for (const field of fields) {
-		if (RESERVED_NAMES.has(field.name)) {
-			field.name = `${field.name}Field`;
-			field.label = `${field.key.charAt(0).toUpperCase()}${field.key.slice(1)} Field`;
-		}
+		// The label still comes from the key: only the parameter name must differ from the node's own.
+		if (RESERVED_NAMES.has(field.name)) field.name = `${field.name}Field`;
 	}
 	const seen = new Map<string, number>();
 	for (const field of fields) {
@@ -219,16 +215,6 @@ function uniqueNames(fields: FieldSpec[]): FieldSpec[] {
 		if (count > 0) field.name = `${field.name}${count + 1}`;
 	}
 	return fields;
-}
-
-function operationName(summary: Json | undefined, fallback: string): string {
-	const text = typeof summary === 'string' ? summary.replace(/\s*\([^)]*\)\s*/g, ' ').trim() : '';
-	const base = text || fallback.replace(/([a-z])([A-Z])/g, '$1 $2');
-	return base
-		.split(/\s+/)
-		.map((w) => (/^[a-z]/.test(w) && !['a', 'an', 'and', 'by', 'of', 'or', 'the', 'to', 'in', 'for', 'from', 'with', 'on', 'as'].includes(w) ? w[0].toUpperCase() + w.slice(1) : w))
-		.join(' ')
-		.replace(/^./, (c) => c.toUpperCase());
 }
 
 export function buildTable(spec: JsonObject, config: TableConfig): OperationTable {
@@ -288,9 +274,11 @@ export function buildTable(spec: JsonObject, config: TableConfig): OperationTabl
 		}
 		const spec: OperationSpec = {
 			id,
+			value: id,
 			resource: resource.value,
-			name: config.nameOf?.(entry) ?? operationName(op.summary, id),
-			action: shortText(op.summary, 80)?.replace(/\s*\([^)]*\)/g, '') ?? id,
+			// The contract's summary proposes; the platform's naming table (scripts/generate/naming.mts) decides.
+			name: String(op.summary ?? id),
+			action: String(op.summary ?? id),
 			method: entry.method,
 			path: entry.path,
 			fields: uniqueNames(fields),

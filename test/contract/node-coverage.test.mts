@@ -1,6 +1,7 @@
 /**
  * The built nodes against their contracts: every contract operation is offered by the node (generated or by a
- * hand-made operation that replaces it), and the node offers nothing the contract lacks.
+ * hand-made operation that replaces it), and the node offers nothing the contract lacks. Operation values are
+ * the curated names of specs/<platform>/naming.mts, so the generated table says which contract operation each is.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { createRequire } from 'node:module';
 import { test } from 'node:test';
 
 import type { INodeType } from 'n8n-workflow';
+
+import type { OperationTable } from '../../nodes/shared/engine/operationTable.ts';
 
 import { mergeChatwootContract } from '../../scripts/generate/chatwoot.mts';
 import { listOperations, type JsonObject } from '../../scripts/generate/openapiToTable.mts';
@@ -17,35 +20,48 @@ const root = new URL('../../', import.meta.url);
 const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8')) as JsonObject;
 
 interface Offered {
-	/** Operation values in the node's selectors. */
-	values: Set<string>;
+	/** Contract operations behind the node's selectors (through the generated table's values). */
+	ids: Set<string>;
 	/** Contract operations reached through hand-made operations. */
 	replaced: Set<string>;
+	/** Selector entries that are neither a table operation nor a hand-made one. */
+	unknown: string[];
 }
 
-function offered(distFile: string, className: string, handMadeFile: string): Offered {
+/**
+ * What a built node offers, as contract operations: each `resource/operation` of its selectors is looked up in
+ * the generated table (values are curated names, not operationIds); hand-made operations count by `replaces`.
+ */
+function offered(distFile: string, className: string, folder: 'WtsChat' | 'Chatwoot'): Offered {
 	const NodeClass = (require(new URL(distFile, root).pathname) as Record<string, new () => INodeType>)[className];
-	const values = new Set<string>();
+	const { operationTable } = require(new URL(`dist/nodes/${folder}/generated/operationTable.js`, root).pathname) as { operationTable: OperationTable };
+	const { handMadeOperations } = require(new URL(`dist/nodes/${folder}/actions/handMadeOperations.js`, root).pathname) as {
+		handMadeOperations: Array<{ resource: string; value: string; replaces: string[] }>;
+	};
+	const ids = new Set<string>();
+	const unknown: string[] = [];
 	for (const property of new NodeClass().description.properties) {
-		if (property.name === 'operation' && property.noDataExpression) {
-			for (const option of property.options ?? []) values.add(String((option as { value: string }).value));
+		if (property.name !== 'operation' || !property.noDataExpression) continue;
+		const resource = String(property.displayOptions?.show?.resource?.[0]);
+		for (const option of property.options ?? []) {
+			const value = String((option as { value: string }).value);
+			if (handMadeOperations.some((op) => op.resource === resource && op.value === value)) continue;
+			const op = operationTable.operations.find((entry) => entry.resource === resource && entry.value === value);
+			if (op) ids.add(op.id);
+			else unknown.push(`${resource}/${value}`);
 		}
 	}
-	const { handMadeOperations } = require(new URL(handMadeFile, root).pathname) as {
-		handMadeOperations: Array<{ value: string; replaces: string[] }>;
-	};
-	const replaced = new Set(handMadeOperations.flatMap((op) => op.replaces));
-	// A hand-made operation's own value is not a contract operation unless it took over a replaced one.
-	for (const op of handMadeOperations) if (!replaced.has(op.value)) values.delete(op.value);
-	return { values, replaced };
+	const present = new Set(operationTable.resources.map((r) => r.value));
+	const replaced = new Set(handMadeOperations.filter((op) => present.has(op.resource)).flatMap((op) => op.replaces));
+	return { ids, replaced, unknown };
 }
 
 function compare(contractIds: string[], node: Offered): { missing: string[]; extra: string[] } {
 	const contract = new Set(contractIds);
-	const covered = new Set([...node.values, ...node.replaced]);
+	const covered = new Set([...node.ids, ...node.replaced]);
 	return {
 		missing: contractIds.filter((id) => !covered.has(id)),
-		extra: [...node.values].filter((id) => !contract.has(id)),
+		extra: [...[...node.ids].filter((id) => !contract.has(id)), ...node.unknown],
 	};
 }
 
@@ -54,15 +70,15 @@ test('WTS Chat offers every non-deprecated contract operation and nothing else',
 		.filter((o) => o.op.deprecated !== true)
 		.map((o) => String(o.op.operationId));
 	assert.ok(ids.length >= 100, `${ids.length} operations`);
-	const result = compare(ids, offered('dist/nodes/WtsChat/WtsChat.node.js', 'WtsChat', 'dist/nodes/WtsChat/actions/handMadeOperations.js'));
+	const result = compare(ids, offered('dist/nodes/WtsChat/WtsChat.node.js', 'WtsChat', 'WtsChat'));
 	assert.deepEqual(result, { missing: [], extra: [] });
 });
 
 /** Both values of a brand's nodes: the Application/Client node and the Platform node share the contract. */
 function offeredByBoth(first: Offered, second: Offered): Offered {
-	const overlap = [...first.values].filter((value) => second.values.has(value));
+	const overlap = [...first.ids].filter((id) => second.ids.has(id));
 	assert.deepEqual(overlap, [], 'an operation is offered by both nodes');
-	return { values: new Set([...first.values, ...second.values]), replaced: new Set([...first.replaced, ...second.replaced]) };
+	return { ids: new Set([...first.ids, ...second.ids]), replaced: new Set([...first.replaced, ...second.replaced]), unknown: [...first.unknown, ...second.unknown] };
 }
 
 for (const [name, folder] of [
@@ -73,10 +89,9 @@ for (const [name, folder] of [
 		const contract = mergeChatwootContract(readJson('specs/chatwoot/swagger.json'), readJson('specs/chatwoot/supplement.json'));
 		const ids = listOperations(contract).map((o) => String(o.op.operationId));
 		assert.ok(ids.length >= 400, `${ids.length} operations`);
-		const handMade = 'dist/nodes/Chatwoot/actions/handMadeOperations.js';
-		const application = offered(`dist/nodes/${folder}/${folder}.node.js`, name, handMade);
-		const platform = offered(`dist/nodes/${folder}Platform/${folder}Platform.node.js`, `${name}Platform`, handMade);
-		assert.ok(platform.values.size > 0 && application.values.size > platform.values.size);
+		const application = offered(`dist/nodes/${folder}/${folder}.node.js`, name, 'Chatwoot');
+		const platform = offered(`dist/nodes/${folder}Platform/${folder}Platform.node.js`, `${name}Platform`, 'Chatwoot');
+		assert.ok(platform.ids.size > 0 && application.ids.size > platform.ids.size);
 		const result = compare(ids, offeredByBoth(application, platform));
 		assert.deepEqual(result, { missing: [], extra: [] });
 	});

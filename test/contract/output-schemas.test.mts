@@ -36,8 +36,8 @@ for (const folder of ['WtsChat', 'Chatwoot', 'ChatwootPlatform', 'KonverteDigita
 }
 
 test('a schema describes one output item: a list operation gives its record, with the record\'s fields', () => {
-	const contact = JSON.parse(readFileSync(schemaOf('WtsChat', 'contact', 'listContacts'), 'utf8')) as { properties: Record<string, unknown> };
+	const contact = JSON.parse(readFileSync(schemaOf('WtsChat', 'contact', 'getAll'), 'utf8')) as { properties: Record<string, unknown> };
 	assert.ok('id' in contact.properties && 'phoneNumber' in contact.properties, Object.keys(contact.properties).join(', '));
-	const conversations = JSON.parse(readFileSync(schemaOf('Chatwoot', 'conversations', 'conversationList'), 'utf8')) as { properties: Record<string, unknown> };
+	const conversations = JSON.parse(readFileSync(schemaOf('Chatwoot', 'conversation', 'getAll'), 'utf8')) as { properties: Record<string, unknown> };
 	assert.ok('id' in conversations.properties && 'status' in conversations.properties, Object.keys(conversations.properties).join(', '));
 });

@@ -41,14 +41,14 @@ const demo = (title: string) => {
 function seededValue(sb: Sandbox) {
 	const seed = sb.seed;
 	const byResource: Record<string, number | undefined> = {
-		contacts: seed.contactIds[1],
-		conversations: seed.conversationIds[1],
-		inboxes: seed.inboxIds.website,
-		teams: seed.teamIds[0],
-		agents: seed.agentIds[1],
-		labels: seed.labelIds[0],
-		cannedResponses: seed.cannedResponseIds[0],
-		notifications: seed.notificationIds[0],
+		contact: seed.contactIds[1],
+		conversation: seed.conversationIds[1],
+		inbox: seed.inboxIds.website,
+		team: seed.teamIds[0],
+		agent: seed.agentIds[1],
+		label: seed.labelIds[0],
+		cannedResponse: seed.cannedResponseIds[0],
+		notification: seed.notificationIds[0],
 	};
 	const conversation = sb.state.conversationByDisplayId(seed.accountId, seed.conversationIds[1]);
 	assert.ok(conversation, 'no seeded conversation to walk');
@@ -79,7 +79,7 @@ function seededValue(sb: Sandbox) {
 			if (field.key === 'id' && generic(op.path)) return GENERIC_ID;
 			if (field.key === 'id' && op.api === 'application' && byResource[op.resource] !== undefined) {
 				const value = byResource[op.resource];
-				return ['conversations', 'contacts', 'inboxes', 'teams', 'agents', 'labels'].includes(op.resource) ? locatorValue(value) : value;
+				return ['conversation', 'contact', 'inbox', 'team', 'agent', 'label'].includes(op.resource) ? locatorValue(value) : value;
 			}
 			return undefined;
 		}

@@ -118,7 +118,7 @@ function bulkCases(): BulkCase[] {
 			title: 'WTS Send Template with Use Batch Endpoints',
 			item: (index, bad) => ({ to: bad && index === BAD ? '' : `${bad ? templatePrefix.bad : templatePrefix.real}${pad(index)}` }),
 			node: () =>
-				wtsNode('Send', { resource: 'message', operation: 'sendTemplate', from: channel, templateId: template.id, to: '={{ $json.to }}', requestOptions: { ...requestOptions, useBatchEndpoints: true } }),
+				wtsNode('Send', { resource: 'message', operation: 'queueTemplate', from: channel, templateId: template.id, to: '={{ $json.to }}', requestOptions: { ...requestOptions, useBatchEndpoints: true } }),
 			refusal: (index) => ({ method: 'POST', path: '/chat/v1/send/template/batch', bodyIncludes: `"${templatePrefix.real}${pad(index)}"`, fault: { kind: 'status', status: 422 } }),
 			accepted: (request) => {
 				if (!ok(request)) return [];

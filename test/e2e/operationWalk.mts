@@ -49,7 +49,7 @@ function requiredChildren(op: OperationSpec, fields: FieldSpec[], lookup: ValueL
 }
 
 export function walkParameters(op: OperationSpec, lookup: ValueLookup, extra: Record<string, unknown> = {}): Record<string, unknown> {
-	const parameters: Record<string, unknown> = { resource: op.resource, operation: op.id };
+	const parameters: Record<string, unknown> = { resource: op.resource, operation: op.value };
 	if (op.api) parameters.api = op.api;
 	const optional: Record<string, unknown> = {};
 	for (const field of op.fields) {

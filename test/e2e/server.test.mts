@@ -63,25 +63,25 @@ describe('WTS Chat through a running n8n server', () => {
 	});
 
 	test('channel picker lists every channel as "number (platform)"', async () => {
-		const options = await wtsOptions('getChannels', { resource: 'message', operation: 'sendMessage' });
+		const options = await wtsOptions('getChannels', { resource: 'message', operation: 'sendText' });
 		assert.deepEqual(options.map((o) => o.value).sort(), wts.seed.channels.map((c) => c.id).sort());
 		assert.ok(options.every((o) => /\(.+\)$/.test(o.name)), JSON.stringify(options));
 	});
 
 	test('template picker shows only approved templates of the chosen channel; variables come from the template', async () => {
 		const channel = wts.seed.channels[0].id;
-		const options = await wtsOptions('getTemplates', { resource: 'message', operation: 'sendTemplateMessage', from: channel });
+		const options = await wtsOptions('getTemplates', { resource: 'message', operation: 'sendTemplate', from: channel });
 		const expected = wts.seed.templates.filter((t) => t.channelId === channel && t.status === 'Approved').map((t) => t.id);
 		assert.deepEqual(options.map((o) => o.value).sort(), [...expected].sort());
 		const withVariables = wts.seed.templates[0];
-		const variables = await wtsOptions('getTemplateVariables', { resource: 'message', operation: 'sendTemplateMessage', from: channel, templateId: withVariables.id });
+		const variables = await wtsOptions('getTemplateVariables', { resource: 'message', operation: 'sendTemplate', from: channel, templateId: withVariables.id });
 		assert.deepEqual(variables.map((o) => o.value), withVariables.variables.map((v) => v.replace(/[{}]/g, '')));
 	});
 
 	test('user picker follows the chosen department', async () => {
-		const all = await wtsOptions('getUsers', { resource: 'message', operation: 'sendMessage' });
+		const all = await wtsOptions('getUsers', { resource: 'message', operation: 'sendText' });
 		const department = wts.seed.departments[0].id;
-		const some = await wtsOptions('getUsers', { resource: 'message', operation: 'sendMessage', options: { departmentId: department } });
+		const some = await wtsOptions('getUsers', { resource: 'message', operation: 'sendText', options: { departmentId: department } });
 		assert.ok(some.length > 0 && some.length < all.length, `${some.length} of ${all.length}`);
 	});
 
@@ -97,7 +97,7 @@ describe('WTS Chat through a running n8n server', () => {
 	});
 
 	test('chatbot picker offers chatbot keys, not ids', async () => {
-		const options = await wtsOptions('getChatbots', { resource: 'message', operation: 'sendMessage' });
+		const options = await wtsOptions('getChatbots', { resource: 'message', operation: 'sendText' });
 		const keys = new Set(wts.seed.chatbots.map((b) => b.key));
 		assert.ok(options.length > 0 && options.every((o) => keys.has(String(o.value))));
 	});
@@ -123,7 +123,7 @@ describe('Chatwoot through a running n8n server', () => {
 			path: 'parameters.conversationId',
 			methodName,
 			filter,
-			currentNodeParameters: { api: 'application', resource: 'conversations', operation: 'conversationDetails', accountId: { __rl: true, mode: 'id', value: '' } },
+			currentNodeParameters: { api: 'application', resource: 'conversation', operation: 'get', accountId: { __rl: true, mode: 'id', value: '' } },
 			credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
 		});
 	}
@@ -143,7 +143,7 @@ describe('Chatwoot through a running n8n server', () => {
 
 describe('Output schemas through a running n8n server', () => {
 	test('the editor finds the schema of an operation (no 404), as it asks for it before a first run', async () => {
-		for (const path of ['CUSTOM.wtsChat/1.0.0/contact/listContacts.json', 'CUSTOM.chatwoot/1.0.0/conversations/conversationList.json', 'CUSTOM.chatwootPlatform/1.0.0/platform_accounts/list-all-platform-accounts.json']) {
+		for (const path of ['CUSTOM.wtsChat/1.0.0/contact/getAll.json', 'CUSTOM.chatwoot/1.0.0/conversation/getAll.json', 'CUSTOM.chatwootPlatform/1.0.0/platformAccount/getAll.json']) {
 			const response = await fetch(`${n8n.baseUrl}/schemas/${path}`);
 			assert.equal(response.status, 200, path);
 			assert.equal(((await response.json()) as { type: string }).type, 'object', path);

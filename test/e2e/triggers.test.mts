@@ -514,7 +514,7 @@ describe('Chatwoot Trigger as an agent bot', () => {
 				type: customNodeType('chatwoot'),
 				typeVersion: 1,
 				parameters: {
-					resource: 'conversations',
+					resource: 'conversation',
 					operation: 'handOver',
 					conversationId: '={{ $json.conversation.id }}',
 					note: '=O cliente pediu um atendente: {{ $json.message.content }}',

@@ -68,7 +68,7 @@ return Array.from({ length: ${BULK} }, (_, i) => ({ json: {
 			manualTrigger(),
 			make,
 			{
-				...wtsNode('Send Bulk', { resource: 'message', operation: 'sendMessage', from: '', to: '={{ $json.to }}', text: '={{ $json.text }}', options: {} }),
+				...wtsNode('Send Bulk', { resource: 'message', operation: 'sendText', from: '', to: '={{ $json.to }}', text: '={{ $json.text }}', options: {} }),
 				onError: 'continueRegularOutput',
 			},
 		],
@@ -94,7 +94,7 @@ function batchedWorkflow(seed: Sandbox['seed']): Workflow {
 			{
 				...wtsNode('Send Batched', {
 					resource: 'message',
-					operation: 'sendTemplate',
+					operation: 'queueTemplate',
 					to: '={{ $json.to }}',
 					from: seed.channels[0].id,
 					templateId: template.id,
@@ -116,13 +116,13 @@ function refusals(seed: Sandbox['seed']): Refusal[] {
 	const channel = seed.channels[0].id;
 	const contact = seed.contacts[0];
 	return [
-		{ node: 'No Channel', parameters: { resource: 'message', operation: 'sendMessage', from: '={{ "" }}', to: contact.phoneNumber, text: 'oi', options: {} }, expected: /^Choose channel$/ },
-		{ node: 'Empty To', parameters: { resource: 'message', operation: 'sendMessage', from: channel, to: ' ', text: 'oi', options: {} }, expected: /^Set an Instagram number or username for sending$/ },
-		{ node: 'Blank Text', parameters: { resource: 'message', operation: 'sendMessage', from: channel, to: contact.phoneNumber, text: '  ', options: {} }, expected: /^Write a text to send$/ },
+		{ node: 'No Channel', parameters: { resource: 'message', operation: 'sendText', from: '={{ "" }}', to: contact.phoneNumber, text: 'oi', options: {} }, expected: /^Choose channel$/ },
+		{ node: 'Empty To', parameters: { resource: 'message', operation: 'sendText', from: channel, to: ' ', text: 'oi', options: {} }, expected: /^Set an Instagram number or username for sending$/ },
+		{ node: 'Blank Text', parameters: { resource: 'message', operation: 'sendText', from: channel, to: contact.phoneNumber, text: '  ', options: {} }, expected: /^Write a text to send$/ },
 		{ node: 'Empty Contact ID', parameters: { resource: 'contact', operation: 'update', contactId: '={{ "" }}', updateFields: { name: 'x' } }, expected: /^Contact ID is empty$/ },
 		{ node: 'Invalid Email', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { email: 'maria empresa.com' } }, expected: /Invalid email "maria empresa\.com"/ },
 		{ node: 'Invalid JSON', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { metadata: '{"a": }' } }, expected: /Invalid JSON in "Metadata \(JSON\)"/ },
-		{ node: 'Invalid ID', parameters: { resource: 'contact', operation: 'getContact', id: '../x' }, expected: /"ID" is not a valid ID/ },
+		{ node: 'Invalid ID', parameters: { resource: 'contact', operation: 'get', id: '../x' }, expected: /"Contact ID" is not a valid ID/ },
 		{ node: 'Missing Binary', parameters: { resource: 'message', operation: 'sendFile', from: channel, to: contact.phoneNumber, fileSource: 'binary', binaryPropertyName: 'nope', options: {} }, expected: /No binary property "nope" on item 0/ },
 	];
 }
@@ -165,7 +165,7 @@ async function prepareRecords(sb: Sandbox): Promise<Prepared> {
 /** Real ids for path and body fields, so the walk reaches records that exist. */
 function seededValue(seed: Sandbox['seed'], prepared: Prepared) {
 	const byResource: Record<string, string | undefined> = {
-		agent: seed.agents[0]?.id,
+		user: seed.agents[0]?.id,
 		card: seed.cards[0]?.id,
 		contact: seed.contacts[1]?.id,
 		department: seed.departments[0]?.id,
@@ -234,7 +234,7 @@ function walkWorkflows(seed: Sandbox['seed'], prepared: Prepared): Workflow[] {
 	const [reads, deletes] = [ops.filter((op) => op.method !== 'DELETE'), ops.filter((op) => op.method === 'DELETE')];
 	const syncSend = wtsNode('sendMessageSync', {
 		resource: 'message',
-		operation: 'sendMessage',
+		operation: 'sendText',
 		from: seed.channels[0].id,
 		to: seed.contacts[3].phoneNumber,
 		text: 'Sync send',
@@ -278,9 +278,9 @@ before(async () => {
 		name: 'WTS e2e: contact by phone',
 		nodes: [
 			manualTrigger(),
-			wtsNode('By Phone', { resource: 'contact', operation: 'getContactByPhone', phone }),
+			wtsNode('By Phone', { resource: 'contact', operation: 'getByPhone', phone }),
 			// As some API docs write it: already URL-encoded.
-			wtsNode('By Encoded Phone', { resource: 'contact', operation: 'getContactByPhone', phone: encodeURIComponent(phone) }),
+			wtsNode('By Encoded Phone', { resource: 'contact', operation: 'getByPhone', phone: encodeURIComponent(phone) }),
 		],
 	});
 	batched = batchedWorkflow(sandbox.seed);

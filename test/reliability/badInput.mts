@@ -107,7 +107,7 @@ const wtsContacts = (sandbox: PlatformSandbox) => wtsSeedOf(sandbox).contacts;
 const sendText: Operation = {
 	parameters: () => ({
 		resource: 'message',
-		operation: 'sendMessage',
+		operation: 'sendText',
 		from: '={{ $json.from }}',
 		to: '={{ $json.to }}',
 		text: '={{ $json.text }}',
@@ -154,7 +154,7 @@ const hostileInputs = (good: (i: number) => Input, key: string): Input[] => [
 const HOSTILE_INDEXES = HOSTILE_IDS.map((_, i) => i + 1);
 
 const getContact: Operation = {
-	parameters: () => ({ resource: 'contact', operation: 'getContact', id: '={{ $json.id }}' }),
+	parameters: () => ({ resource: 'contact', operation: 'get', id: '={{ $json.id }}' }),
 	sentFor: (request, input) =>
 		request.method === 'GET' && request.path === `/core/v1/contact/${enc(String(input.id))}`,
 	pathFor: (input) => `/core/v1/contact/${enc(String(input.id))}`,
@@ -163,7 +163,7 @@ const getContact: Operation = {
 const getContactByPhone: Operation = {
 	parameters: () => ({
 		resource: 'contact',
-		operation: 'getContactByPhone',
+		operation: 'getByPhone',
 		phone: '={{ $json.phone }}',
 	}),
 	sentFor: (request, input) =>
@@ -175,7 +175,7 @@ const getContactByPhone: Operation = {
 const updateContactTags: Operation = {
 	parameters: () => ({
 		resource: 'contact',
-		operation: 'updateContactTags',
+		operation: 'setTags',
 		id: '={{ $json.id }}',
 		operationField: 'InsertIfNotExists',
 		additionalFields: { tagNames: 'vip' },
@@ -221,7 +221,7 @@ const apiInbox = (sandbox: PlatformSandbox) => ({
 const createMessage = (extra: Record<string, unknown> = {}): Operation => ({
 	parameters: () => ({
 		api: 'application',
-		resource: 'messages',
+		resource: 'message',
 		operation: 'create',
 		conversationId: '={{ $json.conversation }}',
 		content: '={{ $json.content }}',
@@ -248,8 +248,8 @@ const messageInputs = (sandbox: PlatformSandbox, badValues: Input, extra: Input 
 const getConversation: Operation = {
 	parameters: () => ({
 		api: 'application',
-		resource: 'conversations',
-		operation: 'get-details-of-a-conversation',
+		resource: 'conversation',
+		operation: 'get',
 		conversationId: locatorById('={{ $json.conversation }}'),
 	}),
 	sentFor: (request, input) =>
@@ -260,8 +260,8 @@ const getConversation: Operation = {
 const createContact = (additionalFields: Record<string, unknown>): Operation => ({
 	parameters: () => ({
 		api: 'application',
-		resource: 'contacts',
-		operation: 'contactCreate',
+		resource: 'contact',
+		operation: 'create',
 		additionalFields: { inboxId: '={{ $json.inbox }}', name: '={{ $json.name }}', ...additionalFields },
 	}),
 	sentFor: (request, input) =>
@@ -282,8 +282,8 @@ const contactCreateInputs = (sandbox: PlatformSandbox, badValues: Input): Input[
 const clientCreateContact: Operation = {
 	parameters: () => ({
 		api: 'client',
-		resource: 'client_contactsApi',
-		operation: 'create-a-contact',
+		resource: 'clientContact',
+		operation: 'create',
 		inboxIdentifier: '={{ $json.inbox }}',
 		additionalFields: { name: '={{ $json.name }}' },
 	}),
@@ -432,7 +432,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
 		operation: getContact,
 		inputs: (sb) => [0, 1, 2].map((i) => ({ id: i === 1 ? '' : wtsContacts(sb)[i].id })),
 		bad: [1],
-		expect: { kind: 'refused', message: /^"ID" is required$/, mentions: ['ID'] },
+		expect: { kind: 'refused', message: /^"Contact ID" is required$/, mentions: ['Contact ID'] },
 	},
 	{
 		name: 'WTS Get Contact: ../, /, ?# and .. as ID',

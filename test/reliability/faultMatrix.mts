@@ -281,7 +281,7 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 				})),
 			parameters: (sandbox) => ({
 				resource: 'message',
-				operation: 'sendMessage',
+				operation: 'sendText',
 				from: wtsSeedOf(sandbox).channels[0].id,
 				to: '={{ $json.to }}',
 				text: '={{ $json.text }}',
@@ -304,7 +304,7 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 					.map((contact) => ({ id: contact.id })),
 			parameters: () => ({
 				resource: 'contact',
-				operation: 'getContact',
+				operation: 'get',
 				id: '={{ $json.id }}',
 				requestOptions,
 			}),
@@ -331,7 +331,7 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 					})),
 			parameters: () => ({
 				api: 'application',
-				resource: 'messages',
+				resource: 'message',
 				operation: 'create',
 				conversationId: '={{ $json.conversation }}',
 				content: '={{ $json.content }}',
@@ -361,8 +361,8 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 					.map((conversation) => ({ conversation })),
 			parameters: () => ({
 				api: 'application',
-				resource: 'conversations',
-				operation: 'get-details-of-a-conversation',
+				resource: 'conversation',
+				operation: 'get',
 				conversationId: locatorById('={{ $json.conversation }}'),
 				requestOptions,
 			}),

@@ -67,7 +67,7 @@ export async function prepareSoak(): Promise<PreparedSoak> {
 	);
 	const send = platformNode(sandbox, NODE, {
 		resource: 'message',
-		operation: 'sendMessage',
+		operation: 'sendText',
 		from: wtsSeedOf(sandbox).channels[0].id,
 		to: '={{ $json.to }}',
 		text: '={{ $json.text }}',

@@ -26,6 +26,7 @@ function refused(op: OperationSpec, params: Record<string, ParamValue>, itemInde
 
 const op = (fields: FieldSpec[], extra: Partial<OperationSpec> = {}): OperationSpec => ({
 	id: 'testOp',
+	value: 'test',
 	resource: 'thing',
 	name: 'Test',
 	action: 'Test',

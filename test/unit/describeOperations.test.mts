@@ -57,10 +57,10 @@ describe('describeOperations over the real WTS table', () => {
 			const values = selectorOptions(selectors.get(op.resource) ?? ({} as INodeProperties)).map((o) => o.value);
 			if (replaced.has(op.id)) {
 				// A hand-made operation may take over the value of the one it replaces; it must then be listed once.
-				const takenOver = handMadeOperations.some((h) => h.resource === op.resource && h.value === op.id);
-				const times = values.filter((v) => v === op.id).length;
+				const takenOver = handMadeOperations.some((h) => h.resource === op.resource && h.value === op.value);
+				const times = values.filter((v) => v === op.value).length;
 				if (times !== (takenOver ? 1 : 0)) stillListed.push(op.id);
-			} else if (!values.includes(op.id)) missing.push(`${op.resource}/${op.id}`);
+			} else if (!values.includes(op.value)) missing.push(`${op.resource}/${op.value}`);
 		}
 		assert.deepEqual(missing, []);
 		assert.deepEqual(stillListed, []);
@@ -171,7 +171,7 @@ describe('describeOperations over the real WTS table', () => {
 		for (const op of operationTable.operations.filter((entry) => !replaced.has(entry.id))) {
 			const visible = wtsChatProperties.filter((p) => {
 				const show = showOf(p);
-				return show.resource?.includes(op.resource) && show.operation?.includes(op.id);
+				return show.resource?.includes(op.resource) && show.operation?.includes(op.value);
 			});
 			const collection = visible.find((p) => p.name === optionalCollectionOf(op).name);
 			const inCollection = new Set(((collection?.options ?? []) as INodeProperties[]).map((p) => p.name));
@@ -210,6 +210,7 @@ describe('describeOperations on a small table', () => {
 	const ops: OperationSpec[] = [
 		{
 			id: 'listThings',
+			value: 'listThings',
 			resource: 'thing',
 			name: 'List Things',
 			action: 'List things',
@@ -224,6 +225,7 @@ describe('describeOperations on a small table', () => {
 		},
 		{
 			id: 'createThing',
+			value: 'createThing',
 			resource: 'thing',
 			name: 'Create a Thing',
 			action: 'Create a thing',
@@ -236,7 +238,7 @@ describe('describeOperations on a small table', () => {
 				{ name: 'tags', key: 'tags', in: 'body', type: 'list' },
 			],
 		},
-		{ id: 'oldSend', resource: 'message', name: 'Old Send', action: 'Send', method: 'POST', path: '/send', fields: [] },
+		{ id: 'oldSend', value: 'oldSend', resource: 'message', name: 'Old Send', action: 'Send', method: 'POST', path: '/send', fields: [] },
 	];
 	const table: OperationTable = { resources: [{ value: 'thing', name: 'Thing' }, { value: 'message', name: 'Message' }], operations: ops };
 	const handMade: HandMadeOperationInfo[] = [

@@ -83,7 +83,7 @@ describe('executeNode with the WTS node definition, over a real server', () => {
 			async (server) => {
 				const ctx = createContext({
 					credentials: wtsCredentials(server.baseUrl),
-					params: { resource: 'contact', operation: 'listContacts', returnAll: true, filters: { status: 'ACTIVE' }, requestOptions: fastOptions },
+					params: { resource: 'contact', operation: 'getAll', returnAll: true, filters: { status: 'ACTIVE' }, requestOptions: fastOptions },
 				});
 				const [out] = await executeNode(ctx, wtsNode);
 				assert.deepEqual(out.map((entry) => entry.json.id), ['c1a', 'c1b', 'c2a', 'c2b', 'c3a', 'c3b']);
@@ -102,7 +102,7 @@ describe('executeNode with the WTS node definition, over a real server', () => {
 			async (server) => {
 				const ctx = createContext({
 					credentials: wtsCredentials(server.baseUrl),
-					params: { resource: 'contact', operation: 'listContacts', returnAll: false, limit: 5, requestOptions: fastOptions },
+					params: { resource: 'contact', operation: 'getAll', returnAll: false, limit: 5, requestOptions: fastOptions },
 				});
 				const [out] = await executeNode(ctx, wtsNode);
 				assert.equal(out.length, 5);
@@ -119,7 +119,7 @@ describe('executeNode with the WTS node definition, over a real server', () => {
 				else reply(res, 200, { id: req.path.split('/').pop() });
 			},
 			async (server) => {
-				const params: Record<string, ParamValue> = { resource: 'contact', operation: 'getContact', id: (i: number) => uuid(i + 1), requestOptions: fastOptions };
+				const params: Record<string, ParamValue> = { resource: 'contact', operation: 'get', id: (i: number) => uuid(i + 1), requestOptions: fastOptions };
 				const ctx = createContext({ credentials: wtsCredentials(server.baseUrl), continueOnFail: true, params, items: [{ json: {} }, { json: {} }, { json: {} }] });
 				const [out] = await executeNode(ctx, wtsNode);
 				assert.equal(out.length, 3);
@@ -139,11 +139,11 @@ describe('executeNode with the WTS node definition, over a real server', () => {
 			async (server) => {
 				const ctx = createContext({
 					credentials: wtsCredentials(server.baseUrl),
-					params: { resource: 'contact', operation: 'getContact', id: '', requestOptions: fastOptions },
+					params: { resource: 'contact', operation: 'get', id: '', requestOptions: fastOptions },
 				});
 				await assert.rejects(executeNode(ctx, wtsNode), (error: Error & { context?: IDataObject }) => {
 					assert.ok(error instanceof workflow.NodeOperationError);
-					assert.equal(error.message, '"ID" is required');
+					assert.equal(error.message, '"Contact ID" is required');
 					assert.equal(error.context?.itemIndex, 0);
 					return true;
 				});

@@ -153,7 +153,7 @@ describe('check before sending: Continue On Fail off', () => {
 					items: items(150),
 					params: {
 						resource: 'message',
-						operation: 'sendTemplate',
+						operation: 'queueTemplate',
 						from: 'channel-1',
 						templateId: 'tpl-1',
 						to: (i: number) => (i === 120 ? '' : `+55|1190000${String(i).padStart(4, '0')}`),

@@ -126,7 +126,7 @@ describe('a run stops at its first failed send', () => {
 				const ctx = createContext({
 					credentials: wtsCredentials(server.baseUrl),
 					items: items(350),
-					params: { resource: 'message', operation: 'sendTemplate', from: 'channel-1', templateId: 'tpl-1', to: phone, requestOptions: { ...fastOptions, useBatchEndpoints: true } },
+					params: { resource: 'message', operation: 'queueTemplate', from: 'channel-1', templateId: 'tpl-1', to: phone, requestOptions: { ...fastOptions, useBatchEndpoints: true } },
 				});
 				await assert.rejects(executeNode(ctx, wtsNode), /WTS Chat answered 422/);
 				assert.deepEqual(
@@ -222,7 +222,7 @@ describe('the error of a stopped run says what was sent', () => {
 				const ctx = createContext({
 					credentials: wtsCredentials(server.baseUrl),
 					items: items(350),
-					params: { resource: 'message', operation: 'sendTemplate', from: 'channel-1', templateId: 'tpl-1', to: phone, requestOptions: { ...fastOptions, useBatchEndpoints: true } },
+					params: { resource: 'message', operation: 'queueTemplate', from: 'channel-1', templateId: 'tpl-1', to: phone, requestOptions: { ...fastOptions, useBatchEndpoints: true } },
 				});
 				await assert.rejects(executeNode(ctx, wtsNode), (error: Error & { description?: string; context?: IDataObject }) => {
 					assert.equal(error.message, 'Items 100-199 failed: WTS Chat answered 422: Número inválido. 100 of 350 items had already been accepted (0-99)');

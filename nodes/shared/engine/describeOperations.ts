@@ -11,6 +11,8 @@ export interface HandMadeOperationInfo {
 	value: string;
 	name: string;
 	action: string;
+	/** What sets the operation apart from one that looks alike. */
+	summary?: string;
 	description: INodeProperties[];
 }
 
@@ -35,8 +37,8 @@ export interface DescribeInput {
 	filledByNode?: (op: OperationSpec, field: FieldSpec) => boolean;
 }
 
-const showFor = (op: { resource: string; id?: string; value?: string }) => ({
-	show: { resource: [op.resource], operation: [op.id ?? op.value ?? ''] },
+const showFor = (op: { resource: string; value: string }) => ({
+	show: { resource: [op.resource], operation: [op.value] },
 });
 
 function placeholderOf(field: FieldSpec): string | undefined {
@@ -79,7 +81,7 @@ export function fieldProperty(op: OperationSpec, field: FieldSpec, pickerFor: Pi
 			return { ...base, type: 'json', default: field.isArray || field.key === 'body' ? '[]' : '{}' };
 		case 'list':
 			if (field.options) {
-				return { ...base, type: 'multiOptions', options: toOptions(field.options), default: [] };
+				return { ...base, type: 'multiOptions', options: toOptions(field), default: [] };
 			}
 			return { ...base, type: 'string', default: '', placeholder: placeholderOf(field) };
 		case 'object':
@@ -108,7 +110,7 @@ export function fieldProperty(op: OperationSpec, field: FieldSpec, pickerFor: Pi
 		default:
 			if (field.format === 'binary') return { ...base, type: 'string', default: 'data' };
 			if (field.options) {
-				return { ...base, type: 'options', options: toOptions(field.options), default: topLevel ? field.options[0] : '' };
+				return { ...base, type: 'options', options: toOptions(field), default: topLevel ? field.options[0] : '' };
 			}
 			return { ...base, type: 'string', default: '' };
 	}
@@ -129,8 +131,8 @@ function locatorProperty(base: Pick<INodeProperties, 'displayName' | 'name' | 'd
 	};
 }
 
-function toOptions(values: string[]): INodePropertyOptions[] {
-	return values.map((value) => ({ name: value, value }));
+function toOptions(field: FieldSpec): INodePropertyOptions[] {
+	return (field.options ?? []).map((value, index) => ({ name: field.optionNames?.[index] ?? value, value }));
 }
 
 function operationProperties(op: OperationSpec, input: DescribeInput): INodeProperties[] {
@@ -163,7 +165,7 @@ function operationProperties(op: OperationSpec, input: DescribeInput): INodeProp
  */
 function paginationProperties(lists: OperationSpec[]): INodeProperties[] {
 	if (!lists.length) return [];
-	const show = { resource: [...new Set(lists.map((op) => op.resource))], operation: lists.map((op) => op.id) };
+	const show = { resource: [...new Set(lists.map((op) => op.resource))], operation: lists.map((op) => op.value) };
 	return [
 		{
 			displayName: 'Return All',
@@ -225,8 +227,8 @@ export function describeOperations(input: DescribeInput): INodeProperties[] {
 	};
 	for (const [resource] of resourceNames) {
 		const options: INodePropertyOptions[] = [
-			...generated.filter((op) => op.resource === resource).map((op) => ({ name: op.name, value: op.id, action: op.action })),
-			...handMade.filter((op) => op.resource === resource).map((op) => ({ name: op.name, value: op.value, action: op.action })),
+			...generated.filter((op) => op.resource === resource).map((op) => optionOf(op.name, op.value, op.action, op.description)),
+			...handMade.filter((op) => op.resource === resource).map((op) => optionOf(op.name, op.value, op.action, op.summary)),
 		].sort((a, b) => a.name.localeCompare(b.name));
 		if (!options.length) continue;
 		properties.push({
@@ -245,6 +247,10 @@ export function describeOperations(input: DescribeInput): INodeProperties[] {
 	for (const op of generated) properties.push(...operationProperties(op, input));
 	properties.push(...paginationProperties(generated.filter((op) => op.pagination)));
 	return properties;
+}
+
+function optionOf(name: string, value: string, action: string, description: string | undefined): INodePropertyOptions {
+	return { name, value, action, ...(description ? { description } : {}) };
 }
 
 function mergeShow(property: INodeProperties, base: ReturnType<typeof showFor>): INodeProperties['displayOptions'] {

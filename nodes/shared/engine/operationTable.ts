@@ -31,6 +31,8 @@ export interface FieldSpec {
 	required?: boolean;
 	/** Allowed values; with type `list`, several may be chosen. */
 	options?: string[];
+	/** What the editor shows for each of `options`, in the same order (from the naming table). */
+	optionNames?: string[];
 	/** For type `list`: what each entry is. */
 	itemType?: 'string' | 'number';
 	/** For objects: at least one of these keys must be given (the contract's `anyOf` of `required`). */
@@ -67,14 +69,18 @@ export type PaginationSpec =
 	| { style: 'none'; itemsPath: string; keyed?: boolean };
 
 export interface OperationSpec {
-	/** The contract's operationId, also the `operation` value in n8n. */
+	/** The contract's operationId. */
 	id: string;
+	/** The `operation` value in n8n: short and unique within its resource ("create", "getAll"). */
+	value: string;
 	/** n8n resource value. */
 	resource: string;
-	/** Display name of the operation ("Send Text"). */
+	/** Display name of the operation ("Create", "Add Labels"). */
 	name: string;
-	/** Sentence shown under the operation (n8n's `action`). */
+	/** Sentence shown in the node search and under the operation (n8n's `action`): "Create a contact". */
 	action: string;
+	/** What sets the operation apart from one that looks alike, shown under it in the operation list. */
+	description?: string;
 	method: HttpMethod;
 	path: string;
 	fields: FieldSpec[];
@@ -117,5 +123,5 @@ export function tableOfApis(table: OperationTable, apis: string[]): OperationTab
 
 /** The generated operation a node's Resource and Operation parameters select. */
 export function operationOf(table: OperationTable, resource: string, operation: string): OperationSpec | undefined {
-	return table.operations.find((entry) => entry.resource === resource && entry.id === operation);
+	return table.operations.find((entry) => entry.resource === resource && entry.value === operation);
 }

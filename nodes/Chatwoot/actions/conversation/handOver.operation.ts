@@ -92,7 +92,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, client
 }
 
 export const handOverConversation: HandMadeOperation = {
-	resource: 'conversations',
+	resource: 'conversation',
 	api: 'application',
 	value: 'handOver',
 	name: 'Hand Over to a Human',

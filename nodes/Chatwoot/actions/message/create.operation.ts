@@ -156,7 +156,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, client
 }
 
 export const createMessage: HandMadeOperation = {
-	resource: 'messages',
+	resource: 'message',
 	api: 'application',
 	value: 'create',
 	name: 'Create',

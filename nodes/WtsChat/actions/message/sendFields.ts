@@ -149,3 +149,6 @@ export function recipientOrderKey(this: IExecuteFunctions, itemIndex: number): s
 	const to = String(this.getNodeParameter('to', itemIndex, '') ?? '').trim();
 	return to ? `to:${String(this.getNodeParameter('from', itemIndex, ''))}|${to}` : undefined;
 }
+
+/** How the classic sends differ from the Queue operations of the newer send family. */
+export const CLASSIC_SEND = 'Classic message endpoint, with file upload from binary data and template variables; check it with Get Status';

@@ -7,7 +7,7 @@ import { toItems } from '../../../shared/engine/outputItems';
 import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
 import { checkUploadInput, uploadBinary } from '../../transport/fileUpload';
-import { channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
+import { CLASSIC_SEND, channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
 
 export const fileSourceFields: INodeProperties[] = [
 	{
@@ -74,7 +74,8 @@ export const sendFile: HandMadeOperation = {
 	resource: 'message',
 	value: 'sendFile',
 	name: 'Send File',
-	action: 'Send a file',
+	action: 'Send a file from binary data or a URL',
+	summary: CLASSIC_SEND,
 	replaces: [],
 	answersLike: 'sendMessage',
 	description,

@@ -7,7 +7,7 @@ import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
 import { collectRecords } from '../../../shared/transport/pagination';
 import { fileReference, fileSourceFields, readFileSource } from './sendFile.operation';
-import { channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
+import { CLASSIC_SEND, channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
 
 const withMedia = { show: { templateHasMedia: [true] } };
 
@@ -117,9 +117,10 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, client
 
 export const sendTemplate: HandMadeOperation = {
 	resource: 'message',
-	value: 'sendTemplateMessage',
+	value: 'sendTemplate',
 	name: 'Send Template',
 	action: 'Send a template message',
+	summary: CLASSIC_SEND,
 	replaces: [],
 	answersLike: 'sendMessage',
 	description,

@@ -5,7 +5,7 @@ import { fieldError, textValue } from '../../../shared/engine/inputErrors';
 import { toItems } from '../../../shared/engine/outputItems';
 import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
-import { channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
+import { CLASSIC_SEND, channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
 
 export const description: INodeProperties[] = [
 	...channelAndRecipient,
@@ -31,9 +31,10 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, client
 
 export const sendText: HandMadeOperation = {
 	resource: 'message',
-	value: 'sendMessage',
+	value: 'sendText',
 	name: 'Send Text',
 	action: 'Send a text message',
+	summary: CLASSIC_SEND,
 	replaces: ['sendMessage', 'sendMessageSync'],
 	description,
 	prepare,
