@@ -45,10 +45,11 @@ export function headerAuthCredential(id: string, header: string, value: string):
 	return { id, name: `Header ${id}`, type: 'httpHeaderAuth', data: { name: header, value } };
 }
 
-export function chatwootCredential(id: string, url: string, accessToken: string, accountId: number): Credential {
+export function chatwootCredential(id: string, url: string, accessToken: string, accountId: number, requestsPerMinute?: number): Credential {
 	// Both our node and the devlikeapro node name their credential type `chatwootApi`; this data satisfies
-	// either one (they read `url` and `accessToken`).
-	return { id, name: `Chatwoot ${id}`, type: 'chatwootApi', data: { url, accessToken, accountId: String(accountId) } };
+	// either one (they read `url` and `accessToken`). Ours also reads the installation's general limit.
+	const data = { url, accessToken, accountId: String(accountId), ...(requestsPerMinute === undefined ? {} : { requestsPerMinute }) };
+	return { id, name: `Chatwoot ${id}`, type: 'chatwootApi', data };
 }
 
 const uses = (type: string, credential: Credential) => ({

@@ -1,6 +1,7 @@
 /**
- * Chatwoot message create in bulk, without a limit and behind one that answers 429 + Retry-After: our
- * Chatwoot node, the devlikeapro community node and the HTTP Request node.
+ * Chatwoot message create in bulk, without a limit and behind Chatwoot's own throttle as rack-attack runs it
+ * (its general limit set low, fixed one-minute windows of Unix time, 429 without Retry-After): our Chatwoot
+ * node, the devlikeapro community node and the HTTP Request node.
  *
  * The devlikeapro node runs in an n8n instance of its own: both packages define a credential type named
  * `chatwootApi`, and one n8n cannot hold two types of one name.
@@ -24,17 +25,27 @@ import {
 } from '../alternatives.mts';
 import { runBulk, type BulkMeasure, type BulkSubject } from '../bulkRun.mts';
 import { jsonBodyOf, planItems, type PlannedItem } from '../deliveries.mts';
-import { describeLimits, floorMs, type WindowLimit } from '../rateLimitFloor.mts';
+import { describeLimits, fixedWindowFloorMs, type WindowLimit } from '../rateLimitFloor.mts';
 import { ratio, seconds, type Ratio, type ScenarioResult } from '../report.mts';
 
 const CONVERSATIONS = 50;
 
 interface Condition {
 	label: string;
+	/** rack-attack's general limit (`RACK_ATTACK_LIMIT`) per one-minute window. */
 	limit?: WindowLimit;
 }
 
-const CONDITIONS: Condition[] = [{ label: 'no limit' }, { label: '50 per second', limit: { limit: 50, windowMs: 1_000 } }];
+/** A run still going after this long is stopped and reported unfinished (a node re-sending every item on a 429). */
+const RUN_TIMEOUT_MS = 6 * 60_000;
+
+/** Low enough that 1,000 items need three windows: the limit decides the time, not the node. */
+const RACK_ATTACK_LIMIT = 400;
+
+const CONDITIONS: Condition[] = [
+	{ label: 'no limit' },
+	{ label: `rack-attack, ${RACK_ATTACK_LIMIT} per minute`, limit: { limit: RACK_ATTACK_LIMIT, windowMs: 60_000 } },
+];
 
 interface Planned {
 	condition: Condition;
@@ -48,7 +59,8 @@ interface Planned {
 interface ConditionResult {
 	condition: string;
 	limit?: WindowLimit;
-	floorMs?: number;
+	/** Per measure: the earliest its last request could go, given when its node started in the minute. */
+	floorsMs?: number[];
 	measures: BulkMeasure[];
 }
 
@@ -89,7 +101,9 @@ async function planRun(condition: Condition, alternative: AlternativeId, items: 
 			},
 		};
 	}
-	const credential = chatwootCredential(credentialId(), sandbox.url, sandbox.userToken, account);
+	// Ours is told the installation's limit, as a self-hosted user sets it on the credential.
+	const requestsPerMinute = alternative === 'ours' ? condition.limit?.limit : undefined;
+	const credential = chatwootCredential(credentialId(), sandbox.url, sandbox.userToken, account, requestsPerMinute);
 	const target =
 		alternative === 'ours' ? ourChatwootCreateMessage(credential) : devlikeaproCreateMessage(credential, account, batching);
 	return {
@@ -113,7 +127,7 @@ async function runIn(n8n: N8nInstance, runs: Planned[]): Promise<Map<Planned, Bu
 	const measures = new Map<Planned, BulkMeasure>();
 	for (const run of runs) {
 		const messages = () => run.sandbox.recorder.requests({ method: 'POST', path: /\/conversations\/\d+\/messages$/ });
-		measures.set(run, await runBulk(n8n, run.subject, run.plan, messages, contentOf));
+		measures.set(run, await runBulk(n8n, run.subject, run.plan, messages, contentOf, RUN_TIMEOUT_MS));
 	}
 	return measures;
 }
@@ -134,11 +148,18 @@ export async function chatwootMessages({ items, extension }: { items: number; ex
 			...(await runIn(ours, runs.filter((run) => run.alternative !== 'devlikeapro'))),
 			...(await runIn(devlikeapro, runs.filter((run) => run.alternative === 'devlikeapro'))),
 		]);
-		const results: ConditionResult[] = CONDITIONS.map((condition) => ({
-			condition: condition.label,
-			...(condition.limit ? { limit: condition.limit, floorMs: floorMs(items, [condition.limit]) } : {}),
-			measures: runs.filter((run) => run.condition === condition).map((run) => measures.get(run) as BulkMeasure),
-		}));
+		const results: ConditionResult[] = CONDITIONS.map((condition) => {
+			const conditionMeasures = runs.filter((run) => run.condition === condition).map((run) => measures.get(run) as BulkMeasure);
+			const { limit } = condition;
+			if (!limit) return { condition: condition.label, measures: conditionMeasures };
+			// A run that was stopped has no start time from n8n, and no floor to compare with.
+			const floorsMs = conditionMeasures.map((m) => {
+				if (m.timedOut) return Number.NaN;
+				if (m.nodeStartMs === undefined) throw new Error(`${m.alternative}: n8n recorded no start time, so the floor is unknown`);
+				return fixedWindowFloorMs(items, limit, m.nodeStartMs);
+			});
+			return { condition: condition.label, limit, floorsMs, measures: conditionMeasures };
+		});
 		return report(items, results);
 	} finally {
 		await Promise.all(instances.map((instance) => instance.dispose()));
@@ -147,37 +168,51 @@ export async function chatwootMessages({ items, extension }: { items: number; ex
 }
 
 function report(items: number, results: ConditionResult[]): ScenarioResult {
-	const ratios: Ratio[] = results.flatMap(({ condition, measures, floorMs: floor }) => {
+	const ratios: Ratio[] = results.flatMap(({ condition, measures, floorsMs }) => {
 		const [ours, ...others] = measures;
+		const finished = (m: BulkMeasure) => !m.timedOut;
 		return [
-			...others.map((other) => ({
+			...others.filter(finished).map((other) => ({
 				scenario: `Chatwoot create, ${condition}`,
 				label: `${ours.alternative} ÷ ${other.alternative}`,
 				value: ours.nodeMs / other.nodeMs,
 			})),
-			...(floor
-				? measures.map((m) => ({ scenario: `Chatwoot create, ${condition}`, label: `${m.alternative}: time ÷ limit floor`, value: m.nodeMs / floor }))
+			...(floorsMs
+				? measures.flatMap((m, index) =>
+						finished(m)
+							? [
+									{
+										scenario: `Chatwoot create, ${condition}`,
+										label: `${m.alternative}: time ÷ limit floor`,
+										value: m.nodeMs / floorsMs[index],
+										...(m.alternative === ALTERNATIVE.ours ? { goal: 1.1 } : {}),
+									},
+								]
+							: [],
+					)
 				: []),
 		];
 	});
+	const limits = results.flatMap((r) => (r.limit ? [r.limit] : []));
 	return {
 		id: 'chatwoot-messages',
 		title: `2. Chatwoot message create, ${items.toLocaleString('en')} items`,
 		setup: [
 			`POST /api/v1/accounts/1/conversations/{id}/messages over ${CONVERSATIONS} conversations, ${items / CONVERSATIONS} messages each, every content unique.`,
-			`Without a limit, and with the sandbox answering 429 + Retry-After beyond ${describeLimits(results.flatMap((r) => (r.limit ? [r.limit] : [])))} (a fresh sandbox per run).`,
-			'With the limit, the other nodes get the batching a careful user would set (the limit itself) and Retry On Fail; ours keeps its defaults.',
+			`Without a limit, and behind Chatwoot 4.16.2's throttles as rack-attack runs them, its general limit (RACK_ATTACK_LIMIT) set to ${describeLimits(limits)}: fixed windows that begin at each whole minute, and a 429 \`Retry later\` without Retry-After (a fresh sandbox per run).`,
+			'With the limit, the other nodes get the batching a careful user would set (the limit itself, one batch a minute) and Retry On Fail; ours keeps its default options and its credential says the installation\'s limit (Requests per Minute).',
 			`${DEVLIKEAPRO_PACKAGE.name} ${DEVLIKEAPRO_PACKAGE.version} runs in its own n8n instance (both packages name a credential type \`chatwootApi\`).`,
 		],
-		columns: ['Limit', 'Alternative', 'Settings', 'Node time', 'Ours ÷ this', '÷ floor', '429s', 'Lost', 'Duplicated', 'Order violations', 'Run'],
-		rows: results.flatMap(({ condition, measures, floorMs: floor }) =>
-			measures.map((m) => [
+		columns: ['Limit', 'Alternative', 'Settings', 'Node time', 'Ours ÷ this', 'Floor', '÷ floor', '429s', 'Lost', 'Duplicated', 'Order violations', 'Run'],
+		rows: results.flatMap(({ condition, measures, floorsMs }) =>
+			measures.map((m, index) => [
 				condition,
 				m.alternative,
 				m.settings,
-				seconds(m.nodeMs),
-				ratio(measures[0].nodeMs / m.nodeMs),
-				floor ? ratio(m.nodeMs / floor) : '',
+				m.timedOut ? `> ${seconds(m.nodeMs)}` : seconds(m.nodeMs),
+				m.timedOut ? '' : ratio(measures[0].nodeMs / m.nodeMs),
+				floorsMs && !m.timedOut ? seconds(floorsMs[index]) : '',
+				floorsMs && !m.timedOut ? ratio(m.nodeMs / floorsMs[index]) : '',
 				String(m.delivery.rateLimited),
 				String(m.delivery.lost),
 				String(m.delivery.duplicated),
@@ -187,7 +222,7 @@ function report(items: number, results: ConditionResult[]): ScenarioResult {
 		),
 		ratios,
 		notes: [
-			'The floor with the limit is the earliest the last request may be sent: (ceil(items ÷ 50) − 1) × 1 s.',
+			`The floor with the limit is the earliest the last request may be sent: rack-attack lets ${RACK_ATTACK_LIMIT} through in each minute of Unix time, so the last of ${items} requests waits for the start of the minute ceil(${items} ÷ ${RACK_ATTACK_LIMIT}) − 1 after the one the node started in. It depends on the second the node started at, so it is given per run.`,
 			'Lost, duplicated and order violations are counted by the sandbox (each unique content taken exactly once, in input order within its conversation).',
 		],
 		data: { results },
