@@ -78,16 +78,13 @@ function seeded(seed: number): () => number {
 const seed = Number(process.env.OMNICHAT_PICK_SEED ?? Math.floor(Math.random() * 1e9));
 const randomPicks = Number(process.env.OMNICHAT_RANDOM_PICKS ?? 6);
 /** OMNICHAT_PICK_EVERY_GROUP=1 starts from the first action of every group (resource) instead of every API. */
-const firstOf = process.env.OMNICHAT_PICK_EVERY_GROUP === '1' ? (action: Action) => action.group : (action: Action) => action.expected.api;
+const firstOf = process.env.OMNICHAT_PICK_EVERY_GROUP === '1' ? (action: Action) => action.expected.resource : (action: Action) => action.expected.api;
 
-/** The first action of each API (or group), then `count` others at random; only texts unique within the node. */
+/** The first action of each API (or group), then `count` others at random: every action text is unique in its node. */
 function sample(actions: Action[], random: () => number, count: number): Action[] {
-	const counts = new Map<string, number>();
-	for (const action of actions) counts.set(action.text, (counts.get(action.text) ?? 0) + 1);
-	const unique = actions.filter((action) => counts.get(action.text) === 1);
 	const picks: Action[] = [];
-	for (const key of new Set(unique.map(firstOf))) picks.push(unique.find((action) => firstOf(action) === key) as Action);
-	const rest = unique.filter((action) => !picks.includes(action));
+	for (const key of new Set(actions.map(firstOf))) picks.push(actions.find((action) => firstOf(action) === key) as Action);
+	const rest = actions.filter((action) => !picks.includes(action));
 	for (let i = 0; i < count && rest.length > 0; i++) picks.push(...rest.splice(Math.floor(random() * rest.length), 1));
 	return picks;
 }
@@ -135,9 +132,9 @@ for (const folder of NODES) {
 	test(`${folder}: actions picked in the node creator open on their own API, resource and operation`, { timeout: 20 * 60_000 }, async () => {
 		const node = loadNode(folder);
 		const actions = actionsOf(node);
+		assert.equal(new Set(actions.map((a) => a.text)).size, actions.length, 'two actions share a text: the node creator could not tell them apart');
 		const picks = sample(actions, seeded(seed + NODES.indexOf(folder)), randomPicks);
-		const ambiguous = actions.length - new Set(actions.map((a) => a.text)).size;
-		console.log(`${node.displayName}: ${String(actions.length)} actions, ${String(picks.length)} picked${ambiguous ? `, ${String(ambiguous)} sharing a text with another` : ''}`);
+		console.log(`${node.displayName}: ${String(actions.length)} actions, ${String(picks.length)} picked`);
 		const { id } = await n8n.rest<{ id: string }>('POST', '/workflows', {
 			name: `Node creator: ${node.displayName}`,
 			nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
