@@ -73,16 +73,25 @@ export const LATE_ORDER_TAG = 'pedido-atrasado';
 export const WTS_SCRIPT: Script = [
 	{ toolCalls: [{ tool: 'Get_Session', arguments: (c) => ({ session_id: sessionIdIn(c) }) }] },
 	{ toolCalls: [{ tool: 'Get_Contact', arguments: (c) => ({ contact_id: String(record(c.exchanges[0]).contactId) }) }] },
+	// A value outside the field's options first, as models do: the node refuses it with the values to use.
+	{ toolCalls: [{ tool: 'Tag_Contact', arguments: (c) => ({ contact_id: String(record(c.exchanges[1]).id), tag_action: 'add', tags: LATE_ORDER_TAG }) }] },
 	{
 		toolCalls: [
 			{
 				tool: 'Tag_Contact',
-				arguments: (c) => ({ contact_id: String(record(c.exchanges[1]).id), tag_action: 'InsertIfNotExists', tags: LATE_ORDER_TAG }),
+				arguments: (c) => ({ contact_id: String(record(c.exchanges[1]).id), tag_action: optionFrom(c.exchanges[2], 'InsertIfNotExists'), tags: LATE_ORDER_TAG }),
 			},
 		],
 	},
 	{ reply: (c) => wtsAnswer(String(record(c.exchanges[1]).name)) },
 ];
+
+/** The option a refused tool call's error offers: the script reads it as a model would, or stops. */
+function optionFrom(refused: ToolExchange | undefined, option: string): string {
+	const error = JSON.stringify(refused?.result ?? null);
+	if (!new RegExp(`use one of [^"]*\\b${option}\\b`).test(error)) throw new Error(`the refused tool call did not offer ${option}: ${error}`);
+	return option;
+}
 
 /** The WTS agent's answer to a contact called `name`. */
 export function wtsAnswer(name: string): string {
@@ -130,8 +139,8 @@ export function supportAgentScript({ conversation }: { conversation: Conversatio
 export interface AgentConversation {
 	title: string;
 	customer: string;
-	/** Each tool call the model made, with its arguments. */
-	toolCalls: Array<{ tool: string; arguments: Record<string, unknown> }>;
+	/** Each tool call the model made, with its arguments, and the error the tool answered, if it refused. */
+	toolCalls: Array<{ tool: string; arguments: Record<string, unknown>; error?: string }>;
 	/** The model's answer, or undefined when the run did not finish. */
 	answer?: string;
 	/** The execution's status in n8n. */
@@ -143,7 +152,13 @@ function conversationOf(model: ModelSandbox, toolName: string, title: string, cu
 	const calls = model.requests.filter(({ conversation }) => conversation.tools.some(({ name }) => name === toolName));
 	const last = calls.at(-1);
 	const answer = last && 'reply' in last.answer ? last.answer.reply : undefined;
-	const toolCalls = calls.flatMap(({ answer: given }) => ('toolCalls' in given ? given.toolCalls : []).map(({ name, arguments: args }) => ({ tool: name, arguments: args })));
+	const results = last?.conversation.exchanges ?? [];
+	const toolCalls = calls
+		.flatMap(({ answer: given }) => ('toolCalls' in given ? given.toolCalls : []))
+		.map(({ name, arguments: args }, index) => {
+			const { error } = (results[index]?.result ?? {}) as { error?: unknown };
+			return { tool: name, arguments: args, ...(typeof error === 'string' ? { error } : {}) };
+		});
 	return { title, customer, status, answer, toolCalls };
 }
 

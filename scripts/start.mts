@@ -79,7 +79,10 @@ console.log(
 function printConversation({ title, customer, toolCalls, answer, status }: AgentConversation): void {
 	console.log(`  ${answer === undefined ? '✗' : '✓'} ${title} (execution ${status})`);
 	console.log(`      Customer: ${customer}`);
-	for (const call of toolCalls) console.log(`      Agent uses ${call.tool} ${JSON.stringify(call.arguments)}`);
+	for (const call of toolCalls) {
+		console.log(`      Agent uses ${call.tool} ${JSON.stringify(call.arguments)}`);
+		if (call.error !== undefined) console.log(`        refused: ${call.error.replace(/\s+/g, ' ')}`);
+	}
 	console.log(`      Agent: ${answer ?? '(no answer)'}`);
 }
 

@@ -93,7 +93,7 @@ const answers = (requests: ModelRequest[]) =>
 	requests.map(({ answer }) => ('toolCalls' in answer ? answer.toolCalls.map(({ name }) => name).join(',') : 'reply' in answer ? 'reply' : answer.refused));
 
 describe('AI Agent with WTS Chat tools', () => {
-	test('an incoming WhatsApp message: the agent looks up the session and its contact, tags the contact, and its answer goes to the session', async () => {
+	test('an incoming WhatsApp message: the agent looks up the session and its contact, tags the contact (after a refused tag action), and its answer goes to the session', async () => {
 		await n8n.activateWorkflow(wtsExample.id);
 		const session = wts.seed.sessions[0];
 		const contact = wts.seed.contacts.find(({ id }) => id === session.contactId);
@@ -121,7 +121,12 @@ describe('AI Agent with WTS Chat tools', () => {
 				},
 			},
 		]);
-		assert.deepEqual(answers(calls), ['Get_Session', 'Get_Contact', 'Tag_Contact', 'reply']);
+		assert.deepEqual(answers(calls), ['Get_Session', 'Get_Contact', 'Tag_Contact', 'Tag_Contact', 'reply']);
+		// The model's first tag action was not one of the field's options: the node refused it before any request,
+		// and the model got the error with the values to use.
+		const refused = calls.at(-1)?.conversation.exchanges[2];
+		assert.equal(refused?.arguments.tag_action, 'add');
+		assert.match(JSON.stringify(refused?.result), /cannot be \\"add\\": use one of InsertIfNotExists, DeleteIfExists, ReplaceAll/);
 
 		// What WTS received after the trigger's registration, in order, with the values the model chose.
 		assert.deepEqual(wts.recorder.requests().slice(registered).map(call), [

@@ -149,9 +149,9 @@ describe('buildRequest: fields with a fixed set of values', () => {
 
 	test('any other value is refused with the values to choose from', () => {
 		const error = refused(statusOp, { status: 'opened' });
-		assert.equal(error.message, '"Status" cannot be "opened"');
+		assert.equal(error.message, '"Status" cannot be "opened": use one of open, resolved, pending, snoozed');
 		assert.equal(error.description, 'Use one of: open, resolved, pending, snoozed.');
-		assert.equal(refused(statusOp, { status: 'open', additionalFields: { details: 'Tags, Notes' } }).message, '"Details 2" cannot be "Notes"');
+		assert.equal(refused(statusOp, { status: 'open', additionalFields: { details: 'Tags, Notes' } }).message, '"Details 2" cannot be "Notes": use one of Tags, CustomFields');
 	});
 });
 

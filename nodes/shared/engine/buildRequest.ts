@@ -99,7 +99,8 @@ function optionValue({ ctx, itemIndex }: Reader, options: string[], value: strin
 	if (options.includes(value)) return value;
 	const sameButCase = options.filter((option) => option.toLowerCase() === value.toLowerCase());
 	if (sameButCase.length === 1) return sameButCase[0];
-	throw fieldError(ctx, itemIndex, `"${label}" cannot be "${value}"`, `Use one of: ${options.join(', ')}.`);
+	// The values are in the message itself: an AI agent's model gets only the message of a tool's error.
+	throw fieldError(ctx, itemIndex, `"${label}" cannot be "${value}": use one of ${options.join(', ')}`, `Use one of: ${options.join(', ')}.`);
 }
 
 function objectValue(reader: Reader, fields: FieldSpec[], value: IDataObject, parentLabel: string): IDataObject {
