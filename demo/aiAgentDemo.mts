@@ -156,7 +156,7 @@ function conversationOf(model: ModelSandbox, toolName: string, title: string, cu
 	const toolCalls = calls
 		.flatMap(({ answer: given }) => ('toolCalls' in given ? given.toolCalls : []))
 		.map(({ name, arguments: args }, index) => {
-			const { error } = (results[index]?.result ?? {}) as { error?: unknown };
+			const { error } = record(results[index]);
 			return { tool: name, arguments: args, ...(typeof error === 'string' ? { error } : {}) };
 		});
 	return { title, customer, status, answer, toolCalls };
