@@ -1,7 +1,8 @@
 /**
  * The package in n8n's editor, used in Chromium as a person would, against the sandboxes: every node and
  * trigger opens without a console error or a failed request and its pickers load, every credential passes its
- * connection test when opened, and a demo workflow runs from the editor's Execute button.
+ * connection test when opened, a task word typed into the node creator finds its action among the first three,
+ * and a demo workflow runs from the editor's Execute button.
  * OMNICHAT_SCREENSHOTS=<folder> also saves what the editor showed (the README's pictures come from here).
  */
 import assert from 'node:assert/strict';
@@ -145,6 +146,53 @@ test('every credential passes its connection test when opened', { timeout: 10 * 
 		if (credential === WTS) await snap(page, 'wts-credential.png');
 	}
 	assert.deepEqual(editor.problems, []);
+});
+
+/** The first three results once the node creator's list stops changing (it filters as the person types). */
+async function settledResults(page: Page): Promise<string[]> {
+	const read = async () => (await page.getByTestId('node-creator-item-name').allInnerTexts()).slice(0, 3);
+	let last = await read();
+	for (let reads = 0; reads < 100; reads++) {
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const now = await read();
+		if (now.length > 0 && now.join('\n') === last.join('\n')) return now;
+		last = now;
+	}
+	return last;
+}
+
+/** Task words a person types into the Chatwoot node's action search, and the actions they mean. */
+const TASK_WORDS: Record<string, string[]> = {
+	label: ['Add labels to a conversation', 'Add labels to a contact'],
+	assign: ['Assign a conversation to an agent or team'],
+	resolve: ['Resolve, reopen or snooze a conversation'],
+	reply: ['Reply in a conversation with a message, private note or attachments'],
+	contact: ['Create a contact', 'Get a contact', 'Search contacts'],
+};
+
+test('a task word typed into the node creator finds its action among the first three', { timeout: 10 * 60_000 }, async () => {
+	const { page } = editor;
+	const { id } = await n8n.rest<{ id: string }>('POST', '/workflows', {
+		name: 'Editor: task words',
+		nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	});
+	await openWorkflow(page, n8n, id);
+	const search = page.getByTestId('node-creator-search-bar');
+	await page.keyboard.press('n');
+	await search.fill('Chatwoot');
+	await page.getByTestId('node-creator-item-name').getByText('Chatwoot', { exact: true }).first().click();
+	const found: Record<string, string[]> = {};
+	for (const word of Object.keys(TASK_WORDS)) {
+		await search.fill(word);
+		found[word] = await settledResults(page);
+	}
+	await page.keyboard.press('Escape');
+	const missed = Object.entries(TASK_WORDS)
+		.filter(([word, meant]) => !found[word].some((text) => meant.includes(text)))
+		.map(([word]) => `"${word}" → ${found[word].join(' | ')}`);
+	assert.deepEqual(missed, []);
 });
 
 test('a demo workflow runs from the editor', { timeout: 10 * 60_000 }, async () => {

@@ -159,8 +159,10 @@ export const createMessage: HandMadeOperation = {
 	resource: 'message',
 	api: 'application',
 	value: 'create',
+	// The action says what people do with it, so "reply" finds it in the node creator; it also records
+	// incoming messages in API inboxes (see the description).
 	name: 'Create',
-	action: 'Create a message, with attachments from binary data',
+	action: 'Reply in a conversation with a message, private note or attachments',
 	replaces: ['create-a-new-message-in-a-conversation'],
 	description,
 	prepare,
