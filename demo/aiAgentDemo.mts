@@ -43,7 +43,7 @@ export function exampleCredentials(workflow: Workflow): Map<string, { id: string
 }
 
 /** Credentials for an example: for each credential type it uses, the given data under the example's id and name. */
-export function credentialsFor(workflow: Workflow, data: Record<string, Record<string, unknown>>): Credential[] {
+function credentialsFor(workflow: Workflow, data: Record<string, Record<string, unknown>>): Credential[] {
 	return [...exampleCredentials(workflow)].map(([type, reference]) => {
 		const values = data[type];
 		if (values === undefined) throw new Error(`no credential data for ${type}, which "${workflow.name}" uses`);
@@ -162,6 +162,22 @@ function conversationOf(model: ModelSandbox, toolName: string, title: string, cu
 	return { title, customer, status, answer, toolCalls };
 }
 
+/** Imports example workflows and, for each credential they name, one pointing at the sandboxes. */
+export async function importExamples(
+	n8n: N8nInstance,
+	examples: Workflow[],
+	{ wts, chatwoot, model }: { wts: WtsSandbox; chatwoot: ChatwootSandbox; model: ModelSandbox },
+): Promise<void> {
+	const data = {
+		wtsChatApi: { apiKey: wts.apiKey, baseUrl: wts.url },
+		chatwootApi: { url: chatwoot.url, accessToken: chatwoot.userToken, accountId: String(chatwoot.accountId) },
+		openAiApi: { apiKey: model.apiKey, url: model.url },
+	};
+	const credentials = new Map(examples.flatMap((example) => credentialsFor(example, data)).map((credential) => [credential.id, credential]));
+	await n8n.importCredentials([...credentials.values()]);
+	await n8n.importWorkflows(examples);
+}
+
 /**
  * Imports both example workflows with credentials for the sandboxes (n8n started, owner set up), activates
  * them, lets a customer write on each platform and returns the conversations the agents had.
@@ -172,14 +188,7 @@ export async function runAiAgentDemo(
 ): Promise<AgentConversation[]> {
 	const wtsExample = loadExample(EXAMPLES.wts);
 	const chatwootExample = loadExample(EXAMPLES.chatwoot);
-	const data = {
-		wtsChatApi: { apiKey: wts.apiKey, baseUrl: wts.url },
-		chatwootApi: { url: chatwoot.url, accessToken: chatwoot.userToken, accountId: String(chatwoot.accountId) },
-		openAiApi: { apiKey: model.apiKey, url: model.url },
-	};
-	const credentials = new Map([wtsExample, chatwootExample].flatMap((example) => credentialsFor(example, data)).map((credential) => [credential.id, credential]));
-	await n8n.importCredentials([...credentials.values()]);
-	await n8n.importWorkflows([wtsExample, chatwootExample]);
+	await importExamples(n8n, [wtsExample, chatwootExample], { wts, chatwoot, model });
 	await n8n.activateWorkflow(wtsExample.id);
 	await n8n.activateWorkflow(chatwootExample.id);
 

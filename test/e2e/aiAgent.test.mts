@@ -13,8 +13,8 @@ import {
 	BILLING_LABEL,
 	CHATWOOT_ANSWER,
 	chatwootNote,
-	credentialsFor,
 	EXAMPLES,
+	importExamples,
 	LATE_ORDER_TAG,
 	loadExample,
 	supportAgentScript,
@@ -39,14 +39,7 @@ const chatwootExample = loadExample(EXAMPLES.chatwoot);
 before(async () => {
 	[wts, chatwoot, model] = await Promise.all([startWtsSandbox({}), startChatwootSandbox({}), startModelSandbox({ script: supportAgentScript })]);
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
-	const data = {
-		wtsChatApi: { apiKey: wts.apiKey, baseUrl: wts.url },
-		chatwootApi: { url: chatwoot.url, accessToken: chatwoot.userToken, accountId: String(chatwoot.accountId) },
-		openAiApi: { apiKey: model.apiKey, url: model.url },
-	};
-	const credentials = new Map([wtsExample, chatwootExample].flatMap((example) => credentialsFor(example, data)).map((credential) => [credential.id, credential]));
-	await n8n.importCredentials([...credentials.values()]);
-	await n8n.importWorkflows([wtsExample, chatwootExample]);
+	await importExamples(n8n, [wtsExample, chatwootExample], { wts, chatwoot, model });
 	await n8n.start();
 	await n8n.setupOwner();
 });

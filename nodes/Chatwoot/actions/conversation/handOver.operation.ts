@@ -6,6 +6,7 @@ import { toItems } from '../../../shared/engine/outputItems';
 import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import { pathTo, type ApiClient } from '../../../shared/transport/apiClient';
 import { accountOf } from '../../account';
+import { conversationIdProperty } from '../conversationIdProperty';
 
 /**
  * Hands a conversation an agent bot (or a workflow) was answering over to the humans, with the contract's own
@@ -17,14 +18,7 @@ import { accountOf } from '../../account';
 const CONVERSATION = '/api/v1/accounts/{account_id}/conversations/{conversation_id}';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Conversation ID',
-		name: 'conversationId',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'The numeric ID of the conversation (shown in its URL)',
-	},
+	conversationIdProperty,
 	{
 		displayName: 'Private Note',
 		name: 'note',

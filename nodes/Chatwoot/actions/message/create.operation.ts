@@ -8,19 +8,13 @@ import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import { pathTo, type ApiClient } from '../../../shared/transport/apiClient';
 import { encodeMultipart, type MultipartPart } from '../../../shared/transport/multipart';
 import { accountOf } from '../../account';
+import { conversationIdProperty } from '../conversationIdProperty';
 
 /** Chatwoot's default upload limit (ACTIVE_STORAGE max size); larger files are refused before upload. */
 export const MAX_ATTACHMENT_BYTES = 40 * 1024 * 1024;
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Conversation ID',
-		name: 'conversationId',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'The numeric ID of the conversation (shown in its URL)',
-	},
+	conversationIdProperty,
 	{
 		displayName: 'Content',
 		name: 'content',
