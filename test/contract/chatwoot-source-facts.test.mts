@@ -83,6 +83,14 @@ describe('the Chatwoot contract follows Chatwoot 4.16.2', () => {
 		assert.ok(fits(answerSchema(op), { meta: { count: 15, current_page: '1', has_more: true }, payload: [contact] }));
 	});
 
+	test('a platform user needs name and email, a canned response content and short_code (user.rb:78-79; canned_response.rb:14-15)', () => {
+		for (const [id, fields] of [['create-a-user', ['name', 'email']], ['add-new-canned-response-to-account', ['content', 'short_code']]] as const) {
+			const body = bodySchema(operation(id));
+			assert.deepEqual([...(body.required ?? [])].sort(), [...fields].sort(), id);
+			assert.ok(operation(id).responses['422'], `${id}: the model's 422`);
+		}
+	});
+
 	test('company contacts and their search page by 15 (companies/contacts_controller.rb:2, 50-55)', () => {
 		for (const id of ['list-company-contacts', 'search-company-contacts']) assert.equal(pagination(operation(id)).pageSize, 15, id);
 	});

@@ -304,6 +304,20 @@ describe('validation', () => {
 			},
 			{
 				method: 'POST',
+				path: '/api/v1/accounts/1/canned_responses',
+				options: { body: { content: 'Olá!' } },
+				status: 400,
+				message: /short_code is required/,
+			},
+			{
+				method: 'POST',
+				path: '/platform/api/v1/users',
+				options: { body: { name: 'Ana' }, token: sb.platformToken },
+				status: 400,
+				message: /email is required/,
+			},
+			{
+				method: 'POST',
 				path: '/api/v1/accounts/1/labels',
 				options: { body: '{"title": ' },
 				status: 400,
@@ -1042,8 +1056,13 @@ describe('the whole contract', () => {
 					(await create('/platform/api/v1/accounts', { name: 'Doomed account' }, platform)).id,
 				),
 				user: Number(
-					(await create('/platform/api/v1/users', { email: 'doomed-user@example.com' }, platform))
-						.id,
+					(
+						await create(
+							'/platform/api/v1/users',
+							{ name: 'Doomed user', email: 'doomed-user@example.com' },
+							platform,
+						)
+					).id,
 				),
 				platformBot: Number(
 					(await create('/platform/api/v1/agent_bots', { name: 'Doomed' }, platform)).id,
@@ -1144,7 +1163,7 @@ describe('the whole contract', () => {
 				'inbox_ids[]': [seed.inboxIds.api],
 				typing_status: 'on',
 			};
-			// Creations whose contract requires nothing but Chatwoot refuses blank records.
+			// Values Chatwoot's models need beyond what the contract requires, or that must not repeat a seeded record.
 			const extraBody: Record<string, JsonObject> = {
 				'create-a-team': { name: 'Minimal team' },
 				'create-a-label': { title: 'minimal' },

@@ -202,11 +202,12 @@ export const platformHandlers: ChatwootHandlers = {
 
 	'create-a-user': (request, context) => {
 		const fields = bodyOf<UserFields>(request);
+		if (!fields.name) throw unprocessable("Name can't be blank", ['name']);
 		if (!fields.email) throw unprocessable("Email can't be blank", ['email']);
 		const state = context.state;
 		const record: UserRecord = {
 			id: state.nextId('users'),
-			name: fields.name ?? fields.email,
+			name: fields.name,
 			display_name: null,
 			email: '',
 			access_token: state.newToken(24),
