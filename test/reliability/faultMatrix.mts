@@ -32,7 +32,14 @@ const TIMEOUT_MS = 3000;
 const NODE = 'Node Under Test';
 
 type Expectation =
-	| { outcome: 'success'; attempts: number; processed: number; minRetryDelayMs?: number }
+	| {
+			outcome: 'success';
+			attempts: number;
+			processed: number;
+			minRetryDelayMs?: number;
+			/** The retry waits for the next whole minute, when rack-attack's window turns (Chatwoot's 429 says nothing). */
+			retryAtNextMinute?: boolean;
+	  }
 	| {
 			outcome: 'error';
 			attempts: number;
@@ -48,7 +55,7 @@ interface FaultCase {
 	fault(sandbox: PlatformSandbox): FaultAction;
 	/** Fires on every attempt instead of once per item. */
 	persistent?: boolean;
-	expect(method: Method): Expectation;
+	expect(method: Method, platform: Platform): Expectation;
 }
 
 const NOT_RETRIED =
@@ -133,8 +140,11 @@ export const FAULT_CASES: FaultCase[] = [
 	{
 		label: '429 without Retry-After',
 		fault: () => ({ kind: 'status', status: 429 }),
-		// Back-off of the first retry: 250 to 500 ms.
-		expect: () => ({ outcome: 'success', attempts: 2, processed: 1, minRetryDelayMs: 250 }),
+		// WTS: back-off of the first retry, 250 to 500 ms. Chatwoot: the whole instance waits for rack-attack's next window.
+		expect: (_, platform) =>
+			platform === 'wts'
+				? { outcome: 'success', attempts: 2, processed: 1, minRetryDelayMs: 250 }
+				: { outcome: 'success', attempts: 2, processed: 1, retryAtNextMinute: true },
 	},
 	serverError(500),
 	serverError(502),
@@ -473,9 +483,11 @@ export async function prepareFaultMatrix(): Promise<PreparedMatrix> {
 function describeExpectation(expectation: Expectation, platform: Platform): string {
 	const counts = `${expectation.attempts} request(s)/item, ${expectation.processed} processed`;
 	if (expectation.outcome === 'success') {
-		const wait = expectation.minRetryDelayMs
-			? `, retry after ≥${expectation.minRetryDelayMs} ms`
-			: '';
+		const wait = expectation.retryAtNextMinute
+			? ', retry at the next minute'
+			: expectation.minRetryDelayMs
+				? `, retry after ≥${expectation.minRetryDelayMs} ms`
+				: '';
 		return `${expectation.attempts > 1 ? 'retried, ' : ''}all succeed; ${counts}${wait}`;
 	}
 	// The message pattern as a reader would write it: "(rule n)", "…" for any text.
@@ -492,7 +504,7 @@ function evaluateScenario(
 	result: ExecutionResult | undefined,
 ): { row: SummaryRow; failures: string[] } {
 	const { scenario, sandbox, operation, inputs } = entry;
-	const expectation = scenario.fault.expect(scenario.method);
+	const expectation = scenario.fault.expect(scenario.method, scenario.platform);
 	const platformName = PLATFORM_NAME[scenario.platform];
 	const failures: string[] = [];
 	const requests = sandbox.recorder.requests({ method: scenario.method, path: operation.path });
@@ -566,6 +578,17 @@ function evaluateScenario(
 	});
 
 	let retryNote = '';
+	if (expectation.outcome === 'success' && expectation.retryAtNextMinute) {
+		const time = (request: RecordedRequest) => Date.parse(request.timestamp);
+		const faulted = requests.filter((request) => request.fault !== null).map(time);
+		const retries = requests.filter((request) => request.fault === null).map(time);
+		if (faulted.length && retries.length) {
+			const turn = Math.floor(Math.min(...faulted) / 60_000 + 1) * 60_000;
+			retryNote = `, first retry ${Math.min(...retries) - turn} ms after the minute turned`;
+			if (Math.min(...retries) < turn)
+				failures.push(`retried ${turn - Math.min(...retries)} ms before the next minute`);
+		}
+	}
 	if (expectation.outcome === 'success' && expectation.minRetryDelayMs) {
 		const time = (request: RecordedRequest) => Date.parse(request.timestamp);
 		const faulted = requests.filter((request) => request.fault !== null).map(time);
