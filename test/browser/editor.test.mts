@@ -166,8 +166,10 @@ const TASK_WORDS: Record<string, string[]> = {
 	label: ['Add labels to a conversation', 'Add labels to a contact'],
 	assign: ['Assign a conversation to an agent or team'],
 	resolve: ['Resolve, reopen or snooze a conversation'],
+	note: ['Add a note to a conversation'],
 	reply: ['Reply in a conversation with a message, private note or attachments'],
 	contact: ['Create a contact', 'Get a contact', 'Search contacts'],
+	attachment: ['Send attachments'],
 };
 
 test('a task word typed into the node creator finds its action among the first three', { timeout: 10 * 60_000 }, async () => {

@@ -1,11 +1,14 @@
-// Chatwoot Message › Create against the Chatwoot sandbox, through the real transport.
+// Chatwoot's message operations (Create, Add Note, Send Attachments) against the Chatwoot sandbox, through the real transport.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import type { HandMadeOperation } from '../../nodes/shared/engine/executeNode.ts';
+import { addNote } from '../../nodes/Chatwoot/actions/message/addNote.operation.ts';
 import { createMessage } from '../../nodes/Chatwoot/actions/message/create.operation.ts';
+import { sendAttachments } from '../../nodes/Chatwoot/actions/message/sendAttachments.operation.ts';
 import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
 import { chatwootProfile } from '../../nodes/Chatwoot/transport/chatwootProfile.ts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
@@ -21,7 +24,7 @@ after(async () => {
 
 const binary = (fileName: string, mimeType: string, text: string) => ({ data: Buffer.from(text).toString('base64'), fileName, mimeType });
 
-async function sendMessage(params: Record<string, ParamValue>, item: INodeExecutionData, binaryStore?: Record<string, Buffer>) {
+async function sendMessage(params: Record<string, ParamValue>, item: INodeExecutionData, binaryStore?: Record<string, Buffer>, operation: HandMadeOperation = createMessage) {
 	const ctx = createContext({
 		binaryStore,
 		params: { accountId: String(sandbox.accountId), messageType: 'outgoing', private: false, ...params },
@@ -29,7 +32,7 @@ async function sendMessage(params: Record<string, ParamValue>, item: INodeExecut
 		credentials: { chatwootApi: { url: sandbox.url, accessToken: sandbox.userToken, accountId: String(sandbox.accountId) } },
 	});
 	const client = new ApiClient(ctx, chatwootProfile('Chatwoot', 'chatwootApi', 'accessToken'), { ...DEFAULT_SETTINGS, maxRetries: 0 });
-	const [output] = await (await createMessage.prepare.call(ctx, 0, client)).send();
+	const [output] = await (await operation.prepare.call(ctx, 0, client)).send();
 	return { ...output.json, streamsOpened: ctx.streamsOpened } as IDataObject & { streamsOpened: string[] };
 }
 
@@ -95,5 +98,56 @@ describe('Message › Create', () => {
 			],
 		);
 		assert.equal(Object.fromEntries(request.body.parts.filter((p) => p.filename === null).map((p) => [p.name, p.data.toString()])).content, 'clip and invoice');
+	});
+});
+
+/** The fields of the last message request the sandbox took, JSON or multipart alike. */
+function lastMessageFields(): Record<string, unknown> {
+	const request = sandbox.recorder.requests({ operationId: 'create-a-new-message-in-a-conversation' }).at(-1);
+	assert.ok(request);
+	assert.equal(request.invalid, false);
+	if (request.body.kind !== 'multipart') return request.body.kind === 'json' ? (request.body.value as Record<string, unknown>) : {};
+	return Object.fromEntries(request.body.parts.filter((p) => p.filename === null).map((p) => [p.name, p.data.toString('utf8')]));
+}
+
+describe('Message › Add Note', () => {
+	test('posts a private outgoing message with the note as its content', async () => {
+		const conversationId = sandbox.seed.conversationIds[0];
+		const message = await sendMessage({ conversationId: String(conversationId), note: 'Customer wants a refund' }, { json: {} }, undefined, addNote);
+		assert.deepEqual(lastMessageFields(), { content: 'Customer wants a refund', message_type: 'outgoing', private: true });
+		assert.equal(sandbox.state.messages.get(Number(message.id))?.private, true);
+	});
+
+	test('an empty note without files is refused before anything is sent, naming the field and the item', async () => {
+		const before = sandbox.recorder.requests().length;
+		await assert.rejects(
+			sendMessage({ conversationId: String(sandbox.seed.conversationIds[0]), note: '  ' }, { json: {} }, undefined, addNote),
+			(error: Error & { description?: string }) => /Write a note/.test(error.message) && /"Note"/.test(String(error.description)),
+		);
+		assert.equal(sandbox.recorder.requests().length, before);
+	});
+});
+
+describe('Message › Send Attachments', () => {
+	test('sends the named binary fields to the contact, with the caption as content', async () => {
+		const message = await sendMessage(
+			{ conversationId: String(sandbox.seed.conversationIds[0]), attachments: 'data', caption: 'Your invoice' },
+			{ json: {}, binary: { data: binary('fatura.pdf', 'application/pdf', '%PDF-1.4') } },
+			undefined,
+			sendAttachments,
+		);
+		assert.deepEqual(lastMessageFields(), { content: 'Your invoice', message_type: 'outgoing', private: 'false' });
+		const stored = sandbox.state.messages.get(Number(message.id));
+		assert.equal(stored?.private, false);
+		assert.deepEqual(stored?.attachments.map((a) => a.file_name), ['fatura.pdf']);
+	});
+
+	test('without a binary field to send it is refused before anything is sent', async () => {
+		const before = sandbox.recorder.requests().length;
+		await assert.rejects(
+			sendMessage({ conversationId: String(sandbox.seed.conversationIds[0]), attachments: '' }, { json: {} }, undefined, sendAttachments),
+			/Name a binary field to send/,
+		);
+		assert.equal(sandbox.recorder.requests().length, before);
 	});
 });

@@ -1,17 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { HandMadeOperation } from '../../../shared/engine/executeNode';
-import { binarySource, checkBinaryInput, type BinaryInput } from '../../../shared/engine/binaryInput';
 import { booleanValue, fieldError, parseJsonField, textValue } from '../../../shared/engine/inputErrors';
-import { toItems } from '../../../shared/engine/outputItems';
 import type { PreparedItem } from '../../../shared/engine/prepareItems';
-import { pathTo, type ApiClient } from '../../../shared/transport/apiClient';
-import { encodeMultipart, type MultipartPart } from '../../../shared/transport/multipart';
-import { accountOf } from '../../account';
+import type { ApiClient } from '../../../shared/transport/apiClient';
 import { conversationIdProperty } from '../conversationIdProperty';
-
-/** Chatwoot's default upload limit (ACTIVE_STORAGE max size); larger files are refused before upload. */
-export const MAX_ATTACHMENT_BYTES = 40 * 1024 * 1024;
+import { attachmentsProperty, voiceMessageProperty } from './attachmentsProperty';
+import { attachmentsOf, conversationIdOf, conversationOrderKey, prepareMessage } from './messageRequest';
 
 export const description: INodeProperties[] = [
 	conversationIdProperty,
@@ -40,14 +35,7 @@ export const description: INodeProperties[] = [
 		default: false,
 		description: 'Whether the message is a private note, visible to agents only',
 	},
-	{
-		displayName: 'Attachments',
-		name: 'attachments',
-		type: 'string',
-		default: '',
-		placeholder: 'data, invoice',
-		description: 'Names of the input binary fields to attach, separated by commas. Leave empty to send text only.',
-	},
+	attachmentsProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -76,13 +64,7 @@ export const description: INodeProperties[] = [
 				],
 				default: 'text',
 			},
-			{
-				displayName: 'Send Audio as Voice Message',
-				name: 'voiceMessage',
-				type: 'boolean',
-				default: false,
-				description: 'Whether audio attachments are delivered as recorded voice messages (WhatsApp voice notes) instead of files',
-			},
+			voiceMessageProperty,
 			{
 				displayName: 'Template Params (JSON)',
 				name: 'templateParams',
@@ -94,21 +76,11 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** The binary fields named in "Attachments", checked from their metadata; they are read only when sending. */
-function checkAttachments(ctx: IExecuteFunctions, itemIndex: number, names: string): BinaryInput[] {
-	const properties = names.split(',').map((n) => n.trim()).filter(Boolean);
-	const limit = { bytes: MAX_ATTACHMENT_BYTES, platform: 'Chatwoot (by default)' };
-	return properties.map((property) => checkBinaryInput(ctx, itemIndex, property, limit, 'Attachments'));
-}
-
 export async function prepare(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<PreparedItem> {
-	const conversationId = textValue(this, itemIndex, 'Conversation ID', this.getNodeParameter('conversationId', itemIndex, '')).trim();
-	if (!/^\d+$/.test(conversationId)) {
-		throw fieldError(this, itemIndex, 'Conversation ID must be a number', `Got "${conversationId}". Use the numeric ID shown in the conversation's URL.`);
-	}
+	const conversationId = conversationIdOf(this, itemIndex);
 	const content = textValue(this, itemIndex, 'Content', this.getNodeParameter('content', itemIndex, ''));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const attachments = checkAttachments(this, itemIndex, String(this.getNodeParameter('attachments', itemIndex, '') ?? ''));
+	const attachments = attachmentsOf(this, itemIndex);
 	if (!content.trim() && !attachments.length && !options.templateParams) {
 		throw fieldError(this, itemIndex, 'Write a message or attach a file', 'Fill in "Content", or name binary fields in "Attachments".');
 	}
@@ -127,26 +99,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, client
 	const templateParams = parseJsonField(this, itemIndex, 'Template Params (JSON)', options.templateParams);
 	if (templateParams && Object.keys(templateParams).length) fields.template_params = templateParams as IDataObject;
 	const voiceMessage = options.voiceMessage !== undefined && booleanValue(this, itemIndex, 'Send Audio as Voice Message', options.voiceMessage);
-	const path = pathTo('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages', {
-		account_id: await accountOf(this, itemIndex, client),
-		conversation_id: conversationId,
-	});
-	if (!attachments.length) return { send: async () => toItems(await client.request({ method: 'POST', path, body: fields, itemIndex })) };
-	// Chatwoot's message builder reads the boolean `is_voice_message` and tags the audio attachments itself.
-	const voiceNote = voiceMessage && attachments.some((file) => file.mimeType.startsWith('audio/'));
-	return {
-		send: async () => {
-			const parts: MultipartPart[] = [];
-			for (const [name, value] of Object.entries(fields)) {
-				parts.push({ name, value: typeof value === 'object' ? JSON.stringify(value) : String(value) });
-			}
-			for (const attachment of attachments) parts.push({ name: 'attachments[]', file: await binarySource(this, attachment) });
-			if (voiceNote) parts.push({ name: 'is_voice_message', value: 'true' });
-			const multipart = encodeMultipart(parts);
-			const headers = { 'Content-Type': multipart.contentType, 'Content-Length': String(multipart.length) };
-			return toItems(await client.request({ method: 'POST', path, openBody: multipart.open, headers, itemIndex }));
-		},
-	};
+	return await prepareMessage(this, itemIndex, client, { conversationId, fields, attachments, voiceMessage });
 }
 
 export const createMessage: HandMadeOperation = {
@@ -160,7 +113,5 @@ export const createMessage: HandMadeOperation = {
 	replaces: ['create-a-new-message-in-a-conversation'],
 	description,
 	prepare,
-	orderKey(itemIndex) {
-		return `conversation:${String(this.getNodeParameter('conversationId', itemIndex, ''))}`;
-	},
+	orderKey: conversationOrderKey,
 };
