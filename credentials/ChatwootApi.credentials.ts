@@ -1,6 +1,13 @@
 import type { ICredentialType, Icon } from 'n8n-workflow';
 
-import { accessTokenProperties, accessTokenTest, instanceUrlProperty, requestsPerMinuteProperty, tokenHeader } from '../nodes/Chatwoot/transport/chatwootCredentials';
+import {
+	accessTokenProperties,
+	accessTokenTest,
+	instanceUrlProperty,
+	processesSendingAtOnceProperty,
+	requestsPerMinuteProperty,
+	tokenHeader,
+} from '../nodes/Chatwoot/transport/chatwootCredentials';
 
 export class ChatwootApi implements ICredentialType {
 	name = 'chatwootApi';
@@ -11,7 +18,7 @@ export class ChatwootApi implements ICredentialType {
 
 	documentationUrl = 'https://github.com/omnichat/n8n-nodes-omnichat#chatwoot';
 
-	properties = [instanceUrlProperty('https://app.chatwoot.com'), ...accessTokenProperties, requestsPerMinuteProperty];
+	properties = [instanceUrlProperty('https://app.chatwoot.com'), ...accessTokenProperties, requestsPerMinuteProperty, processesSendingAtOnceProperty];
 
 	authenticate = tokenHeader('accessToken');
 

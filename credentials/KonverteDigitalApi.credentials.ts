@@ -1,6 +1,13 @@
 import type { ICredentialType, Icon } from 'n8n-workflow';
 
-import { accessTokenProperties, accessTokenTest, instanceUrlProperty, requestsPerMinuteProperty, tokenHeader } from '../nodes/Chatwoot/transport/chatwootCredentials';
+import {
+	accessTokenProperties,
+	accessTokenTest,
+	instanceUrlProperty,
+	processesSendingAtOnceProperty,
+	requestsPerMinuteProperty,
+	tokenHeader,
+} from '../nodes/Chatwoot/transport/chatwootCredentials';
 
 export class KonverteDigitalApi implements ICredentialType {
 	name = 'konverteDigitalApi';
@@ -11,7 +18,7 @@ export class KonverteDigitalApi implements ICredentialType {
 
 	documentationUrl = 'https://github.com/omnichat/n8n-nodes-omnichat#konverte-digital';
 
-	properties = [instanceUrlProperty(''), ...accessTokenProperties, requestsPerMinuteProperty];
+	properties = [instanceUrlProperty(''), ...accessTokenProperties, requestsPerMinuteProperty, processesSendingAtOnceProperty];
 
 	authenticate = tokenHeader('accessToken');
 

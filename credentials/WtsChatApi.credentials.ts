@@ -7,6 +7,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { rateLimitShareProperty } from '../nodes/shared/transport/rateLimitShare';
+
 export class WtsChatApi implements ICredentialType {
 	name = 'wtsChatApi';
 
@@ -33,15 +35,7 @@ export class WtsChatApi implements ICredentialType {
 			default: 'https://api.wts.chat',
 			description: 'API address. WTS Chat, FLW Chat and Zaper Chat use https://api.wts.chat; Helena uses https://api.helena.run.',
 		},
-		{
-			displayName: 'Processes Sending at Once',
-			name: 'rateLimitShare',
-			type: 'number',
-			typeOptions: { minValue: 1, numberPrecision: 0 },
-			default: 1,
-			description:
-				'How many n8n processes may send with this API key at the same time: in queue mode, the number of workers. Each paces to its part of WTS\'s published limits (200 requests per 5 s, 1,000 per 5 min), so together they stay within them.',
-		},
+		rateLimitShareProperty('with this API key', "WTS's published limits (200 requests per 5 s, 1,000 per 5 min)"),
 	];
 
 	// A function rather than an expression: n8n evaluates credential expressions on every request.

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 
 import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
 import type { ApiProfile } from '../../nodes/shared/transport/apiProfile.ts';
-import { limiterFor, rulesForShare, AccountLimiter, type RateLimitRule, type ReleaseSlot } from '../../nodes/shared/transport/rateLimiter.ts';
+import { limiterFor, AccountLimiter, type RateLimitRule, type ReleaseSlot } from '../../nodes/shared/transport/rateLimiter.ts';
+import { rulesForShare } from '../../nodes/shared/transport/rateLimitShare.ts';
 import { backoffMs, mayRetry, parseRetryAfter } from '../../nodes/shared/transport/retryPolicy.ts';
 import { redactText, redactValue } from '../../nodes/shared/transport/redact.ts';
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import type { INodeProperties } from 'n8n-workflow';
+
+import { ChatwootApi } from '../../credentials/ChatwootApi.credentials.ts';
+import { KonverteDigitalApi } from '../../credentials/KonverteDigitalApi.credentials.ts';
+import { WtsChatApi } from '../../credentials/WtsChatApi.credentials.ts';
 import { chatwootPause, chatwootProfile, chatwootRateLimits, DEFAULT_REQUESTS_PER_MINUTE } from '../../nodes/Chatwoot/transport/chatwootProfile.ts';
 import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
 import type { ApiProfile } from '../../nodes/shared/transport/apiProfile.ts';
 import { AccountLimiter, FIXED_WINDOW_GUARD_MS, nextWindowStart, type RateLimitRule, type ReleaseSlot } from '../../nodes/shared/transport/rateLimiter.ts';
+import { pacedRules } from '../../nodes/shared/transport/rateLimitShare.ts';
 import { createContext } from './fakeContext.mts';
 import { reply, withServer } from './testServer.mts';
 
@@ -143,6 +149,56 @@ describe('Chatwoot limits', () => {
 		assert.deepEqual(covering('POST', '/api/v1/accounts/1/conversations/9/messages'), ['req/ip 3000/1min']);
 		for (const rule of rules) assert.equal(rule.window, 'fixed', rule.name);
 		for (const rule of rules.filter((r) => r.windowMs > 60_000)) assert.ok(rule.maxWaitMs !== undefined && rule.description, rule.name);
+	});
+
+	test('Chatwoot and Konverte Digital credentials offer Processes Sending at Once, the same field as WTS Chat', () => {
+		const shareField = (properties: INodeProperties[]) => {
+			const field = properties.find((property) => property.name === 'rateLimitShare');
+			assert.ok(field, 'no Processes Sending at Once field');
+			const { description: _description, ...rest } = field;
+			return rest;
+		};
+		const wts = shareField(new WtsChatApi().properties);
+		assert.deepEqual(wts, { displayName: 'Processes Sending at Once', name: 'rateLimitShare', type: 'number', typeOptions: { minValue: 1, numberPrecision: 0 }, default: 1 });
+		assert.deepEqual(shareField(new ChatwootApi().properties), wts);
+		assert.deepEqual(shareField(new KonverteDigitalApi().properties), wts);
+	});
+
+	test('with Processes Sending at Once = N, each process paces to 1/N of Requests per Minute and of every per-account limit', () => {
+		const profile = chatwootProfile('Chatwoot', 'chatwootApi', 'accessToken');
+		const byName = (credentials: Record<string, unknown>) => new Map(pacedRules(profile, { url: 'https://chat.example.com', ...credentials }).map((rule) => [rule.name, rule]));
+		const whole = byName({ requestsPerMinute: 600 });
+		const third = byName({ requestsPerMinute: 600, rateLimitShare: 3 });
+		assert.equal(third.get('req/ip')?.requests, 200);
+		assert.equal(third.get('contact search')?.requests, 33);
+		assert.equal(third.get('reports drilldown')?.requests, 3);
+		assert.equal(byName({ rateLimitShare: 2 }).get('req/ip')?.requests, DEFAULT_REQUESTS_PER_MINUTE / 2);
+		assert.deepEqual([...third.keys()], [...whole.keys()]);
+		for (const [name, rule] of whole) {
+			assert.equal(third.get(name)?.requests, Math.max(1, Math.floor(rule.requests / 3)), name);
+			assert.equal(third.get(name)?.windowMs, rule.windowMs, name);
+			assert.equal(third.get(name)?.window, 'fixed', name);
+		}
+		assert.deepEqual([...byName({ requestsPerMinute: 600, rateLimitShare: 1 }).values()], [...whole.values()]);
+	});
+
+	test('a Chatwoot client whose credential says 2 processes sends half of each window', async () => {
+		const sentAt: number[] = [];
+		const credentials = { chatwootApi: { ...chatwootCredentials('https://chat.example.com').chatwootApi, rateLimitShare: 2 } };
+		const ctx = createContext({
+			credentials,
+			transport: async () => {
+				sentAt.push(Date.now());
+				return { statusCode: 200, headers: {}, body: '{}' };
+			},
+		});
+		const profile: ApiProfile = { ...chatwootProfile('Chatwoot', 'chatwootApi', 'accessToken'), rateLimits: () => [{ ...THREE_PER_WINDOW, requests: 4 }] };
+		const client = new ApiClient(ctx, profile, { ...DEFAULT_SETTINGS, maxRetries: 0 });
+		await earlyInWindow();
+		await Promise.all([1, 2, 3].map(async (n) => await client.request({ method: 'GET', path: `/api/v1/accounts/1/labels/${n}` })));
+		const windows = sentAt.map((at) => Math.floor(at / WINDOW)).sort((a, b) => a - b);
+		assert.equal(windows[1], windows[0], 'two requests fit in the first window');
+		assert.equal(windows[2], windows[0] + 1, 'the third waited for the next window');
 	});
 
 	test('after a 429 the account waits for the next minute, with a margin that doubles for each 429 in a row up to 8 s', () => {

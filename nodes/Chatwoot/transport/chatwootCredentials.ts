@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
+import { rateLimitShareProperty } from '../../shared/transport/rateLimitShare';
 import { DEFAULT_REQUESTS_PER_MINUTE } from './chatwootProfile';
 
 /** Expression that strips what users paste after the instance root (trailing `/`, `/api/v1`, `/app/...`). */
@@ -48,6 +49,12 @@ export const requestsPerMinuteProperty: INodeProperties = {
 	description:
 		"The installation's general limit per client address (RACK_ATTACK_LIMIT; 3000 unless a self-hosted install changed it). The nodes pace their requests to it.",
 };
+
+/** In queue mode: how many processes share the installation's limits, each pacing to its part of them. */
+export const processesSendingAtOnceProperty = rateLimitShareProperty(
+	'to this installation',
+	"the installation's limits (Requests per Minute and rack-attack's per-account limits)",
+);
 
 export const platformTokenProperty: INodeProperties = {
 	displayName: 'Platform App Token',

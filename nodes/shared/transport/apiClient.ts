@@ -14,7 +14,8 @@ import {
 
 import { toNodeApiError } from './apiError';
 import type { ApiProfile } from './apiProfile';
-import { limiterFor, rulesForShare, type AccountLimiter, type ReleaseSlot } from './rateLimiter';
+import { limiterFor, type AccountLimiter, type ReleaseSlot } from './rateLimiter';
+import { pacedRules } from './rateLimitShare';
 import { redactText, redactValue } from './redact';
 import { backoffMs, mayRetry, parseRetryAfter, type FailureKind } from './retryPolicy';
 
@@ -132,10 +133,7 @@ export class ApiClient {
 		const secrets = this.profile.secrets(credentials);
 		const baseUrl = this.profile.baseUrl(credentials);
 		if (this.settings.paceToLimits && !this.limiter) {
-			this.limiter = limiterFor(
-				`${this.profile.credentialType}|${this.profile.accountKey(credentials)}`,
-				rulesForShare(this.profile.rateLimits(credentials), credentials.rateLimitShare),
-			);
+			this.limiter = limiterFor(`${this.profile.credentialType}|${this.profile.accountKey(credentials)}`, pacedRules(this.profile, credentials));
 		}
 		for (let attempt = 0; ; attempt++) {
 			this.ensureRunning(req.itemIndex);

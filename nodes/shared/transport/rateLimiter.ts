@@ -230,17 +230,6 @@ export class AccountLimiter {
 }
 
 /**
- * The rules for one of `share` n8n processes that send for the same account at once (queue-mode workers):
- * each paces to its part of every limit, so together they stay within it. A share below 1 or not a whole
- * number counts as 1.
- */
-export function rulesForShare(rules: RateLimitRule[], share: unknown): RateLimitRule[] {
-	const processes = typeof share === 'number' && Number.isInteger(share) && share > 1 ? share : 1;
-	if (processes === 1) return rules;
-	return rules.map((rule) => ({ ...rule, requests: Math.max(1, Math.floor(rule.requests / processes)) }));
-}
-
-/**
  * Limiters live for the whole n8n process and are keyed by account, so two executions (or two nodes)
  * writing to one account share its budget instead of each believing it has all of it.
  */
