@@ -425,6 +425,14 @@ export class N8nInstance {
 		this.server = undefined;
 	}
 
+	/** Kills the server at once (SIGKILL to n8n and its task runner), as a crash would; start() runs it again on the same database. */
+	async kill(): Promise<void> {
+		const server = this.server;
+		if (server === undefined) return;
+		await stopTracked(server, 'SIGKILL', 0);
+		this.server = undefined;
+	}
+
 	/**
 	 * Starts another n8n process on this instance's database and settings (queue mode: `worker`, `webhook`),
 	 * with `env` on top, and waits for `readyLine` in its output. Stopped by dispose() at the latest.

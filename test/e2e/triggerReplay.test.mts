@@ -1,0 +1,284 @@
+/**
+ * The triggers' delivery log against replays and crashes in a running n8n (one instance on SQLite for the file).
+ * Each execution of a Chatwoot trigger's workflow posts its delivery id to a recorder, so what ran is counted
+ * per delivery: a delivery replayed after 2,000 others, or after n8n was stopped and started again on its
+ * database, starts nothing; n8n killed (SIGKILL) in the middle of a burst, then the platform resending every
+ * delivery that got no 2xx, leaves no event lost with Respond = When the Execution Finished, and with
+ * Respond = Immediately loses only events that were acknowledged.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+
+import { incomingMessage, wtsTriggerNode } from '../../demo/triggerDemo.mts';
+import { wtsCredential } from '../../demo/wtsDemo.mts';
+import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
+import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import {
+	answered,
+	chatwootMessageDelivery,
+	EffectRecorder,
+	pool,
+	post,
+	replay,
+	resend,
+	resendUntilAnswered,
+	sendFirst,
+	timing,
+	type Answer,
+	type Delivery,
+} from '../harness/deliveries.mts';
+import { customNodeType, N8nInstance, prepareExtensions, repoRoot, workflow, type ExecutionSummary, type Workflow } from '../harness/n8n.mts';
+
+const CHATWOOT_CREDENTIAL = { id: 'cwReplayCred0001', name: 'Chatwoot (replay sandbox)' };
+const KONVERTE_CREDENTIAL = { id: 'kdReplayCred0001', name: 'Konverte Digital (replay sandbox)' };
+const CONCURRENCY = 50;
+const OTHERS = 2_000;
+
+let chatwoot: ChatwootSandbox;
+let wts: WtsSandbox;
+let recorder: EffectRecorder;
+let n8n: N8nInstance;
+
+/** A Chatwoot trigger whose every execution records its delivery id under `label`. */
+function recordingTrigger(label: string, respond: 'immediately' | 'whenFinished'): { workflow: Workflow; url: () => string; secret: () => string } {
+	const webhookId = randomUUID();
+	const url = () => n8n.webhookUrl(`${webhookId}/webhook`);
+	return {
+		workflow: workflow({
+			name: `Replay e2e: Chatwoot, respond ${respond}`,
+			nodes: [
+				{
+					name: 'Chatwoot Trigger',
+					type: customNodeType('chatwootTrigger'),
+					typeVersion: 1,
+					webhookId,
+					parameters: { events: ['message_created'], filters: {}, options: { respond, maxDeliveryAgeMinutes: 30 } },
+					credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
+				},
+				recorder.node(label),
+			],
+		}),
+		url,
+		secret: () => {
+			const hook = [...chatwoot.state.webhooks.values()].find((candidate) => candidate.url === url());
+			assert.ok(hook, `no Chatwoot webhook for ${url()}`);
+			return hook.secret;
+		},
+	};
+}
+
+let immediately: ReturnType<typeof recordingTrigger>;
+let whenFinished: ReturnType<typeof recordingTrigger>;
+const wtsHook = randomUUID();
+const konverteHook = randomUUID();
+const wtsWorkflow = workflow({ name: 'Replay e2e: WTS', nodes: [wtsTriggerNode('WTS Trigger', { events: ['MESSAGE_RECEIVED'], filters: {}, options: {} }, wtsHook)] });
+const konverteWorkflow = workflow({
+	name: 'Replay e2e: Konverte Digital',
+	nodes: [
+		{
+			name: 'Konverte Trigger',
+			type: customNodeType('konverteDigitalTrigger'),
+			typeVersion: 1,
+			webhookId: konverteHook,
+			parameters: { events: ['message_created'], filters: {}, options: {} },
+			credentials: { konverteDigitalApi: KONVERTE_CREDENTIAL },
+		},
+	],
+});
+
+before(async () => {
+	[chatwoot, wts, recorder] = await Promise.all([startChatwootSandbox({}), startWtsSandbox({}), EffectRecorder.start()]);
+	// n8n 2.40.7's default expression engine ("vm") builds an isolate bridge for every webhook call and every
+	// execution, one at a time: about ten times the cost per delivery, whatever the concurrency. The delivery log does
+	// not depend on the engine; the classic one keeps 2,000 deliveries within a minute or so.
+	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)], env: { N8N_EXPRESSION_ENGINE: 'legacy' } });
+	const data = { url: chatwoot.url, accessToken: chatwoot.userToken, accountId: String(chatwoot.accountId) };
+	await n8n.importCredentials([
+		{ ...CHATWOOT_CREDENTIAL, type: 'chatwootApi', data },
+		{ ...KONVERTE_CREDENTIAL, type: 'konverteDigitalApi', data },
+		wtsCredential(wts.url, wts.apiKey),
+	]);
+	immediately = recordingTrigger('immediately', 'immediately');
+	whenFinished = recordingTrigger('finished', 'whenFinished');
+	await n8n.importWorkflows([immediately.workflow, whenFinished.workflow, wtsWorkflow, konverteWorkflow]);
+	await n8n.start();
+	await n8n.setupOwner();
+	for (const wf of [immediately.workflow, whenFinished.workflow, wtsWorkflow, konverteWorkflow]) await n8n.activateWorkflow(wf.id);
+});
+
+after(async () => {
+	await n8n?.dispose();
+	await Promise.all([chatwoot?.close(), wts?.close(), recorder?.close()]);
+});
+
+/** Sends each delivery's first attempt, CONCURRENCY at a time, and says how long that took. */
+async function burst(url: string, deliveries: Delivery[], send: (url: string, delivery: Delivery) => Promise<Answer>): Promise<{ answers: Answer[]; wallMs: number }> {
+	const startedAt = performance.now();
+	const answers = await pool(deliveries, CONCURRENCY, async (delivery) => await send(url, delivery));
+	return { answers, wallMs: performance.now() - startedAt };
+}
+
+const statusesOf = (answers: Answer[]) => [...new Set(answers.map((answer) => `${answer.status} started=${String(answer.started)}`))];
+
+/** Every delivery's effects under `label`: how many ran once, not at all, more than once. */
+/** Waits until none of a workflow's executions is still waiting to run or running; returns them all. */
+async function settledExecutions(workflowId: string, timeoutMs = 180_000): Promise<ExecutionSummary[]> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const executions = await n8n.listExecutions(workflowId);
+		const unsettled = executions.filter(({ status }) => ['new', 'running', 'waiting', 'unknown'].includes(status));
+		if (unsettled.length === 0) return executions;
+		assert.ok(Date.now() < deadline, `${unsettled.length} executions of ${workflowId} still unsettled: ${unsettled.slice(0, 5).map(({ id, status }) => `${id}:${status}`).join(', ')}`);
+		await sleep(500);
+	}
+}
+
+const countBy = <T,>(values: T[]): Record<string, number> =>
+	values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [String(value)]: (counts[String(value)] ?? 0) + 1 }), {});
+
+function tally(label: string, deliveries: Delivery[]): { once: number; lost: Delivery[]; doubled: Delivery[] } {
+	const counts = recorder.counts(label);
+	const lost = deliveries.filter((delivery) => (counts.get(delivery.id) ?? 0) === 0);
+	const doubled = deliveries.filter((delivery) => (counts.get(delivery.id) ?? 0) > 1);
+	return { once: deliveries.length - lost.length - doubled.length, lost, doubled };
+}
+
+describe('Chatwoot Trigger: replays after many deliveries and after a restart', () => {
+	let first: Delivery;
+	let others: Delivery[];
+
+	test(`a delivery replayed after ${OTHERS} others starts nothing; each of them ran exactly once`, async (t) => {
+		const secret = immediately.secret();
+		const url = immediately.url();
+		first = chatwootMessageDelivery(0);
+		assert.deepEqual(await sendFirst(url, secret, first).then(({ status, started }) => ({ status, started })), { status: 200, started: true });
+
+		others = Array.from({ length: OTHERS }, (_, index) => chatwootMessageDelivery(index + 1));
+		const { answers, wallMs } = await burst(url, others, async (u, delivery) => await sendFirst(u, secret, delivery));
+		t.diagnostic(`Respond = Immediately, concurrency ${CONCURRENCY}: ${timing(answers, wallMs)}`);
+		assert.deepEqual(statusesOf(answers), ['200 started=true']);
+
+		// The first delivery again: byte for byte, re-signed under its id as Chatwoot retries, and its signature under another id.
+		assert.equal((await replay(url, first)).started, false);
+		assert.equal((await resend(url, secret, first)).started, false);
+		assert.ok(first.first);
+		assert.equal((await post(url, first, { ...first.first, 'x-chatwoot-delivery': randomUUID() })).started, false);
+
+		await recorder.waitFor('immediately', OTHERS + 1);
+		const { once, lost, doubled } = tally('immediately', [first, ...others]);
+		assert.deepEqual({ once, lost: lost.length, doubled: doubled.length }, { once: OTHERS + 1, lost: 0, doubled: 0 });
+
+		// Every one of them replayed: each is answered without starting anything.
+		const replays = await burst(url, [first, ...others], replay);
+		t.diagnostic(`replays of known deliveries: ${timing(replays.answers, replays.wallMs)}`);
+		assert.deepEqual(statusesOf(replays.answers), ['200 started=false']);
+		assert.equal(recorder.count('immediately'), OTHERS + 1);
+	});
+
+	test('after n8n is stopped and started again on the same database, replays of all of them start nothing; WTS and Konverte Digital too', async () => {
+		const wtsMessage = incomingMessage(wts.seed.sessions[0].id, 'Antes de reiniciar');
+		assert.deepEqual((await wts.emitWebhook('MESSAGE_RECEIVED', wtsMessage)).map((delivery) => delivery.status), [200]);
+		const konverteUrl = n8n.webhookUrl(`${konverteHook}/webhook`);
+		const konverteSecret = [...chatwoot.state.webhooks.values()].find((hook) => hook.url === konverteUrl)?.secret ?? '';
+		const konverteDelivery = chatwootMessageDelivery(1);
+		assert.equal((await sendFirst(konverteUrl, konverteSecret, konverteDelivery)).started, true);
+		await n8n.waitForExecutions(wtsWorkflow.id, 1);
+		await n8n.waitForExecutions(konverteWorkflow.id, 1);
+
+		await n8n.stop();
+		await n8n.start();
+
+		const url = immediately.url();
+		const replays = await burst(url, [first, ...others], replay);
+		assert.deepEqual(statusesOf(replays.answers), ['200 started=false']);
+		assert.equal((await resend(url, immediately.secret(), first)).started, false);
+		assert.equal((await replay(konverteUrl, konverteDelivery)).started, false);
+		assert.equal((await resend(konverteUrl, konverteSecret, konverteDelivery)).started, false);
+		// WTS sends no id: the same event and content with a new date is the same delivery.
+		assert.deepEqual((await wts.emitWebhook('MESSAGE_RECEIVED', wtsMessage)).map((delivery) => delivery.status), [200]);
+
+		assert.equal(recorder.count('immediately'), OTHERS + 1);
+		assert.equal((await settledExecutions(immediately.workflow.id)).length, OTHERS + 1);
+		assert.equal((await settledExecutions(wtsWorkflow.id)).length, 1);
+		assert.equal((await settledExecutions(konverteWorkflow.id)).length, 1);
+	});
+});
+
+describe('Chatwoot Trigger: n8n killed in the middle of a burst, then the platform resends what got no 2xx', () => {
+	const PER_MODE = 300;
+
+	test('Respond = When the Execution Finished loses nothing, Immediately only acknowledged events; an event runs twice only when its first run lost its answer or n8n re-ran it at boot', async (t) => {
+		const modes = [
+			{ label: 'finished', trigger: whenFinished, secret: whenFinished.secret(), url: whenFinished.url() },
+			{ label: 'immediately', trigger: immediately, secret: immediately.secret(), url: immediately.url() },
+		].map((mode, index) => ({ ...mode, deliveries: Array.from({ length: PER_MODE }, (_, i) => chatwootMessageDelivery(10_000 * (index + 1) + i)) }));
+		const [finished, atOnce] = modes;
+		const effectsBefore = recorder.effects.length;
+		const lastIdBeforeBurst = Math.max(0, ...(await Promise.all(modes.map(async (mode) => await n8n.listExecutions(mode.trigger.workflow.id)))).flat().map(({ id }) => Number(id)));
+		const sends = finished.deliveries.flatMap((delivery, i) => [
+			{ mode: finished, delivery },
+			{ mode: atOnce, delivery: atOnce.deliveries[i] },
+		]);
+		const sending = pool(sends, CONCURRENCY, async ({ mode, delivery }) => await sendFirst(mode.url, mode.secret, delivery));
+		await recorder.waitFor('finished', recorder.count('finished') + PER_MODE / 4);
+		await n8n.kill();
+		const killedAt = new Date().toISOString();
+		await sending;
+		const effectsBeforeRestart = recorder.effects.length;
+		const acknowledged = new Map(modes.map((mode) => [mode.label, new Set(mode.deliveries.filter(answered).map((delivery) => delivery.id))]));
+
+		await n8n.start();
+		const lastIdBeforeResends = new Map<string, number>();
+		for (const mode of modes) {
+			lastIdBeforeResends.set(mode.label, Math.max(0, ...(await n8n.listExecutions(mode.trigger.workflow.id)).map(({ id }) => Number(id))));
+		}
+		// What was answered 2xx before the kill is in the log n8n saved: replaying it starts nothing.
+		const acknowledgedReplays = await pool(
+			modes.flatMap((mode) => mode.deliveries.filter((delivery) => acknowledged.get(mode.label)?.has(delivery.id)).map((delivery) => ({ mode, delivery }))),
+			CONCURRENCY,
+			async ({ mode, delivery }) => await replay(mode.url, delivery),
+		);
+		const rounds = await Promise.all(modes.map(async (mode) => await resendUntilAnswered(mode.url, mode.secret, mode.deliveries)));
+
+		const figures = [];
+		for (const mode of modes) {
+			const executions = (await settledExecutions(mode.trigger.workflow.id)).filter(({ id }) => Number(id) > lastIdBeforeBurst);
+			// Executions stored before the kill that ran after the restart: n8n runs the ones it had not started yet at boot.
+			const rerunByN8n = new Set<string>();
+			for (const { id } of executions.filter((e) => Number(e.id) <= (lastIdBeforeResends.get(mode.label) ?? 0) && e.status === 'success' && (e.stoppedAt ?? '') > killedAt)) {
+				const item = (await n8n.getExecution(id)).nodes['Chatwoot Trigger']?.[0]?.outputs[0]?.[0];
+				rerunByN8n.add(String(item?.json.deliveryId));
+			}
+			const beforeRestart = new Map<string, number>();
+			for (const effect of recorder.effects.slice(effectsBefore, effectsBeforeRestart)) {
+				if (effect.label === mode.label) beforeRestart.set(effect.deliveryId, (beforeRestart.get(effect.deliveryId) ?? 0) + 1);
+			}
+			const all = recorder.counts(mode.label);
+			const acked = acknowledged.get(mode.label) ?? new Set();
+			const { once, lost, doubled } = tally(mode.label, mode.deliveries);
+			figures.push({ mode, all, beforeRestart, acked, lost, doubled, rerunByN8n });
+			t.diagnostic(
+				`${mode.label}: ${PER_MODE} sent, ${acked.size} answered 2xx before the kill; ran once ${once}, lost ${lost.length}, twice or more ${doubled.length} ` +
+					`(${doubled.filter((d) => beforeRestart.has(d.id)).length} had run before the kill without an answer, ${doubled.filter((d) => rerunByN8n.has(d.id)).length} were re-run by n8n at boot); ` +
+					`executions ${JSON.stringify(countBy(executions.map(({ status }) => status)))}; resend rounds ${rounds[modes.indexOf(mode)]}`,
+			);
+		}
+
+		assert.deepEqual(statusesOf(acknowledgedReplays), acknowledgedReplays.length ? ['200 started=false'] : []);
+		for (const { mode, all, beforeRestart, acked, lost, rerunByN8n } of figures) {
+			// Every event the platform had no 2xx for ran; a lost event is one that was acknowledged.
+			assert.deepEqual(lost.filter((delivery) => !acked.has(delivery.id)).map((d) => d.id), [], `${mode.label}: unacknowledged events lost`);
+			for (const delivery of mode.deliveries) {
+				const runs = all.get(delivery.id) ?? 0;
+				// At most one run comes from the platform's deliveries after the restart; a second one only from n8n's own re-run at boot.
+				const allowed = (beforeRestart.get(delivery.id) ?? 0) + 1 + (rerunByN8n.has(delivery.id) ? 1 : 0);
+				assert.ok(runs <= allowed, `${mode.label}: ${delivery.id} ran ${runs} times (before the kill ${beforeRestart.get(delivery.id) ?? 0}, answered ${acked.has(delivery.id)}, re-run by n8n ${rerunByN8n.has(delivery.id)})`);
+				// What was acknowledged is never run again by the platform's resends or replays.
+				if (acked.has(delivery.id)) assert.ok(runs <= 1, `${mode.label}: acknowledged ${delivery.id} ran ${runs} times`);
+			}
+		}
+		assert.deepEqual(figures[0].lost.map((d) => d.id), [], 'an event answered only once it had run was lost');
+	});
+});
