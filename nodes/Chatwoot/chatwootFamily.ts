@@ -13,6 +13,7 @@ import { requestOptionsProperty } from '../shared/engine/requestOptions';
 import { operationSubtitle } from '../shared/engine/subtitle';
 import type { ApiClient } from '../shared/transport/apiClient';
 import { handMadeOperations } from './actions/handMadeOperations';
+import { conversationKey } from './actions/message/messageRequest';
 import { accountOf } from './account';
 import { operationTable } from './generated/operationTable';
 import { chatwootPickerFor } from './operationOverrides';
@@ -80,9 +81,9 @@ function definitionOf(brand: ChatwootBrand, table: OperationTable): NodeDefiniti
 		table,
 		handMade: handMadeOf(table),
 		presetsOf: accountPreset,
-		orderKeyOf: (ctx, op, itemIndex) => {
+		orderKeyOf: (op, values) => {
 			const field = op.fields.find((f) => f.in === 'path' && f.key === 'conversation_id');
-			return field ? `conversation:${String(ctx.getNodeParameter(field.name, itemIndex, '', { extractValue: true }))}` : undefined;
+			return field ? conversationKey(String(values[field.name] ?? '')) : undefined;
 		},
 	};
 }

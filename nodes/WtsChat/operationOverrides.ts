@@ -1,9 +1,9 @@
 /** Hand-written touches on the generated WTS table: which fields get a picker, which items keep their order. */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { PickerFor } from '../shared/engine/describeOperations';
-import { isTopLevel, optionalCollectionOf } from '../shared/engine/fieldLabels';
 import type { OperationSpec } from '../shared/engine/operationTable';
+import { recipientKey } from './actions/message/sendFields';
 
 const PICKER_BY_KEY: Record<string, string> = {
 	from: 'getChannels',
@@ -46,22 +46,15 @@ export const wtsPickerFor: PickerFor = (op, field) => {
 	return PICKER_BY_KEY[field.key];
 };
 
-function valueOf(ctx: IExecuteFunctions, op: OperationSpec, key: string, itemIndex: number): string | undefined {
-	const field = op.fields.find((f) => f.key === key);
-	if (!field) return undefined;
-	const value = isTopLevel(field)
-		? ctx.getNodeParameter(field.name, itemIndex, '', { extractValue: true })
-		: (ctx.getNodeParameter(optionalCollectionOf(op).name, itemIndex, {}) as IDataObject)[field.name];
-	return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
 /** Messages to one conversation (a session, or a channel + recipient) must arrive in input order. */
-export function wtsOrderKey(ctx: IExecuteFunctions, op: OperationSpec, itemIndex: number): string | undefined {
-	if (op.resource === 'session' && op.path.startsWith('/chat/v1/session/{id}')) {
-		return `session:${valueOf(ctx, op, 'id', itemIndex) ?? ''}`;
-	}
-	const session = valueOf(ctx, op, 'sessionId', itemIndex);
+export function wtsOrderKey(op: OperationSpec, values: IDataObject): string | undefined {
+	const valueOf = (key: string): string | undefined => {
+		const value = values[op.fields.find((f) => f.key === key)?.name ?? ''];
+		return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+	};
+	if (op.resource === 'session' && op.path.startsWith('/chat/v1/session/{id}')) return `session:${valueOf('id') ?? ''}`;
+	const session = valueOf('sessionId');
 	if (session) return `session:${session}`;
-	const to = valueOf(ctx, op, 'to', itemIndex);
-	return to ? `to:${valueOf(ctx, op, 'from', itemIndex) ?? ''}|${to}` : undefined;
+	const to = valueOf('to');
+	return to ? recipientKey({ from: valueOf('from') ?? '', to }) : undefined;
 }

@@ -11,7 +11,7 @@ import { createContext, workflow, type ParamValue } from './fakeContext.mts';
 type OpError = Error & { description?: string; context?: { itemIndex?: number } };
 
 function build(op: OperationSpec, params: Record<string, ParamValue>, itemIndex = 0, preset = {}) {
-	return buildRequest(createContext({ params }), itemIndex, op, preset);
+	return buildRequest(createContext({ params }), itemIndex, op, preset).request;
 }
 
 function refused(op: OperationSpec, params: Record<string, ParamValue>, itemIndex = 0): OpError {

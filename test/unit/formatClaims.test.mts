@@ -96,7 +96,7 @@ function parametersFor(op: OperationSpec, field: FieldSpec, sample: unknown): Re
 }
 
 function sentValue(op: OperationSpec, field: FieldSpec, sample: unknown): unknown {
-	const request = buildRequest(createContext({ params: parametersFor(op, field, sample) }), 0, op);
+	const { request } = buildRequest(createContext({ params: parametersFor(op, field, sample) }), 0, op);
 	if (field.in === 'path') {
 		const prefix = op.path.slice(0, op.path.indexOf(`{${field.key}}`));
 		const rest = request.path.slice(prefix.length);

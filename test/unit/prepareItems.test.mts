@@ -232,3 +232,117 @@ describe('check before sending: Continue On Fail on', () => {
 		);
 	});
 });
+
+describe('the send order comes from the values each item was checked with', () => {
+	/** Counts the reads of each parameter per item, on top of the fake context's own. */
+	function countReads(ctx: FakeContext): Map<string, number> {
+		const reads = new Map<string, number>();
+		const read = ctx.getNodeParameter.bind(ctx) as (name: string, itemIndex: number, fallback?: unknown) => unknown;
+		(ctx as unknown as { getNodeParameter: typeof read }).getNodeParameter = (name, itemIndex, fallback) => {
+			const key = `${name}#${itemIndex}`;
+			reads.set(key, (reads.get(key) ?? 0) + 1);
+			return read(name, itemIndex, fallback);
+		};
+		return reads;
+	}
+
+	/**
+	 * Six items for two conversations (`keyOf` names the one a request is for). The first request of each
+	 * conversation is answered only once both conversations have a request at the server (or after 10 s): a
+	 * later item of the same conversation must arrive after the answer before it, while the other
+	 * conversation's go on beside it.
+	 */
+	async function sendsInOrder(run: (baseUrl: string) => Promise<{ ctx: FakeContext; reads: Map<string, number> }>, keyOf: (request: { path: string; body: string }) => string, perItem: string[]): Promise<void> {
+		const answeredAt = new Map<number, number>();
+		const seen = new Set<string>();
+		await withServer(
+			async (req, res, n) => {
+				const key = keyOf(req);
+				const first = !seen.has(key);
+				seen.add(key);
+				for (const deadline = Date.now() + 10_000; first && seen.size < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+				answeredAt.set(n, Date.now());
+				reply(res, 200, { id: `r${n}` });
+			},
+			async (server) => {
+				const { reads } = await run(server.baseUrl);
+				assert.equal(server.requests.length, 6);
+				for (const key of new Set(server.requests.map(keyOf))) {
+					const mine = server.requests.map((request, n) => ({ request, n })).filter(({ request }) => keyOf(request) === key);
+					for (let i = 1; i < mine.length; i++) {
+						assert.ok(mine[i].request.at >= (answeredAt.get(mine[i - 1].n) ?? Infinity), `a request for ${key} went before the previous one was answered`);
+					}
+				}
+				const other = server.requests.findIndex((request) => keyOf(request) !== keyOf(server.requests[0]));
+				assert.ok(other > 0 && server.requests[other].at < (answeredAt.get(0) ?? 0), 'the other conversation waited for the first one');
+				for (let item = 0; item < 6; item++) {
+					for (const name of perItem) assert.equal(reads.get(`${name}#${item}`), 1, `"${name}" of item ${item} was read ${reads.get(`${name}#${item}`) ?? 0} times`);
+				}
+			},
+		);
+	}
+
+	const recipientOf = (i: number) => `+55|1190000000${i % 2}`;
+
+	test('WTS Send Text: per recipient, from the checked To and channel; each parameter read once per item', async () => {
+		await sendsInOrder(
+			async (baseUrl) => {
+				const ctx = createContext({ credentials: wtsCredentials(baseUrl), items: items(6), params: { ...wtsText((i: number) => `Pedido ${i}`), to: recipientOf } });
+				const reads = countReads(ctx);
+				await executeNode(ctx, wtsNode);
+				return { ctx, reads };
+			},
+			(request) => String((JSON.parse(request.body) as { to: string }).to),
+			['from', 'to', 'text', 'options'],
+		);
+	});
+
+	test('WTS Queue Text (generated): per recipient, from the checked fields; each parameter read once per item', async () => {
+		await sendsInOrder(
+			async (baseUrl) => {
+				const ctx = createContext({
+					credentials: wtsCredentials(baseUrl),
+					items: items(6),
+					params: {
+						resource: 'message',
+						operation: 'queueText',
+						text: (i: number) => `Pedido ${i}`,
+						additionalFields: (i: number) => ({ from: 'channel-1', to: recipientOf(i) }),
+						requestOptions: fastOptions,
+					},
+				});
+				const reads = countReads(ctx);
+				await executeNode(ctx, wtsNode);
+				return { ctx, reads };
+			},
+			(request) => String((JSON.parse(request.body) as { to: string }).to),
+			['text', 'additionalFields'],
+		);
+	});
+
+	test('Chatwoot Conversation › Set Status (generated): per conversation, from the checked path; each parameter read once per item', async () => {
+		await sendsInOrder(
+			async (baseUrl) => {
+				const ctx = createContext({
+					credentials: { chatwootApi: { url: baseUrl, accessToken: 'cw-token', accountId: '1' } },
+					items: items(6),
+					params: {
+						api: 'application',
+						resource: 'conversation',
+						operation: 'setStatus',
+						accountId: '',
+						conversationId: (i: number) => String(10 + (i % 2)),
+						status: (i: number) => (i < 2 ? 'pending' : 'open'),
+						additionalFields: {},
+						requestOptions: fastOptions,
+					},
+				});
+				const reads = countReads(ctx);
+				await executeNode(ctx, chatwootDefinition(chatwootBrand));
+				return { ctx, reads };
+			},
+			(request) => request.path.split('/')[6] ?? '',
+			['conversationId', 'status'],
+		);
+	});
+});

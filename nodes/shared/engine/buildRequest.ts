@@ -126,9 +126,16 @@ function checkOneOf(reader: Reader, keys: string[] | undefined, value: IDataObje
 	throw fieldError(reader.ctx, reader.itemIndex, `Fill ${labels.join(' or ')}${where}`, `One of ${labels.join(', ')} is needed${where}.`);
 }
 
+/** One item's request, and the checked values it was built from (wire values by field name). */
+export interface BuiltRequest {
+	request: ApiRequest;
+	values: IDataObject;
+}
+
 /** Reads an operation's parameters for one item into path, query and body. */
-export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: OperationSpec, preset: IDataObject = {}): ApiRequest {
+export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: OperationSpec, preset: IDataObject = {}): BuiltRequest {
 	const reader: Reader = { ctx, itemIndex };
+	const values: IDataObject = {};
 	const optional = ctx.getNodeParameter(optionalCollectionOf(op).name, itemIndex, {}) as IDataObject;
 	const pathValues: Record<string, string> = {};
 	const qs: IDataObject = {};
@@ -146,6 +153,7 @@ export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: Oper
 		}
 		const value = wireValue(reader, field, raw, label);
 		if (value === undefined) continue;
+		values[field.name] = value as IDataObject[keyof IDataObject];
 		if (field.in === 'path') pathValues[field.key] = pathSegmentValue(ctx, itemIndex, label, value);
 		else if (field.in === 'query') qs[field.key] = value as IDataObject[keyof IDataObject];
 		else if (op.body === 'root') body = value;
@@ -159,5 +167,5 @@ export function buildRequest(ctx: IExecuteFunctions, itemIndex: number, op: Oper
 		request.body = '{}';
 		request.headers = { 'Content-Type': 'application/json' };
 	} else if (body !== undefined) request.body = body;
-	return request;
+	return { request, values };
 }

@@ -7,7 +7,7 @@ import type { HandMadeOperationInfo } from './describeOperations';
 import { prepareGeneratedItem } from './generatedOperation';
 import { AdaptiveConcurrency, runItems } from './itemRunner';
 import { operationOf, type OperationSpec, type OperationTable } from './operationTable';
-import { prepareItems, sendPrepared, type PreparedItem } from './prepareItems';
+import { orderKeyOf, prepareItems, sendPrepared, type PreparedItem } from './prepareItems';
 import { readRequestOptions } from './requestOptions';
 import { RunStop } from './runStop';
 
@@ -21,8 +21,6 @@ export interface HandMadeOperation extends HandMadeOperationInfo {
 	 * template's variables, say) but sends nothing: every item is prepared before the first one is sent.
 	 */
 	prepare(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<PreparedItem>;
-	/** Items with the same key (one conversation) keep their input order. */
-	orderKey?(this: IExecuteFunctions, itemIndex: number): string | undefined;
 }
 
 export interface NodeDefinition {
@@ -31,7 +29,8 @@ export interface NodeDefinition {
 	profileOfApi?: Record<string, ApiProfile>;
 	table: OperationTable;
 	handMade: HandMadeOperation[];
-	orderKeyOf?(ctx: IExecuteFunctions, op: OperationSpec, itemIndex: number): string | undefined;
+	/** The order key of a generated operation's item (see PreparedItem), from the values read for its request, by field name. */
+	orderKeyOf?(op: OperationSpec, values: IDataObject): string | undefined;
 	/** Operations whose items "Use Batch Endpoints" may send together, by operation id. */
 	batchRoutes?: Record<string, BatchRoute>;
 	/** Values the platform fills for the user (e.g. Chatwoot's account id from the credential). */
@@ -61,15 +60,14 @@ export async function executeNode(ctx: IExecuteFunctions, definition: NodeDefini
 	const count = ctx.getInputData().length;
 	if (handMade) {
 		const prepared = await prepareItems(ctx, count, async (i) => await handMade.prepare.call(ctx, i, client));
-		const orderKey = handMade.orderKey ? (i: number) => handMade.orderKey?.call(ctx, i) : undefined;
-		return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey }, gate, stop)];
+		return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey: orderKeyOf(prepared) }, gate, stop)];
 	}
 	if (!op) throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operation}" for resource "${resource}"`);
+	const orderKey = definition.orderKeyOf && ((values: IDataObject) => definition.orderKeyOf?.(op, values));
 	const prepared = await prepareItems(ctx, count, async (i) =>
-		prepareGeneratedItem(ctx, client, op, i, (await definition.presetsOf?.(ctx, op, i, client)) ?? {}),
+		prepareGeneratedItem(ctx, client, op, i, (await definition.presetsOf?.(ctx, op, i, client)) ?? {}, orderKey),
 	);
 	const batchRoute = runner.useBatchEndpoints ? definition.batchRoutes?.[op.id] : undefined;
 	if (batchRoute) return [await runBatched(ctx, client, batchRoute, prepared, stop)];
-	const orderKey = definition.orderKeyOf ? (i: number) => definition.orderKeyOf?.(ctx, op, i) : undefined;
-	return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey }, gate, stop)];
+	return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey: orderKeyOf(prepared) }, gate, stop)];
 }

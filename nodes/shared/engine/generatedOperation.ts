@@ -23,19 +23,21 @@ export function prepareGeneratedItem(
 	op: OperationSpec,
 	itemIndex: number,
 	presets: IDataObject = {},
+	orderKeyOf?: (values: IDataObject) => string | undefined,
 ): PreparedItem {
-	const request = buildRequest(ctx, itemIndex, op, presets);
+	const { request, values } = buildRequest(ctx, itemIndex, op, presets);
+	const orderKey = orderKeyOf?.(values);
 	if (op.pagination) {
 		const pagination = op.pagination;
 		const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? undefined : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
-		return { send: async () => (await collectRecords(client, request, pagination, limit)).map((json) => ({ json })) };
+		return { orderKey, send: async () => (await collectRecords(client, request, pagination, limit)).map((json) => ({ json })) };
 	}
 	if (op.body === 'multipart') {
 		const fields = multipartFields(ctx, itemIndex, op, (request.body ?? {}) as IDataObject);
-		return { send: async () => await sendRequest(ctx, client, op, { ...request, ...(await multipartBody(ctx, fields)) }) };
+		return { orderKey, send: async () => await sendRequest(ctx, client, op, { ...request, ...(await multipartBody(ctx, fields)) }) };
 	}
-	return { request, send: async () => await sendRequest(ctx, client, op, request) };
+	return { orderKey, request, send: async () => await sendRequest(ctx, client, op, request) };
 }
 
 async function sendRequest(ctx: IExecuteFunctions, client: ApiClient, op: OperationSpec, request: ApiRequest): Promise<INodeExecutionData[]> {

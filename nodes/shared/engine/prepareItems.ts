@@ -8,6 +8,11 @@ import type { ApiRequest } from '../transport/apiClient';
  */
 export interface PreparedItem {
 	send(): Promise<INodeExecutionData[]>;
+	/**
+	 * Items with the same key (one conversation) are sent one after another, in input order. Made from the
+	 * values the item was checked with, so no parameter is read a second time to order the sends.
+	 */
+	orderKey?: string;
 	/** The one JSON request the item consists of, where a batch endpoint may carry it instead. */
 	request?: ApiRequest;
 }
@@ -45,6 +50,11 @@ export function sendPrepared(preparations: Preparation[]): (itemIndex: number) =
 		if (!item) throw error;
 		return await item.send();
 	};
+}
+
+/** The send phase's order: each item's key as its preparation made it; a refused item has none. */
+export function orderKeyOf(preparations: Preparation[]): (itemIndex: number) => string | undefined {
+	return (itemIndex) => preparations[itemIndex].item?.orderKey;
 }
 
 /** Tells a user of a multi-item run that the refusal came before any send, so the whole run can be repeated. */

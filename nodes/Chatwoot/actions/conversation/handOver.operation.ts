@@ -7,6 +7,7 @@ import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import { pathTo, type ApiClient } from '../../../shared/transport/apiClient';
 import { accountOf } from '../../account';
 import { conversationIdProperty } from '../conversationIdProperty';
+import { conversationIdOf, conversationKey } from '../message/messageRequest';
 
 /**
  * Hands a conversation an agent bot (or a workflow) was answering over to the humans, with the contract's own
@@ -65,16 +66,14 @@ function optionalId(ctx: IExecuteFunctions, itemIndex: number, label: string, va
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number, client: ApiClient): Promise<PreparedItem> {
-	const conversationId = textValue(this, itemIndex, 'Conversation ID', this.getNodeParameter('conversationId', itemIndex, '')).trim();
-	if (!/^\d+$/.test(conversationId)) {
-		throw fieldError(this, itemIndex, 'Conversation ID must be a number', `Got "${conversationId}". Use the numeric ID shown in the conversation's URL.`);
-	}
+	const conversationId = conversationIdOf(this, itemIndex);
 	const note = textValue(this, itemIndex, 'Private Note', this.getNodeParameter('note', itemIndex, '')).trim();
 	const assignTo = this.getNodeParameter('assignTo', itemIndex, {}) as IDataObject;
 	const teamId = optionalId(this, itemIndex, 'Team', assignTo.teamId);
 	const assigneeId = optionalId(this, itemIndex, 'Agent', assignTo.assigneeId);
 	const conversation = pathTo(CONVERSATION, { account_id: await accountOf(this, itemIndex, client), conversation_id: conversationId });
 	return {
+		orderKey: conversationKey(conversationId),
 		send: async () => {
 			if (note) await client.request({ method: 'POST', path: `${conversation}/messages`, body: { content: note, message_type: 'outgoing', private: true }, itemIndex });
 			await client.request({ method: 'POST', path: `${conversation}/toggle_status`, body: { status: 'open' }, itemIndex });
@@ -95,7 +94,4 @@ export const handOverConversation: HandMadeOperation = {
 	answersLike: 'get-details-of-a-conversation',
 	description,
 	prepare,
-	orderKey(itemIndex) {
-		return `conversation:${String(this.getNodeParameter('conversationId', itemIndex, ''))}`;
-	},
 };

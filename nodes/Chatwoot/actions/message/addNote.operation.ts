@@ -6,7 +6,7 @@ import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
 import { conversationIdProperty } from '../conversationIdProperty';
 import { attachmentsProperty } from './attachmentsProperty';
-import { attachmentsOf, conversationIdOf, conversationOrderKey, prepareMessage } from './messageRequest';
+import { attachmentsOf, conversationIdOf, prepareMessage } from './messageRequest';
 
 export const description: INodeProperties[] = [
 	conversationIdProperty,
@@ -44,5 +44,4 @@ export const addNote: HandMadeOperation = {
 	answersLike: 'create-a-new-message-in-a-conversation',
 	description,
 	prepare,
-	orderKey: conversationOrderKey,
 };

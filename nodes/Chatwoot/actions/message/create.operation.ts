@@ -6,7 +6,7 @@ import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
 import { conversationIdProperty } from '../conversationIdProperty';
 import { attachmentsProperty, voiceMessageProperty } from './attachmentsProperty';
-import { attachmentsOf, conversationIdOf, conversationOrderKey, prepareMessage } from './messageRequest';
+import { attachmentsOf, conversationIdOf, prepareMessage } from './messageRequest';
 
 export const description: INodeProperties[] = [
 	conversationIdProperty,
@@ -113,5 +113,4 @@ export const createMessage: HandMadeOperation = {
 	replaces: ['create-a-new-message-in-a-conversation'],
 	description,
 	prepare,
-	orderKey: conversationOrderKey,
 };

@@ -47,10 +47,12 @@ export async function prepareMessage(ctx: IExecuteFunctions, itemIndex: number, 
 		conversation_id: message.conversationId,
 	});
 	const { fields, attachments } = message;
-	if (!attachments.length) return { send: async () => toItems(await client.request({ method: 'POST', path, body: fields, itemIndex })) };
+	const orderKey = conversationKey(message.conversationId);
+	if (!attachments.length) return { orderKey, send: async () => toItems(await client.request({ method: 'POST', path, body: fields, itemIndex })) };
 	// Chatwoot's message builder reads the boolean `is_voice_message` and tags the audio attachments itself.
 	const voiceNote = message.voiceMessage && attachments.some((file) => file.mimeType.startsWith('audio/'));
 	return {
+		orderKey,
 		send: async () => {
 			const parts: MultipartPart[] = [];
 			for (const [name, value] of Object.entries(fields)) {
@@ -65,7 +67,7 @@ export async function prepareMessage(ctx: IExecuteFunctions, itemIndex: number, 
 	};
 }
 
-/** Messages of one conversation keep their input order. */
-export function conversationOrderKey(this: IExecuteFunctions, itemIndex: number): string {
-	return `conversation:${String(this.getNodeParameter('conversationId', itemIndex, ''))}`;
+/** Messages and changes of one conversation keep their input order. */
+export function conversationKey(conversationId: string): string {
+	return `conversation:${conversationId}`;
 }

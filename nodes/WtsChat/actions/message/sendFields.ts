@@ -145,9 +145,9 @@ export async function postClassicSend(client: ApiClient, send: ClassicSend, mess
 	});
 }
 
-export function recipientOrderKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
-	const to = String(this.getNodeParameter('to', itemIndex, '') ?? '').trim();
-	return to ? `to:${String(this.getNodeParameter('from', itemIndex, ''))}|${to}` : undefined;
+/** Messages to one recipient from one channel are one conversation: they keep their input order. */
+export function recipientKey({ from, to }: Recipient): string {
+	return `to:${from}|${to}`;
 }
 
 /** How the classic sends differ from the Queue operations of the newer send family. */

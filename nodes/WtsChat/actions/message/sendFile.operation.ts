@@ -7,7 +7,7 @@ import { toItems } from '../../../shared/engine/outputItems';
 import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
 import { checkUploadInput, uploadBinary } from '../../transport/fileUpload';
-import { CLASSIC_SEND, channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
+import { CLASSIC_SEND, channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientKey, sendOptions } from './sendFields';
 
 export const fileSourceFields: INodeProperties[] = [
 	{
@@ -67,7 +67,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, client
 	const recipient = readRecipient(this, itemIndex);
 	const source = readFileSource(this, itemIndex);
 	const send = readClassicSend(this, itemIndex, recipient);
-	return { send: async () => toItems(await postClassicSend(client, send, await fileReference(this, client, source))) };
+	return { orderKey: recipientKey(recipient), send: async () => toItems(await postClassicSend(client, send, await fileReference(this, client, source))) };
 }
 
 export const sendFile: HandMadeOperation = {
@@ -80,5 +80,4 @@ export const sendFile: HandMadeOperation = {
 	answersLike: 'sendMessage',
 	description,
 	prepare,
-	orderKey: recipientOrderKey,
 };

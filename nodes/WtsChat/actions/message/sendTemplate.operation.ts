@@ -7,7 +7,7 @@ import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
 import { collectRecords } from '../../../shared/transport/pagination';
 import { fileReference, fileSourceFields, readFileSource } from './sendFile.operation';
-import { CLASSIC_SEND, channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
+import { CLASSIC_SEND, channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientKey, sendOptions } from './sendFields';
 
 const withMedia = { show: { templateHasMedia: [true] } };
 
@@ -111,6 +111,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, client
 	const source = needsFile ? readFileSource(this, itemIndex) : undefined;
 	const send = readClassicSend(this, itemIndex, recipient);
 	return {
+		orderKey: recipientKey(recipient),
 		send: async () => toItems(await postClassicSend(client, send, source ? { ...message, ...(await fileReference(this, client, source)) } : message)),
 	};
 }
@@ -125,7 +126,6 @@ export const sendTemplate: HandMadeOperation = {
 	answersLike: 'sendMessage',
 	description,
 	prepare,
-	orderKey: recipientOrderKey,
 };
 
 export const TEMPLATE_PAGES = { style: 'pageNumber', in: 'query', pageParam: 'PageNumber', sizeParam: 'PageSize', pageSize: 100, itemsPath: 'items', hasMorePath: 'hasMorePages' } as const;

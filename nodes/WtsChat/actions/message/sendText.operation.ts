@@ -5,7 +5,7 @@ import { fieldError, textValue } from '../../../shared/engine/inputErrors';
 import { toItems } from '../../../shared/engine/outputItems';
 import type { PreparedItem } from '../../../shared/engine/prepareItems';
 import type { ApiClient } from '../../../shared/transport/apiClient';
-import { CLASSIC_SEND, channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientOrderKey, sendOptions } from './sendFields';
+import { CLASSIC_SEND, channelAndRecipient, postClassicSend, readClassicSend, readRecipient, recipientKey, sendOptions } from './sendFields';
 
 export const description: INodeProperties[] = [
 	...channelAndRecipient,
@@ -26,7 +26,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, client
 	const text = textValue(this, itemIndex, 'Text', this.getNodeParameter('text', itemIndex, ''));
 	if (!text.trim()) throw fieldError(this, itemIndex, 'Write a text to send', 'Fill in "Text" with the message to send.');
 	const send = readClassicSend(this, itemIndex, recipient);
-	return { send: async () => toItems(await postClassicSend(client, send, { text })) };
+	return { orderKey: recipientKey(recipient), send: async () => toItems(await postClassicSend(client, send, { text })) };
 }
 
 export const sendText: HandMadeOperation = {
@@ -38,5 +38,4 @@ export const sendText: HandMadeOperation = {
 	replaces: ['sendMessage', 'sendMessageSync'],
 	description,
 	prepare,
-	orderKey: recipientOrderKey,
 };
