@@ -91,6 +91,20 @@ describe('ApiClient: a request over a real socket', () => {
 			},
 		);
 	});
+
+	test('the credential is read once for a run of requests and handed to n8n with each, which still authenticates every request', async () => {
+		await withServer(
+			(_req, res) => reply(res, 200, {}),
+			async (server) => {
+				const { ctx, client } = clientFor(server.baseUrl);
+				await Promise.all([1, 2, 3, 4, 5].map(async (n) => await client.request({ method: 'POST', path: `/x/${n}`, body: { n } })));
+				await client.request({ method: 'GET', path: '/x' });
+				assert.deepEqual(ctx.credentialReads, ['wtsChatApi']);
+				assert.equal(server.requests.length, 6);
+				for (const request of server.requests) assert.equal(request.headers.authorization, `Bearer ${API_KEY}`);
+			},
+		);
+	});
 });
 
 describe('ApiClient: Retry-After', () => {

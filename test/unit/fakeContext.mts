@@ -13,6 +13,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
+	IAdditionalCredentialOptions,
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
@@ -60,6 +61,8 @@ export type FakeContext = IExecuteFunctions & {
 	plainRequests: IHttpRequestOptions[];
 	/** Binary ids whose stream was opened, in order. */
 	streamsOpened: string[];
+	/** Credential types read with getCredentials (n8n reads the database and decrypts for each), in order. */
+	credentialReads: string[];
 };
 
 export const testNode: INode = {
@@ -190,8 +193,10 @@ export function createContext(options: FakeContextOptions = {}): FakeContext {
 	const attempts: Attempt[] = [];
 	const plainRequests: IHttpRequestOptions[] = [];
 	const streamsOpened: string[] = [];
+	const credentialReads: string[] = [];
 
 	const getCredentials = async (type: string) => {
+		credentialReads.push(type);
 		const found = credentials[type];
 		if (!found) throw new workflow.NodeOperationError(testNode, `Node "${testNode.name}" does not have any credentials of type "${type}" set`);
 		return { ...found };
@@ -201,6 +206,7 @@ export function createContext(options: FakeContextOptions = {}): FakeContext {
 		attempts,
 		plainRequests,
 		streamsOpened,
+		credentialReads,
 		getNode: () => testNode,
 		getInputData: () => items,
 		continueOnFail: () => options.continueOnFail === true,
@@ -212,8 +218,13 @@ export function createContext(options: FakeContextOptions = {}): FakeContext {
 			throw new workflow.ApplicationError(`Could not get parameter "${name}"`);
 		},
 		helpers: {
-			async httpRequestWithAuthentication(credentialType: string, requestOptions: IHttpRequestOptions): Promise<unknown> {
-				const data = await getCredentials(credentialType);
+			async httpRequestWithAuthentication(
+				credentialType: string,
+				requestOptions: IHttpRequestOptions,
+				additionalCredentialOptions?: IAdditionalCredentialOptions,
+			): Promise<unknown> {
+				// As n8n does: credentials handed over are used as they are, otherwise they are read again.
+				const data = additionalCredentialOptions?.credentialsDecrypted?.data ?? (await getCredentials(credentialType));
 				// As the credentials do it: WTS sends a Bearer key, Chatwoot an `api_access_token` header.
 				const authHeader = data.accessToken !== undefined ? { api_access_token: String(data.accessToken) } : { Authorization: `Bearer ${String(data.apiKey)}` };
 				const authenticated: IHttpRequestOptions = { ...requestOptions, headers: { ...requestOptions.headers, ...authHeader } };
