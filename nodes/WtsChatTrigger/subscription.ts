@@ -1,4 +1,6 @@
-import { generateSecureToken, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
+import { randomBytes } from 'node:crypto';
+
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { constantTimeEqual } from '../shared/trigger/constantTimeEqual';
 import { ownWebhookUrl, REGISTRATION_SETTINGS, registrationName } from '../shared/trigger/registration';
@@ -12,6 +14,9 @@ import { wtsProfile } from '../WtsChat/transport/wtsProfile';
  * without it are refused. Every subscription the trigger makes or takes over gets a new one.
  */
 export const URL_SECRET_PARAM = 'secret';
+
+/** A new URL secret: 256 random bits as 64 hex characters. */
+const newUrlSecret = (): string => randomBytes(32).toString('hex');
 
 const SUBSCRIPTIONS = '/core/v1/webhook/subscription';
 const SUBSCRIPTION = '/core/v1/webhook/subscription/{subscriptionId}';
@@ -101,7 +106,7 @@ export async function adoptSubscription(ctx: IHookFunctions): Promise<boolean> {
 	const known = readSecret(state, URL_SECRET, key);
 	const current = secretIn(kept.url);
 	const ours = current !== undefined && known !== undefined && constantTimeEqual(current, known);
-	const secret = ours ? known : generateSecureToken();
+	const secret = ours ? known : newUrlSecret();
 	const events = chosenEvents(ctx);
 	const registered = eventNames(kept.events);
 	const sameEvents = registered.length === events.length && events.every((event) => registered.includes(event));
@@ -119,7 +124,7 @@ export async function adoptSubscription(ctx: IHookFunctions): Promise<boolean> {
 
 export async function createSubscription(ctx: IHookFunctions): Promise<boolean> {
 	const client = new ApiClient(ctx, wtsProfile, REGISTRATION_SETTINGS);
-	const secret = generateSecureToken();
+	const secret = newUrlSecret();
 	const created = await client.request<IDataObject>({
 		method: 'POST',
 		path: SUBSCRIPTIONS,
