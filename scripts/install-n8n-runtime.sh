@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs a pinned n8n and the Node 24 it runs on into a per-user cache, keyed by version, and prints the
-# runtime's paths as JSON ({"root", "nodeBinary"}) on stdout. Usage: install-n8n-runtime.sh [n8n version] (default: the pinned 2.40.7).
+# Installs an n8n version and the Node it runs on into a per-user cache, keyed by version, and prints the
+# runtime's paths as JSON ({"root", "nodeBinary"}) on stdout. Usage: install-n8n-runtime.sh [n8n version]
+# (default: the pinned version of scripts/n8n-versions.json, whose "smoke" list is the compatibility matrix).
 # A second clone on the same machine reuses the cache and installs nothing; parallel installs of the same
 # version wait for each other (flock), and each install is staged beside its folder and renamed into place,
 # so nobody ever sees half a runtime. n8n is never a dependency of the package.
@@ -11,8 +12,20 @@ set -euo pipefail
 while IFS='=' read -r name _; do
   case "$name" in npm_config_*|NPM_CONFIG_*) unset "$name" ;; esac
 done < <(env)
-N8N_VERSION="${1:-2.40.7}"
-NODE_VERSION=24.9.0
+N8N_VERSION="${1:-$(node -p "require('$(dirname "$0")/n8n-versions.json').pinned")}"
+# n8n 2.x requires Node >= 24. n8n 1.x declares Node >= 20.19 and <= 24.x, and its Docker images run Node 22
+# (n8nio/base:22.21.1): 1.x gets that Node, so it runs here as its users run it.
+# n8n 1.x's nodes-base also takes xlsx 0.20.2 from cdn.sheetjs.com, outside the npm registry (a machine that
+# reaches only the registry cannot install it); 2.x moved to @e965/xlsx, the registry copy of SheetJS's
+# releases. 1.x gets that copy of the release it asks for.
+RUNTIME_PACKAGE='{"private":true}'
+case "$N8N_VERSION" in
+  1.*)
+    NODE_VERSION=22.21.1
+    RUNTIME_PACKAGE='{"private":true,"overrides":{"xlsx":"npm:@e965/xlsx@0.20.2"}}'
+    ;;
+  *) NODE_VERSION=24.9.0 ;;
+esac
 cache="${OMNICHAT_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-omnichat}"
 node_root="$cache/node-$NODE_VERSION"
 n8n_root="$cache/n8n-$N8N_VERSION"
@@ -48,7 +61,7 @@ install_n8n() {
   local node_dir
   node_dir="$(dirname "$(dirname "$node_bin")")"
   echo "[runtime] installing n8n $N8N_VERSION (several minutes, once per machine)" >&2
-  echo '{"private":true}' > "$1/package.json"
+  echo "$RUNTIME_PACKAGE" > "$1/package.json"
   # Install scripts off: one native addon would try to download a binary. sqlite3 is rebuilt below.
   (cd "$1" && PATH="$node_dir/bin:$PATH" npm install --no-audit --no-fund --loglevel=error --ignore-scripts "n8n@$N8N_VERSION" >&2)
   echo "[runtime] building sqlite3 against Node $NODE_VERSION" >&2

@@ -1,4 +1,4 @@
-// A real, isolated n8n 2.40.7 for end-to-end tests, the demo and benchmarks: CLI runs (import, execute,
+// A real, isolated n8n (the pinned version, or another one of the compatibility matrix) for end-to-end tests, the demo and benchmarks: CLI runs (import, execute,
 // execute-batch) and a server (webhooks, activation, executions over the REST API) on a private user folder
 // and private ports, so several instances can run side by side.
 import type { ChildProcess } from 'node:child_process';
@@ -28,12 +28,7 @@ import {
 	type CommandResult,
 } from './processes.mts';
 import { parseExecuteOutput, toExecutionResult, type ExecutionResult } from './run-data.mts';
-import {
-	ensureRuntime,
-	N8N_VERSION,
-	type CommunityPackage,
-	type RuntimePaths,
-} from './runtime.mts';
+import { ensureRuntime, type CommunityPackage, type RuntimePaths } from './runtime.mts';
 import type { Workflow } from './workflow.mts';
 
 export type { CommandResult } from './processes.mts';
@@ -42,6 +37,8 @@ export * from './runtime.mts';
 export * from './workflow.mts';
 
 export interface N8nInstanceOptions {
+	/** The n8n version to run (default: the pinned one). Extensions must be prepared for the same version. */
+	n8nVersion?: string;
 	/** N8N_CUSTOM_EXTENSIONS folders, e.g. from prepareExtensions(). */
 	extensions?: string[];
 	/** Packages from installCommunityPackage(), loaded as if installed from n8n's UI. */
@@ -88,7 +85,10 @@ export interface PublicationStatus {
 	status: 'not_published' | 'in_progress' | 'published' | 'partial' | 'failed';
 	liveVersionId: string | null;
 	pendingVersionId: string | null;
+	/** Per trigger (n8n 2.x). n8n 1.x reports a failed activation as one message: see `errorMessage`. */
 	triggers: Array<{ nodeId: string; status: string; errorMessage: string | null }>;
+	/** n8n 1.x: why the activation failed. */
+	errorMessage?: string;
 }
 
 /** The account setupOwner() creates (the demo prints it for logging into the editor). */
@@ -110,13 +110,27 @@ const HARNESS_ENV: Record<string, string> = {
 	N8N_PERSONALIZATION_ENABLED: 'false',
 	N8N_HIRING_BANNER_ENABLED: 'false',
 	N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-	// Fetches the MCP server catalogue from api.n8n.io at start.
-	N8N_DISABLED_MODULES: 'mcp-registry',
 	N8N_LISTEN_ADDRESS: '127.0.0.1',
 	N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 	// The editor is served over plain http: a Secure auth cookie would only work in a browser on localhost.
 	N8N_SECURE_COOKIE: 'false',
 };
+
+/**
+ * What the harness does differently on n8n 1.x, the oldest line of the compatibility matrix: 1.x has no
+ * modules to disable (an unknown name stops it), reads the public webhook URL from WEBHOOK_URL, and activates
+ * a workflow within the REST call instead of through 2.x's publication queue.
+ */
+const isLine1 = (runtime: RuntimePaths): boolean => runtime.version.startsWith('1.');
+
+function versionEnv(runtime: RuntimePaths): Record<string, string> {
+	// 2.x fetches the MCP server catalogue from api.n8n.io at start.
+	return isLine1(runtime) ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' };
+}
+
+/** The setting for the base of production webhook URLs (2.40.7 deprecates WEBHOOK_URL for N8N_WEBHOOK_URL). */
+const webhookUrlSetting = (runtime: RuntimePaths): string =>
+	isLine1(runtime) ? 'WEBHOOK_URL' : 'N8N_WEBHOOK_URL';
 
 /** Settings inherited from the caller's shell that would leak into the isolated instance. */
 const FOREIGN_SETTING =
@@ -128,6 +142,7 @@ function n8nEnv(runtime: RuntimePaths, settings: Record<string, string>): NodeJS
 		...Object.fromEntries(inherited),
 		PATH: `${dirname(runtime.nodeBinary)}:${process.env.PATH ?? ''}`,
 		...HARNESS_ENV,
+		...versionEnv(runtime),
 		...settings,
 	};
 }
@@ -160,15 +175,17 @@ interface ExecutionRow {
 const isoFromDatabase = (value: string | null): string | undefined =>
 	value === null ? undefined : `${value.replace(' ', 'T')}Z`;
 
-let userFolderTemplate: Promise<string> | undefined;
+const userFolderTemplates = new Map<string, Promise<string>>();
 
 /**
  * A `.n8n` folder with n8n's database already migrated, copied into every new instance: a fresh database
  * costs about 2.5 s of migrations on its first command. Built once per machine and n8n version.
  */
 async function migratedUserFolder(runtime: RuntimePaths): Promise<string> {
-	userFolderTemplate ??= (async () => {
-		const folder = join(runtime.root, `user-folder-template-${N8N_VERSION}`);
+	const known = userFolderTemplates.get(runtime.version);
+	if (known !== undefined) return await known;
+	const template = (async () => {
+		const folder = join(runtime.root, `user-folder-template-${runtime.version}`);
 		if (!existsSync(join(folder, '.ready'))) {
 			const staging = mkdtempSync(`${folder}.staging-`);
 			try {
@@ -198,10 +215,11 @@ async function migratedUserFolder(runtime: RuntimePaths): Promise<string> {
 		}
 		return join(folder, '.n8n');
 	})().catch((error: unknown) => {
-		userFolderTemplate = undefined; // let a later instance try again
+		userFolderTemplates.delete(runtime.version); // let a later instance try again
 		throw error;
 	});
-	return await userFolderTemplate;
+	userFolderTemplates.set(runtime.version, template);
+	return await template;
 }
 
 interface LogEntry {
@@ -228,7 +246,7 @@ export class N8nInstance {
 	) {}
 
 	static async create(options: N8nInstanceOptions = {}): Promise<N8nInstance> {
-		const runtime = await ensureRuntime();
+		const runtime = await ensureRuntime(options.n8nVersion);
 		const template = await migratedUserFolder(runtime);
 		const userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
 		const cancelExitCleanup = onProcessExit(() =>
@@ -246,8 +264,7 @@ export class N8nInstance {
 			N8N_USER_FOLDER: userFolder,
 			N8N_PORT: String(port),
 			// Production webhook URLs that n8n registers and shows point at this instance.
-			// (2.40.7 deprecates WEBHOOK_URL in favour of N8N_WEBHOOK_URL.)
-			N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			[webhookUrlSetting(runtime)]: `http://127.0.0.1:${port}/`,
 		};
 		const extensions = combineExtensions(userFolder, options.extensions ?? []);
 		if (extensions !== undefined) env.N8N_CUSTOM_EXTENSIONS = extensions;
@@ -267,7 +284,7 @@ export class N8nInstance {
 
 	/** The production URL of a Webhook node (or a trigger's webhook) with this path. */
 	webhookUrl(path: string): string {
-		return `${this.env.N8N_WEBHOOK_URL ?? `${this.baseUrl}/`}webhook/${path}`;
+		return `${this.env[webhookUrlSetting(this.runtime)] ?? `${this.baseUrl}/`}webhook/${path}`;
 	}
 
 	/** Everything every n8n process of this instance printed so far, labelled by command and stream. */
@@ -533,8 +550,25 @@ export class N8nInstance {
 		{ timeoutMs = 30_000 }: { timeoutMs?: number } = {},
 	): Promise<PublicationStatus & { versionId: string }> {
 		const { versionId } = await this.rest<{ versionId: string }>('GET', `/workflows/${workflowId}`);
+		if (isLine1(this.runtime)) return { ...(await this.activateWithinRequest(workflowId, versionId)), versionId };
 		await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId });
 		return { ...(await this.settledPublication(workflowId, timeoutMs)), versionId };
+	}
+
+	/**
+	 * n8n 1.x registers the triggers before it answers the activation: 200 with the workflow as activated, or
+	 * 400 with the trigger's error (and the workflow left inactive).
+	 */
+	private async activateWithinRequest(workflowId: string, versionId: string): Promise<PublicationStatus> {
+		const path = `/workflows/${workflowId}/activate`;
+		const response = await this.request('POST', path, { versionId });
+		if (response.status === 400) {
+			const { message } = (await response.json()) as { message: string };
+			return { status: 'failed', liveVersionId: null, pendingVersionId: null, triggers: [], errorMessage: message };
+		}
+		if (!response.ok) throw await restError('POST', path, response);
+		const { data } = (await response.json()) as { data: { activeVersionId: string | null } };
+		return { status: 'published', liveVersionId: data.activeVersionId, pendingVersionId: null, triggers: [] };
 	}
 
 	/** Unpublishes (deactivates) a workflow and waits until its triggers are removed (webhook delete ran). */
@@ -542,8 +576,11 @@ export class N8nInstance {
 		workflowId: string,
 		{ timeoutMs = 30_000 }: { timeoutMs?: number } = {},
 	): Promise<void> {
-		await this.rest('POST', `/workflows/${workflowId}/deactivate`, {});
-		const status = await this.settledPublication(workflowId, timeoutMs);
+		const workflow = await this.rest<{ activeVersionId: string | null }>('POST', `/workflows/${workflowId}/deactivate`, {});
+		// n8n 1.x removes the triggers before it answers.
+		const status = isLine1(this.runtime)
+			? { status: workflow.activeVersionId === null ? 'not_published' : 'published' }
+			: await this.settledPublication(workflowId, timeoutMs);
 		if (status.status !== 'not_published') {
 			throw new Error(`workflow ${workflowId} did not deactivate: ${JSON.stringify(status)}`);
 		}
@@ -673,22 +710,23 @@ export class N8nInstance {
 		return result;
 	}
 
-	private async fetchRest(method: string, path: string, body?: unknown): Promise<Response> {
+	/** A REST call as the owner (after setupOwner), whatever its status. */
+	private async request(method: string, path: string, body?: unknown): Promise<Response> {
 		if (this.server === undefined)
 			throw new Error(`${method} /rest${path}: n8n is not running (call start())`);
 		const headers: Record<string, string> = {};
 		if (this.authCookie !== undefined) headers.cookie = this.authCookie;
 		if (body !== undefined) headers['content-type'] = 'application/json';
-		const response = await fetch(`${this.baseUrl}/rest${path}`, {
+		return await fetch(`${this.baseUrl}/rest${path}`, {
 			method,
 			headers,
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
-		if (!response.ok) {
-			throw new Error(
-				`${method} /rest${path} -> HTTP ${response.status}: ${(await response.text()).slice(0, 2000)}`,
-			);
-		}
+	}
+
+	private async fetchRest(method: string, path: string, body?: unknown): Promise<Response> {
+		const response = await this.request(method, path, body);
+		if (!response.ok) throw await restError(method, path, response);
 		return response;
 	}
 
@@ -699,12 +737,29 @@ export class N8nInstance {
 		return { name, value: value.join('=') };
 	}
 
+	/**
+	 * The node or credential types the running server loaded, as the editor reads them (`/types/<kind>.json`,
+	 * after setupOwner): one entry per type and version, a node's tool variant included.
+	 */
+	async loadedTypes(kind: 'nodes' | 'credentials'): Promise<Array<{ name: string; version?: number | number[] }>> {
+		if (this.server === undefined) throw new Error(`/types/${kind}.json: n8n is not running (call start())`);
+		const response = await fetch(`${this.baseUrl}/types/${kind}.json`, {
+			headers: this.authCookie === undefined ? {} : { cookie: this.authCookie },
+		});
+		if (!response.ok) throw new Error(`GET /types/${kind}.json -> HTTP ${response.status}`);
+		return (await response.json()) as Array<{ name: string; version?: number | number[] }>;
+	}
+
 	/** A REST call as the owner (after setupOwner); returns the response's `data`. */
 	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
 		const response = await this.fetchRest(method, path, body);
 		const payload = (await response.json()) as { data: T };
 		return payload.data;
 	}
+}
+
+async function restError(method: string, path: string, response: Response): Promise<Error> {
+	return new Error(`${method} /rest${path} -> HTTP ${response.status}: ${(await response.text()).slice(0, 2000)}`);
 }
 
 /**

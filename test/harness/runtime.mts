@@ -1,5 +1,6 @@
-// The pinned n8n runtime (a per-user cache, installed by scripts/install-n8n-runtime.sh) and the folders that
-// make packages loadable into it: our own build as a custom extension, npm packages as community packages.
+// The n8n runtimes (a per-user cache keyed by version, installed by scripts/install-n8n-runtime.sh) and the
+// folders that make packages loadable into them: our own build as a custom extension, npm packages as
+// community packages. Everything runs on the pinned version unless a version is asked for.
 import {
 	cpSync,
 	existsSync,
@@ -17,14 +18,25 @@ import { fileURLToPath } from 'node:url';
 
 import { onProcessExit, runCommand, tail } from './processes.mts';
 
-export const N8N_VERSION = '2.40.7';
-
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+const versions = JSON.parse(readFileSync(join(repoRoot, 'scripts/n8n-versions.json'), 'utf8')) as {
+	pinned: string;
+	smoke: string[];
+};
+
+/** The n8n version every test runs on (scripts/n8n-versions.json). */
+export const N8N_VERSION = versions.pinned;
+
+/** The versions of the compatibility matrix: each runs the smoke suite (test/compat/). */
+export const SMOKE_VERSIONS: readonly string[] = versions.smoke;
+
 export interface RuntimePaths {
+	/** The n8n version, e.g. "2.40.7". */
+	version: string;
 	/** The n8n version's folder in the runtime cache (see scripts/install-n8n-runtime.sh). */
 	root: string;
-	/** Node 24, which n8n 2.x requires (the system Node is 20). */
+	/** The Node that version runs on: 24 for n8n 2.x, 22 for 1.x (the system Node is 20). */
 	nodeBinary: string;
 	/** The script to run with `nodeBinary`: `<n8n>/bin/n8n`. */
 	n8nEntry: string;
@@ -32,20 +44,27 @@ export interface RuntimePaths {
 	n8nWorkflowDir: string;
 }
 
-let runtime: Promise<RuntimePaths> | undefined;
+const runtimes = new Map<string, Promise<RuntimePaths>>();
 
-/** Installs the runtime on first use (several minutes, once per machine); afterwards it only checks a stamp. */
-export async function ensureRuntime(): Promise<RuntimePaths> {
-	runtime ??= installRuntime().catch((error: unknown) => {
-		runtime = undefined; // let a later call try again
-		throw error;
-	});
+/**
+ * Installs an n8n version's runtime on first use (several minutes, once per machine and version); afterwards it
+ * only checks a stamp.
+ */
+export async function ensureRuntime(version: string = N8N_VERSION): Promise<RuntimePaths> {
+	let runtime = runtimes.get(version);
+	if (runtime === undefined) {
+		runtime = installRuntime(version).catch((error: unknown) => {
+			runtimes.delete(version); // let a later call try again
+			throw error;
+		});
+		runtimes.set(version, runtime);
+	}
 	return await runtime;
 }
 
-async function installRuntime(): Promise<RuntimePaths> {
+async function installRuntime(version: string): Promise<RuntimePaths> {
 	const script = join(repoRoot, 'scripts/install-n8n-runtime.sh');
-	const result = await runCommand('bash', [script, N8N_VERSION], {
+	const result = await runCommand('bash', [script, version], {
 		env: process.env,
 		timeoutMs: 30 * 60_000,
 		echo: true,
@@ -59,6 +78,7 @@ async function installRuntime(): Promise<RuntimePaths> {
 	};
 	const modules = join(root, 'node_modules');
 	return {
+		version,
 		root,
 		nodeBinary,
 		n8nEntry: join(modules, 'n8n/bin/n8n'),
@@ -93,10 +113,14 @@ function readManifest(packageRoot: string): PackageManifest {
  * symlinked dist would pick up the package's own dev copy of n8n-workflow instead of n8n's. The copy sits
  * next to `node_modules/n8n-workflow` -> n8n's copy, whose real path is the one n8n itself loaded.
  * n8n 2.40.7 loads every `*.node.js` / `*.credentials.js` under the folder (the `n8n` field is kept for
- * reference only); node types are named `CUSTOM.<description.name>`. Call again after a rebuild.
+ * reference only); node types are named `CUSTOM.<description.name>`. Call again after a rebuild. The folder
+ * belongs to one n8n version (`n8nVersion`, the pinned one by default): it links that version's n8n-workflow.
  */
-export async function prepareExtensions(packageRoot: string): Promise<string> {
-	const { n8nWorkflowDir } = await ensureRuntime();
+export async function prepareExtensions(
+	packageRoot: string,
+	n8nVersion: string = N8N_VERSION,
+): Promise<string> {
+	const { n8nWorkflowDir } = await ensureRuntime(n8nVersion);
 	const manifest = readManifest(packageRoot);
 	const dist = join(packageRoot, 'dist');
 	if (!existsSync(dist)) throw new Error(`${dist} is missing: build the package first`);
