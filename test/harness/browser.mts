@@ -19,12 +19,23 @@ export interface EditorSession {
 	close(): Promise<void>;
 }
 
-/** Opens the editor of `n8n` (started, owner set up) in headless Chromium, logged in as the owner. */
-export async function openEditor(n8n: N8nInstance): Promise<EditorSession> {
+/** CSS that ends every transition and animation at once, for pages whose frames nobody looks at. */
+const NO_MOTION = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+
+/**
+ * Opens the editor of `n8n` (started, owner set up) in headless Chromium, logged in as the owner.
+ * `motion: false` turns transitions and animations off, so that Playwright's waits for a steady element
+ * (panels sliding in) end at once; screenshots keep them on.
+ */
+export async function openEditor(n8n: N8nInstance, { motion = true }: { motion?: boolean } = {}): Promise<EditorSession> {
 	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (scripts/test.sh does it)`);
 	const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
 	const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 	await context.addCookies([{ ...n8n.ownerSessionCookie, url: n8n.baseUrl }]);
+	if (!motion) {
+		const script = `document.addEventListener('DOMContentLoaded', () => { const style = document.createElement('style'); style.textContent = ${JSON.stringify(NO_MOTION)}; document.head.append(style); });`;
+		await context.addInitScript({ content: script });
+	}
 	const page = await context.newPage();
 	// A busy 2-core machine renders a 400-action panel slowly: waits are generous, nothing asserts on speed.
 	page.setDefaultTimeout(120_000);
