@@ -17,7 +17,8 @@ import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwo
 import type { WebhookDelivery as ChatwootDelivery } from '../../sandbox/chatwoot/state.mts';
 import { toFile } from '../../sandbox/wts/dto.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
-import { codeNode, customNodeType, prepareExtensions, repoRoot, workflow, type ExecutionResult, type Workflow } from '../harness/n8n.mts';
+import { answered, chatwootMessageDelivery, countBy, EffectRecorder, pool, resendUntilAnswered, sendFirst, type Delivery } from '../harness/deliveries.mts';
+import { codeNode, customNodeType, prepareExtensions, repoRoot, waitNode, workflow, type ExecutionResult, type Workflow } from '../harness/n8n.mts';
 import { N8nQueue } from '../harness/queue.mts';
 
 let wts: WtsSandbox;
@@ -227,5 +228,70 @@ describe('n8n queue mode: main, two workers, two webhook processors, PostgreSQL 
 		}
 		assert.equal(pair.rateLimited, 0, 'each worker paces to its share of the limit, so WTS refuses nothing');
 		t.diagnostic(`pair took ${(pair.pairMs / 1000).toFixed(1)} s; floor ${(pair.floorMs / 1000).toFixed(1)} s; ratio ${(pair.pairMs / pair.floorMs).toFixed(2)}`);
+	});
+
+	test('a worker killed in the middle of a burst, then the platform resends what got no 2xx: When the Execution Finished loses nothing, Immediately only acknowledged events', async (t) => {
+		const recorder = await EffectRecorder.start({ answerAfterMs: 300 });
+		t.after(async () => await recorder.close());
+		// Bull fails a job whose worker stopped renewing its lock once the lock has expired (n8n sets maxStalledCount 0):
+		// a short lock shows that within seconds instead of n8n's 60 s.
+		const shortLock = { QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000', N8N_CONCURRENCY_PRODUCTION_LIMIT: '5' };
+		const doomed = await queue.addWorker('n8n worker 3', shortLock);
+		const PER_MODE = 100;
+		const modes = (['whenFinished', 'immediately'] as const).map((respond, index) => {
+			const webhookId = randomUUID();
+			const trigger = workflow({
+				name: `Queue e2e: a worker killed, respond ${respond}`,
+				nodes: [
+					{
+						name: 'Chatwoot Trigger',
+						type: customNodeType('chatwootTrigger'),
+						typeVersion: 1,
+						webhookId,
+						parameters: { events: ['message_created'], filters: {}, options: { respond } },
+						credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
+					},
+					waitNode('Work', 0.3),
+					recorder.node(respond),
+				],
+			});
+			const deliveries = Array.from({ length: PER_MODE }, (_, i): Delivery => chatwootMessageDelivery(50_000 * (index + 1) + i));
+			return { respond, trigger, deliveries, url: queue.webhookUrl(`${webhookId}/webhook`), secret: '' };
+		});
+		await queue.main.importWorkflows(modes.map((mode) => mode.trigger));
+		for (const mode of modes) {
+			await queue.main.activateWorkflow(mode.trigger.id);
+			mode.secret = [...chatwoot.state.webhooks.values()].find((hook) => hook.url === mode.url)?.secret ?? '';
+		}
+		const sends = modes[0].deliveries.flatMap((delivery, i) => [{ mode: modes[0], delivery }, { mode: modes[1], delivery: modes[1].deliveries[i] }]);
+		const sending = pool(sends, 20, async ({ mode, delivery }) => await sendFirst(mode.url, mode.secret, delivery));
+		await recorder.waitFor('whenFinished', PER_MODE / 4);
+		await doomed.kill();
+		await queue.addWorker('n8n worker 4', shortLock);
+		await sending;
+		const firstAnswered = modes.map((mode) => new Set(mode.deliveries.filter(answered).map((delivery) => delivery.id)));
+		try {
+			await Promise.all(modes.map(async (mode) => await resendUntilAnswered(mode.url, mode.secret, mode.deliveries, { what: `${mode.respond} deliveries` })));
+		} catch (error) {
+			const trouble = queue.main.logs().split('\n').filter((line) => /stall|fail|error|warn/i.test(line) && !/Python|UNVERIFIED/.test(line));
+			throw new Error(`${String(error)}\n${trouble.slice(-40).join('\n')}`);
+		}
+
+		const lost = [];
+		for (const [index, mode] of modes.entries()) {
+			const executions = await queue.main.settledExecutions(mode.trigger.id);
+			const counts = recorder.counts(mode.respond);
+			const notRun = mode.deliveries.filter((delivery) => !counts.has(delivery.id));
+			const twice = mode.deliveries.filter((delivery) => (counts.get(delivery.id) ?? 0) > 1);
+			t.diagnostic(
+				`${mode.respond}: ${PER_MODE} sent; lost ${notRun.length}, ran twice ${twice.length}; answers ${JSON.stringify(countBy(mode.deliveries.map((d) => d.statuses.join('/'))))}; ` +
+					`executions ${JSON.stringify(countBy(executions.map(({ status }) => status)))}`,
+			);
+			// A lost event is one the platform had a 2xx for; one answered 2xx at once never runs twice.
+			assert.deepEqual(notRun.filter((delivery) => !firstAnswered[index].has(delivery.id)).map((d) => d.id), [], `${mode.respond}: unacknowledged events lost`);
+			assert.deepEqual(twice.filter((delivery) => firstAnswered[index].has(delivery.id)).map((d) => d.id), [], `${mode.respond}: acknowledged events ran twice`);
+			lost.push(notRun.length);
+		}
+		assert.equal(lost[0], 0, 'an event answered only once it had run was lost');
 	});
 });

@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 
 import { incomingMessage, wtsTriggerNode } from '../../demo/triggerDemo.mts';
@@ -18,6 +17,7 @@ import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
 import {
 	answered,
 	chatwootMessageDelivery,
+	countBy,
 	EffectRecorder,
 	pool,
 	post,
@@ -29,7 +29,7 @@ import {
 	type Answer,
 	type Delivery,
 } from '../harness/deliveries.mts';
-import { customNodeType, N8nInstance, prepareExtensions, repoRoot, workflow, type ExecutionSummary, type Workflow } from '../harness/n8n.mts';
+import { customNodeType, N8nInstance, prepareExtensions, repoRoot, waitNode, workflow, type Workflow } from '../harness/n8n.mts';
 
 const CHATWOOT_CREDENTIAL = { id: 'cwReplayCred0001', name: 'Chatwoot (replay sandbox)' };
 const KONVERTE_CREDENTIAL = { id: 'kdReplayCred0001', name: 'Konverte Digital (replay sandbox)' };
@@ -57,6 +57,9 @@ function recordingTrigger(label: string, respond: 'immediately' | 'whenFinished'
 					parameters: { events: ['message_created'], filters: {}, options: { respond, maxDeliveryAgeMinutes: 30 } },
 					credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
 				},
+				// Work before the effect, longer than n8n takes to answer a delivery at this load, and an effect that takes a
+				// while (the recorder answers after 200 ms): a crash finds executions before and after their effect.
+				waitNode('Work', 3),
 				recorder.node(label),
 			],
 		}),
@@ -89,7 +92,7 @@ const konverteWorkflow = workflow({
 });
 
 before(async () => {
-	[chatwoot, wts, recorder] = await Promise.all([startChatwootSandbox({}), startWtsSandbox({}), EffectRecorder.start()]);
+	[chatwoot, wts, recorder] = await Promise.all([startChatwootSandbox({}), startWtsSandbox({}), EffectRecorder.start({ answerAfterMs: 200 })]);
 	// n8n 2.40.7's default expression engine ("vm") builds an isolate bridge for every webhook call and every
 	// execution, one at a time: about ten times the cost per delivery, whatever the concurrency. The delivery log does
 	// not depend on the engine; the classic one keeps 2,000 deliveries within a minute or so.
@@ -123,21 +126,6 @@ async function burst(url: string, deliveries: Delivery[], send: (url: string, de
 const statusesOf = (answers: Answer[]) => [...new Set(answers.map((answer) => `${answer.status} started=${String(answer.started)}`))];
 
 /** Every delivery's effects under `label`: how many ran once, not at all, more than once. */
-/** Waits until none of a workflow's executions is still waiting to run or running; returns them all. */
-async function settledExecutions(workflowId: string, timeoutMs = 180_000): Promise<ExecutionSummary[]> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const executions = await n8n.listExecutions(workflowId);
-		const unsettled = executions.filter(({ status }) => ['new', 'running', 'waiting', 'unknown'].includes(status));
-		if (unsettled.length === 0) return executions;
-		assert.ok(Date.now() < deadline, `${unsettled.length} executions of ${workflowId} still unsettled: ${unsettled.slice(0, 5).map(({ id, status }) => `${id}:${status}`).join(', ')}`);
-		await sleep(500);
-	}
-}
-
-const countBy = <T,>(values: T[]): Record<string, number> =>
-	values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [String(value)]: (counts[String(value)] ?? 0) + 1 }), {});
-
 function tally(label: string, deliveries: Delivery[]): { once: number; lost: Delivery[]; doubled: Delivery[] } {
 	const counts = recorder.counts(label);
 	const lost = deliveries.filter((delivery) => (counts.get(delivery.id) ?? 0) === 0);
@@ -200,9 +188,9 @@ describe('Chatwoot Trigger: replays after many deliveries and after a restart', 
 		assert.deepEqual((await wts.emitWebhook('MESSAGE_RECEIVED', wtsMessage)).map((delivery) => delivery.status), [200]);
 
 		assert.equal(recorder.count('immediately'), OTHERS + 1);
-		assert.equal((await settledExecutions(immediately.workflow.id)).length, OTHERS + 1);
-		assert.equal((await settledExecutions(wtsWorkflow.id)).length, 1);
-		assert.equal((await settledExecutions(konverteWorkflow.id)).length, 1);
+		assert.equal((await n8n.settledExecutions(immediately.workflow.id)).length, OTHERS + 1);
+		assert.equal((await n8n.settledExecutions(wtsWorkflow.id)).length, 1);
+		assert.equal((await n8n.settledExecutions(konverteWorkflow.id)).length, 1);
 	});
 });
 
@@ -244,7 +232,7 @@ describe('Chatwoot Trigger: n8n killed in the middle of a burst, then the platfo
 
 		const figures = [];
 		for (const mode of modes) {
-			const executions = (await settledExecutions(mode.trigger.workflow.id)).filter(({ id }) => Number(id) > lastIdBeforeBurst);
+			const executions = (await n8n.settledExecutions(mode.trigger.workflow.id)).filter(({ id }) => Number(id) > lastIdBeforeBurst);
 			// Executions stored before the kill that ran after the restart: n8n runs the ones it had not started yet at boot.
 			const rerunByN8n = new Set<string>();
 			for (const { id } of executions.filter((e) => Number(e.id) <= (lastIdBeforeResends.get(mode.label) ?? 0) && e.status === 'success' && (e.stoppedAt ?? '') > killedAt)) {

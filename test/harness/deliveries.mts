@@ -122,20 +122,24 @@ export async function resendUntilAnswered(
 	url: string,
 	secret: string,
 	deliveries: Delivery[],
-	{ concurrency = 50, timeoutMs = 180_000 }: { concurrency?: number; timeoutMs?: number } = {},
+	{ concurrency = 50, timeoutMs = 180_000, what = 'deliveries' }: { concurrency?: number; timeoutMs?: number; what?: string } = {},
 ): Promise<number> {
 	const deadline = Date.now() + timeoutMs;
 	for (let round = 0; ; round++) {
 		const pending = deliveries.filter((delivery) => !answered(delivery));
 		if (pending.length === 0) return round;
 		if (Date.now() > deadline) {
-			const last = pending.slice(0, 5).map((delivery) => `${delivery.id}: ${delivery.statuses.join(',')}`);
-			throw new Error(`${pending.length} deliveries still without a 2xx answer after ${round} rounds: ${last.join('; ')}`);
+			const last = pending.slice(0, 5).map((delivery) => `${delivery.id}: ${Object.entries(countBy(delivery.statuses)).map(([status, times]) => `${status} x${times}`).join(', ')}`);
+			throw new Error(`${pending.length} ${what} still without a 2xx answer after ${round} rounds: ${last.join('; ')}`);
 		}
 		if (round > 0) await sleep(500);
 		await pool(pending, concurrency, async (delivery) => await resend(url, secret, delivery));
 	}
 }
+
+/** How many times each value occurs, for diagnostics. */
+export const countBy = (values: Array<string | number>): Record<string, number> =>
+	values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [String(value)]: (counts[String(value)] ?? 0) + 1 }), {});
 
 /** Percentiles of answer times, for diagnostics. */
 export function timing(answers: Answer[], wallMs: number): string {
@@ -153,7 +157,8 @@ export interface Effect {
 
 /**
  * An HTTP server that counts the effects of executions: each execution of a recording workflow posts
- * `{"deliveryId": …}` to `<url>/<label>`.
+ * `{"deliveryId": …}` to `<url>/<label>`. An effect counts once it arrives; the answer can be held for a while,
+ * as a real API call takes time, so that a crash finds executions in the middle of their work.
  */
 export class EffectRecorder {
 	private constructor(
@@ -163,7 +168,7 @@ export class EffectRecorder {
 		readonly effects: Effect[],
 	) {}
 
-	static async start(): Promise<EffectRecorder> {
+	static async start({ answerAfterMs = 0 }: { answerAfterMs?: number } = {}): Promise<EffectRecorder> {
 		const effects: Effect[] = [];
 		const server = createServer((request, response) => {
 			const chunks: Buffer[] = [];
@@ -171,7 +176,7 @@ export class EffectRecorder {
 			request.on('end', () => {
 				const { deliveryId } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { deliveryId?: string };
 				effects.push({ label: (request.url ?? '/').slice(1), deliveryId: deliveryId ?? '' });
-				response.writeHead(200, { 'content-type': 'application/json' }).end('{"recorded":true}');
+				setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"recorded":true}'), answerAfterMs);
 			});
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -684,6 +684,21 @@ export class N8nInstance {
 		}
 	}
 
+	/** Waits until none of a workflow's executions is waiting to run or running; returns them all, newest first. */
+	async settledExecutions(workflowId: string, timeoutMs = 180_000): Promise<ExecutionSummary[]> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const executions = await this.listExecutions(workflowId);
+			const unsettled = executions.filter(({ status }) => RUNNING_STATUSES.has(status));
+			if (unsettled.length === 0) return executions;
+			if (Date.now() > deadline) {
+				const seen = unsettled.slice(0, 10).map(({ id, status }) => `${id}:${status}`).join(', ');
+				throw new Error(`${unsettled.length} executions of ${workflowId} still unsettled after ${timeoutMs} ms: ${seen}`);
+			}
+			await sleep(500);
+		}
+	}
+
 	/** Stops the server and every process from startProcess(), and deletes the user folder. */
 	async dispose(): Promise<void> {
 		await Promise.all([this.stop(), ...[...this.extraProcesses].map(async (child) => await stopTracked(child, 'SIGTERM', 20_000))]);

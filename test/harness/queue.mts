@@ -196,6 +196,8 @@ export class N8nQueue {
 		readonly database: string,
 		private readonly prefix: string,
 		private readonly cancelExitCleanup: () => void,
+		/** What every worker is started with (the shared encryption key, the concurrency). */
+		private readonly workerEnv: Record<string, string>,
 	) {}
 
 	static async create({ extensions, workers = 2, workerConcurrency, webhookProcessors = 1, env = {}, port }: N8nQueueOptions): Promise<N8nQueue> {
@@ -229,6 +231,11 @@ export class N8nQueue {
 			// Production webhooks are served by the webhook processor only, and n8n registers its URL.
 			N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
 			N8N_WEBHOOK_URL: `http://127.0.0.1:${webhookPorts[0]}/`,
+			// A webhook answered when its execution finishes waits on Bull's job.finished(), which n8n 2.40.7 calls after
+			// storing the execution: a job done by then is found only if finished jobs are kept (by default they are
+			// removed at once, and the call is never answered: 11 of 200 in a test).
+			N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: '1000',
+			N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: '1000',
 			...env,
 		};
 		let main: N8nInstance | undefined;
@@ -260,11 +267,18 @@ export class N8nQueue {
 					),
 				),
 			]);
-			return new N8nQueue(instance, workerProcesses, processors, database, prefix, cancelExitCleanup);
+			return new N8nQueue(instance, workerProcesses, processors, database, prefix, cancelExitCleanup, workerEnv);
 		} catch (error) {
 			await dropEverything();
 			throw error;
 		}
+	}
+
+	/** Starts one more worker (e.g. in place of one that was killed), with `env` on top of the workers' own. */
+	async addWorker(label: string, env: Record<string, string> = {}): Promise<N8nProcess> {
+		const worker = await this.main.startProcess('worker', { readyLine: WORKER_READY, env: { ...this.workerEnv, ...env }, label });
+		this.workers.push(worker);
+		return worker;
 	}
 
 	/** The production URL of a webhook, on the first webhook processor (the URL n8n registers on platforms). */

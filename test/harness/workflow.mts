@@ -195,3 +195,14 @@ export function webhookNode(
 		parameters: { httpMethod: method, path, options: {} },
 	};
 }
+
+/** A Wait node pausing each execution for `seconds` inside the process (n8n keeps waits under 65 s running). */
+export function waitNode(name: string, seconds: number): NodeSpec {
+	return {
+		name,
+		type: 'n8n-nodes-base.wait',
+		typeVersion: 1.1,
+		webhookId: randomUUID(),
+		parameters: { resume: 'timeInterval', amount: seconds, unit: 'seconds' },
+	};
+}

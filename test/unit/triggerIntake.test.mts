@@ -93,19 +93,20 @@ describe('from delivery to execution', () => {
 		assert.equal(((await deliver(setup, delivery, receiveChatwoot)).body as IDataObject).started, false);
 	});
 
-	test('a hand-on n8n refused is released for the platform retry; one that may have run is not run again', async () => {
+	test('a hand-on n8n refused, or whose execution did not run to its end, is released for the platform retry', async () => {
 		let ownAnswer = 404;
 		const setup: TriggerSetup = chatwootSetup({
 			ownUrl: async () => ({ statusCode: ownAnswer, headers: {}, body: '{"message":"Error in workflow"}' }),
 		});
-		const refused = chatwootDelivery(5);
-		assert.equal((await deliver(setup, refused, receiveChatwoot)).status, 503);
+		const delivery = chatwootDelivery(5);
+		assert.equal((await deliver(setup, delivery, receiveChatwoot)).status, 503);
 		ownAnswer = 500;
-		const uncertain = await deliver(setup, refused, receiveChatwoot);
-		assert.equal(uncertain.status, 504, 'taken again after the 503, and n8n answered 500');
-		assert.match(JSON.stringify(uncertain.body), /may have run/);
+		const unfinished = await deliver(setup, delivery, receiveChatwoot);
+		assert.equal(unfinished.status, 500, 'taken again after the 503, and n8n answered 500');
+		assert.match(JSON.stringify(unfinished.body), /did not run to its end/);
 		ownAnswer = 200;
-		assert.equal(((await deliver(setup, refused, receiveChatwoot)).body as IDataObject).reason, 'duplicate delivery');
+		assert.deepEqual((await deliver(setup, delivery, receiveChatwoot)).body, { accepted: true, started: true });
+		assert.equal(((await deliver(setup, delivery, receiveChatwoot)).body as IDataObject).reason, 'duplicate delivery');
 	});
 
 	test('a copy that arrives while the first is still being run is answered 429, to be sent again later', async () => {

@@ -20,7 +20,7 @@ import { headerValue, ignore, refuse, requestOf, start } from './webhookRequest'
  *
  * The second call answers, as the Respond option says, once the execution is stored or once it has finished;
  * the platform gets its 200 only then, so a platform that resends what failed recovers what a crash lost, and
- * the log keeps that resend from doubling what did run.
+ * the log keeps a resend of what was answered from running again.
  */
 
 export const FORWARD_HEADER = 'x-omnichat-forward';
@@ -90,6 +90,11 @@ export async function admit(ctx: IWebhookFunctions, delivery: VerifiedDelivery, 
 		release(scope, delivery.keys);
 		return refuse(ctx, 503, `The delivery was not executed (${answer.detail}): send it again later`);
 	}
+	if (answer.kind === 'unfinished') {
+		// Not remembered, so the platform's resend runs it (Chatwoot's agent bots resend a 500).
+		release(scope, delivery.keys);
+		return refuse(ctx, 500, `The execution did not run to its end (${answer.detail}): send the delivery again`);
+	}
 	// Executed, or maybe executed: either way it is not run a second time.
 	complete(scope, delivery.keys, delivery.until);
 	state[LOG_FIELD] = new PersistedLog(scope) as unknown as IDataObject;
@@ -105,6 +110,8 @@ type ForwardAnswer =
 	| { kind: 'unreachable'; detail: string }
 	/** n8n refused the call: no execution started. */
 	| { kind: 'refused'; detail: string }
+	/** n8n answered that the execution could not start, failed, or was cut short (a worker that died). */
+	| { kind: 'unfinished'; detail: string }
 	/** The execution may or may not have started. */
 	| { kind: 'uncertain'; detail: string };
 
@@ -126,8 +133,10 @@ async function forward(ctx: IWebhookFunctions, key: Buffer, delivery: VerifiedDe
 	});
 	if (!outcome.ok) return outcome.kind === 'refused' ? { kind: 'unreachable', detail: outcome.detail } : { kind: 'uncertain', detail: outcome.detail };
 	if (outcome.status >= 200 && outcome.status < 300) return { kind: 'executed' };
-	// n8n answers 500 "Error in workflow" for an execution that ran and failed, and 5xx for trouble starting one.
-	if (outcome.status >= 500) return { kind: 'uncertain', detail: `n8n answered ${outcome.status}` };
+	// n8n answers 5xx for trouble starting an execution, and 500 "Error in workflow" both for one that failed and for
+	// one a worker's death cut short (n8n 2.40.7 fails the stalled job and reports it so): they cannot be told apart,
+	// and an event a crash cut short must run again, so neither is remembered.
+	if (outcome.status >= 500) return { kind: 'unfinished', detail: `n8n answered ${outcome.status}` };
 	return { kind: 'refused', detail: `n8n answered ${outcome.status}` };
 }
 

@@ -147,7 +147,7 @@ export const RESPOND_OPTION: INodeProperties = {
 			name: 'When the Execution Finished',
 			value: 'whenFinished',
 			description:
-				'Once the workflow has run. A platform that resends unanswered deliveries recovers what a crash lost, without doubling what ran; it has to wait as long as the workflow runs.',
+				'Once the workflow has run; a failed run is answered 500. A platform that resends what got no 2xx recovers what a crash lost, and what a crash cut off after it ran may run twice; it has to wait as long as the workflow runs.',
 		},
 	],
 	default: 'immediately',
