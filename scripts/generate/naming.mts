@@ -17,6 +17,9 @@ export interface ResourceNaming {
 }
 
 export interface OperationNaming {
+	/** Key in `resources` of the resource the operation belongs to, when its contract tag holds several things
+	 * ("Help Center" holds portals, categories and articles). */
+	resource?: string;
 	/** n8n value, short and unique within the resource: create, get, getAll, update, delete, addLabels. */
 	value?: string;
 	/** Title Case name shown in the operation list: "Add Labels". */
@@ -28,7 +31,7 @@ export interface OperationNaming {
 }
 
 export interface NamingTable {
-	/** By the generator's resource key (from the contract's tag). */
+	/** By the generator's resource key (from the contract's tag), or by a key operations choose with `resource`. */
 	resources: Record<string, ResourceNaming>;
 	/** By the contract's operationId. */
 	operations: Record<string, OperationNaming>;
@@ -40,6 +43,12 @@ export interface NamingTable {
 	dropFields?: Record<string, string>;
 	/** The noun of a path segment when the path's bare {id} names something else than the segment says. */
 	idNouns?: Record<string, string>;
+	/**
+	 * What the identifier after a path segment is, by segment: "portals": "Portal Slug". The label and the
+	 * parameter name (portalSlug) of that identifier in every operation, whether the path calls it {id}
+	 * ("/portals/{id}/articles") or {portal_id} ("/portals/{portal_id}/articles/{id}"), so one thing has one name.
+	 */
+	pathIds?: Record<string, string>;
 	/** Option names by raw value, where the rule cannot split the words ("INSERTIFNOTEXISTS"). */
 	optionNames?: Record<string, string>;
 	/** Words written as they are inside sentences (product names, acronyms): "WhatsApp", "CSAT". */
@@ -95,6 +104,9 @@ export function titleOfRaw(raw: string): string {
 		.join(' ');
 }
 
+/** The path segment before a path field: "portals" for {id} in "/portals/{id}/articles". */
+const segmentBefore = (op: OperationSpec, field: FieldSpec) => new RegExp(`/([^/{}]+)/\\{${escape(field.key)}\\}`).exec(op.path)?.[1];
+
 function singular(word: string): string {
 	if (/ies$/.test(word)) return `${word.slice(0, -3)}y`;
 	if (/(x|ch|sh|ss)es$/.test(word)) return word.slice(0, -2);
@@ -149,16 +161,28 @@ export class Namer {
 
 	/** The label of a field: the table's word, or the key's words in Title Case. */
 	label(op: OperationSpec, field: FieldSpec, resource: ResourceNaming): string | undefined {
-		const own = this.naming.operationFieldLabels?.[`${op.id}.${field.key}`] ?? this.naming.fieldLabels?.[field.key];
+		const own = this.naming.operationFieldLabels?.[`${op.id}.${field.key}`] ?? this.naming.fieldLabels?.[field.key] ?? this.pathId(op, field);
 		if (own) return own;
 		// A path's bare {id} is the ID of what the segment before it names ("/articles/{id}": Article ID), as
 		// every other field naming that ID is labelled.
 		if (field.in === 'path' && field.key === 'id') {
-			const segment = /\/([^/{}]+)\/\{id\}/.exec(op.path)?.[1];
+			const segment = segmentBefore(op, field);
 			const noun = segment ? (this.naming.idNouns?.[segment] ?? titleOfRaw(singular(segment))) : resource.name;
 			return `${noun} ID`;
 		}
 		return undefined;
+	}
+
+	/** The table's name of a path identifier, by the segment before it. */
+	private pathId(op: OperationSpec, field: FieldSpec): string | undefined {
+		const segment = field.in === 'path' ? segmentBefore(op, field) : undefined;
+		return segment ? this.naming.pathIds?.[segment] : undefined;
+	}
+
+	/** The parameter name of a field: a path identifier the table names is named after its label. */
+	name(op: OperationSpec, field: FieldSpec): string {
+		const named = this.pathId(op, field);
+		return named ? camelOf(named) : field.name;
 	}
 
 	dropped(field: FieldSpec): boolean {
@@ -239,24 +263,32 @@ export function applyNaming(table: OperationTable, naming: NamingTable, contract
 	const problems: string[] = [];
 	const known = new Set(table.operations.map((op) => op.id));
 	for (const id of Object.keys(naming.operations)) if (!known.has(id)) problems.push(`${contract}: naming names operation ${id}, which the contract lacks`);
-	const resourceKeys = new Set(table.resources.map((r) => r.value));
-	for (const key of Object.keys(naming.resources)) if (!resourceKeys.has(key)) problems.push(`${contract}: naming names resource ${key}, which the contract lacks`);
+	const resourceKeyOf = (op: OperationSpec) => naming.operations[op.id]?.resource ?? op.resource;
+	const used = new Set(table.operations.map(resourceKeyOf));
+	for (const key of Object.keys(naming.resources)) if (!used.has(key)) problems.push(`${contract}: naming names resource ${key}, which no operation belongs to`);
 	const resourceOf = (key: string): ResourceNaming => {
 		const entry = naming.resources[key];
 		if (!entry) problems.push(`${contract}: resource ${key} has no entry in the naming table`);
 		return entry ?? { value: key, name: key };
 	};
+	// The resources are those the operations end up in, each with its contract tag's API.
+	const apiOfTag = new Map(table.resources.map((r) => [r.value, r.api]));
 	const resources = new Map<string, OperationTable['resources'][number]>();
-	for (const resource of table.resources) {
-		const named = resourceOf(resource.value);
-		resources.set(named.value, { ...resource, value: named.value, name: named.name });
+	for (const op of table.operations) {
+		const named = resourceOf(resourceKeyOf(op));
+		const api = apiOfTag.get(op.resource);
+		const other = resources.get(named.value);
+		if (other && other.api !== api) problems.push(`${contract}: resource ${named.value} would hold operations of the ${String(other.api)} and ${String(api)} APIs`);
+		resources.set(named.value, { value: named.value, name: named.name, ...(api ? { api } : {}) });
 	}
 	const operations = table.operations.map((op) => {
 		const decided = naming.operations[op.id] ?? {};
-		const resource = resourceOf(op.resource);
+		const resource = resourceOf(resourceKeyOf(op));
 		const proposed = proposeOperation(namer, op, resource, decided);
 		const suffix = op.api ? naming.apiActionSuffix?.[op.api] : undefined;
 		const fields = op.fields.filter((field) => !namer.dropped(field)).map((field) => nameField(namer, op, field, resource));
+		const names = fields.map((field) => field.name);
+		for (const name of new Set(names.filter((name, index) => names.indexOf(name) !== index))) problems.push(`${contract}: ${op.id} has two fields named ${name}`);
 		return {
 			...op,
 			value: proposed.value,
@@ -281,16 +313,16 @@ export function applyNaming(table: OperationTable, naming: NamingTable, contract
 			seen.set(key, op.id);
 		}
 	}
-	if (problems.length) throw new Error(`Naming table:\n${problems.join('\n')}`);
+	if (problems.length) throw new Error(`Naming table:\n${[...new Set(problems)].join('\n')}`);
 	return {
 		...table,
-		resources: [...resources.values()].sort((a, b) => a.name.localeCompare(b.name)),
+		resources: [...resources.values()].sort((a, b) => a.name.localeCompare(b.name) || a.value.localeCompare(b.value)),
 		operations,
 	};
 }
 
 function nameField(namer: Namer, op: OperationSpec, field: FieldSpec, resource: ResourceNaming): FieldSpec {
-	const named: FieldSpec = { ...field };
+	const named: FieldSpec = { ...field, name: namer.name(op, field) };
 	const label = namer.label(op, field, resource);
 	if (label) named.label = label;
 	if (field.options) {

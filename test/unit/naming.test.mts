@@ -1,0 +1,98 @@
+/**
+ * The naming table applied to a generated table (scripts/generate/naming.mts): a contract tag that holds
+ * several things split into resources by each operation's choice, a path's bare {id} named after what it
+ * identifies, and the build stopping on a table that no longer fits the contract.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import type { FieldSpec, OperationSpec, OperationTable } from '../../nodes/shared/engine/operationTable.ts';
+import { applyNaming, type NamingTable } from '../../scripts/generate/naming.mts';
+
+const pathField = (key: string): FieldSpec => ({ name: key === 'portal_id' ? 'portalId' : key, key, in: 'path', type: 'number', required: true });
+
+const op = (id: string, method: OperationSpec['method'], path: string, summary: string, fields: FieldSpec[]): OperationSpec => ({
+	id,
+	value: id,
+	resource: 'helpCenter',
+	name: summary,
+	action: summary,
+	method,
+	path,
+	fields,
+	api: 'application',
+});
+
+const table: OperationTable = {
+	resources: [{ value: 'helpCenter', name: 'Help Center', api: 'application' }],
+	operations: [
+		op('list-portals', 'GET', '/portals', 'List portals', []),
+		op('get-portal', 'GET', '/portals/{id}', 'Get a portal', [pathField('id')]),
+		op('list-articles', 'GET', '/portals/{id}/articles', 'List articles of a portal', [pathField('id')]),
+		op('get-article', 'GET', '/portals/{portal_id}/articles/{id}', 'Get an article', [pathField('portal_id'), pathField('id')]),
+	],
+};
+
+const naming = (changes: Partial<NamingTable> = {}): NamingTable => ({
+	properWords: [],
+	resources: {
+		portals: { value: 'helpCenterPortal', name: 'Help Center Portal' },
+		articles: { value: 'helpCenterArticle', name: 'Help Center Article' },
+	},
+	operations: {
+		'list-portals': { resource: 'portals' },
+		'get-portal': { resource: 'portals' },
+		'list-articles': { resource: 'articles', value: 'getAll', name: 'Get Many', action: 'Get many help center articles' },
+		'get-article': { resource: 'articles' },
+	},
+	pathIds: { portals: 'Portal Slug', articles: 'Article ID' },
+	...changes,
+});
+
+const byId = (named: OperationTable) => new Map(named.operations.map((o) => [o.id, o]));
+
+test('each operation goes to the resource the table chooses, with its contract tag API, and the tag itself is gone', () => {
+	const named = applyNaming(table, naming(), 'test');
+	assert.deepEqual(named.resources, [
+		{ value: 'helpCenterArticle', name: 'Help Center Article', api: 'application' },
+		{ value: 'helpCenterPortal', name: 'Help Center Portal', api: 'application' },
+	]);
+	const ops = byId(named);
+	assert.deepEqual(
+		[...ops.values()].map((o) => `${o.resource}/${o.value}: ${o.name} (${o.action})`),
+		[
+			'helpCenterPortal/getAll: Get Many (Get many help center portals)',
+			'helpCenterPortal/get: Get (Get a portal)',
+			'helpCenterArticle/getAll: Get Many (Get many help center articles)',
+			'helpCenterArticle/get: Get (Get an article)',
+		],
+	);
+});
+
+test('the identifier after a segment the table names has that label and name in every operation, {id} or not', () => {
+	const ops = byId(applyNaming(table, naming(), 'test'));
+	const fields = (id: string) => ops.get(id)?.fields.map((f) => `${f.key}→${f.name} "${f.label ?? ''}"`);
+	assert.deepEqual(fields('get-portal'), ['id→portalSlug "Portal Slug"']);
+	assert.deepEqual(fields('list-articles'), ['id→portalSlug "Portal Slug"']);
+	assert.deepEqual(fields('get-article'), ['portal_id→portalSlug "Portal Slug"', 'id→articleId "Article ID"']);
+	// Without the table's word a bare {id} keeps its contract name and only its label says whose it is.
+	const unnamed = byId(applyNaming(table, naming({ pathIds: {} }), 'test'));
+	assert.deepEqual(unnamed.get('list-articles')?.fields.map((f) => `${f.name} "${f.label ?? ''}"`), ['id "Portal ID"']);
+	assert.deepEqual(unnamed.get('get-article')?.fields.map((f) => `${f.name} "${f.label ?? ''}"`), ['portalId ""', 'id "Article ID"']);
+});
+
+test('the build stops on a resource no operation uses, a resource spanning two APIs, or two fields of one name', () => {
+	const unused = naming({ resources: { ...naming().resources, helpCenter: { value: 'helpCenter', name: 'Help Center' } } });
+	assert.throws(() => applyNaming(table, unused, 'test'), /naming names resource helpCenter, which no operation belongs to/);
+	const twoApis: OperationTable = {
+		resources: [...table.resources, { value: 'client_helpCenter', name: 'Help Center', api: 'client' }],
+		operations: [...table.operations, { ...op('client-portal', 'GET', '/public/portals/{id}', 'Get a public portal', [pathField('id')]), resource: 'client_helpCenter', api: 'client' }],
+	};
+	const spanning = naming({ operations: { ...naming().operations, 'client-portal': { resource: 'portals', value: 'getPublic', name: 'Get Public' } } });
+	assert.throws(() => applyNaming(twoApis, spanning, 'test'), /resource helpCenterPortal would hold operations of the application and client APIs/);
+	const clash: OperationTable = {
+		...table,
+		operations: [...table.operations, op('clash', 'GET', '/portals/{id}/portals/{portal_id}', 'Get an x', [pathField('id'), pathField('portal_id')])],
+	};
+	assert.throws(() => applyNaming(clash, naming({ operations: { ...naming().operations, clash: { resource: 'portals', value: 'getX', name: 'Get X' } } }), 'test'), /clash has two fields named portalSlug/);
+});
