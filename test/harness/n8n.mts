@@ -353,12 +353,12 @@ export class N8nInstance {
 	}
 
 	/**
-	 * Runs several workflows, one after another, in a single `n8n execute-batch` process: the fixed cost of
-	 * `execute` is paid once. Returns each workflow's run, read back from n8n's database.
+	 * Runs several workflows in a single `n8n execute-batch` process, one after another or `concurrency` at a
+	 * time: the fixed cost of `execute` is paid once. Returns each workflow's run, read back from n8n's database.
 	 */
 	async executeMany(
 		workflowIds: string[],
-		{ timeoutMs = 30 * 60_000 }: { timeoutMs?: number } = {},
+		{ timeoutMs = 30 * 60_000, concurrency = 1 }: { timeoutMs?: number; concurrency?: number } = {},
 	): Promise<Map<string, ExecutionResult>> {
 		const withoutDigit = workflowIds.filter((id) => !/\d/.test(id));
 		if (withoutDigit.length > 0) {
@@ -370,7 +370,7 @@ export class N8nInstance {
 		const summary = join(this.userFolder, `execute-batch-${++this.batchCount}.json`);
 		// --retries=0: by default failed workflows are run a second time.
 		const cli = await this.cli(
-			['execute-batch', `--ids=${workflowIds.join(',')}`, '--retries=0', `--output=${summary}`],
+			['execute-batch', `--ids=${workflowIds.join(',')}`, '--retries=0', `--concurrency=${String(concurrency)}`, `--output=${summary}`],
 			timeoutMs,
 		);
 		// The exit code says nothing useful: 1 when any workflow failed, and the process sometimes crashes
