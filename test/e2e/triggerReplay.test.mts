@@ -195,7 +195,7 @@ describe('Chatwoot Trigger: replays after many deliveries and after a restart', 
 });
 
 describe('Chatwoot Trigger: n8n killed in the middle of a burst, then the platform resends what got no 2xx', () => {
-	const PER_MODE = 300;
+	const PER_MODE = 200;
 
 	test('Respond = When the Execution Finished loses nothing, Immediately only acknowledged events; an event runs twice only when its first run lost its answer or n8n re-ran it at boot', async (t) => {
 		const modes = [
