@@ -171,7 +171,7 @@ export const chatwootTriggerProperties: INodeProperties[] = [
 				name: 'downloadAttachments',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to download the files of incoming messages into the binary properties attachment_0, attachment_1 and so on',
+				description: "Whether to download the files of incoming messages into the binary properties 'attachment_0', 'attachment_1' and so on",
 			},
 			{
 				displayName: 'Include Raw Payload',

@@ -83,7 +83,7 @@ export const wtsTriggerProperties: INodeProperties[] = [
 				name: 'downloadMedia',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to download the files of received messages into the binary properties attachment_0, attachment_1 and so on',
+				description: "Whether to download the files of received messages into the binary properties 'attachment_0', 'attachment_1' and so on",
 			},
 			{
 				displayName: 'Max Delivery Age (Minutes)',

@@ -3,8 +3,9 @@
  * (specs/<platform>/naming.mts) beside its contract: resource names, per-operation decisions, field labels and
  * option names. Everything the table leaves open follows the rules below; the build stops when two operations
  * of a resource would share a value or a name, when two actions of a node would share a text, or when the
- * table names an operation, resource or option the contract no longer has.
+ * table names an operation, resource or option the contract no longer has, or describes a field it lacks.
  */
+import { fieldLabel } from '../../nodes/shared/engine/fieldLabels.ts';
 import type { FieldSpec, OperationSpec, OperationTable } from '../../nodes/shared/engine/operationTable.ts';
 
 export interface ResourceNaming {
@@ -39,6 +40,13 @@ export interface NamingTable {
 	fieldLabels?: Record<string, string>;
 	/** Field labels of one operation: `operationId.key`. */
 	operationFieldLabels?: Record<string, string>;
+	/**
+	 * Field descriptions by wire key, wherever the key appears, where the contract's text is not what a person
+	 * should read; '' leaves the field without one. Every other description follows `curateDescription`.
+	 */
+	fieldDescriptions?: Record<string, string>;
+	/** Field descriptions of one operation: `operationId.key`. */
+	operationFieldDescriptions?: Record<string, string>;
 	/** Fields left out of the node, by wire key, with the reason: duplicate spellings of another field. */
 	dropFields?: Record<string, string>;
 	/** The noun of a path segment when the path's bare {id} names something else than the segment says. */
@@ -185,6 +193,29 @@ export class Namer {
 		return named ? camelOf(named) : field.name;
 	}
 
+	private readonly usedDescriptions = new Set<string>();
+
+	/** The description of a field labelled `label`: the table's text, or the contract's curated by the rules. */
+	description(op: OperationSpec, field: FieldSpec, label: string): string | undefined {
+		const ownKey = `${op.id}.${field.key}`;
+		let own = this.naming.operationFieldDescriptions?.[ownKey];
+		if (own !== undefined) this.usedDescriptions.add(`operationFieldDescriptions ${ownKey}`);
+		else {
+			own = this.naming.fieldDescriptions?.[field.key];
+			if (own !== undefined) this.usedDescriptions.add(`fieldDescriptions ${field.key}`);
+		}
+		if (own !== undefined) return own || undefined;
+		return field.description === undefined ? undefined : curateDescription(field.description, label);
+	}
+
+	/** Table entries no field used: the contract lost what they describe. */
+	unusedDescriptions(): string[] {
+		return [
+			...Object.keys(this.naming.fieldDescriptions ?? {}).map((key) => `fieldDescriptions ${key}`),
+			...Object.keys(this.naming.operationFieldDescriptions ?? {}).map((key) => `operationFieldDescriptions ${key}`),
+		].filter((entry) => !this.usedDescriptions.has(entry));
+	}
+
 	dropped(field: FieldSpec): boolean {
 		return this.naming.dropFields?.[field.key] !== undefined;
 	}
@@ -192,6 +223,59 @@ export class Namer {
 	optionName(value: string): string {
 		return this.naming.optionNames?.[value] ?? titleOfRaw(value);
 	}
+}
+
+/** Parts of a text outside quotes, where words are prose; quoted text is a value typed as shown. */
+function outsideQuotes(text: string, change: (prose: string) => string): string {
+	return text
+		.split(/((?<![A-Za-z])'[^']*'(?![A-Za-z])|"[^"]*")/)
+		.map((part, index) => (index % 2 === 1 ? part : change(part)))
+		.join('');
+}
+
+const STOP_WORDS = new Set(['the', 'a', 'an', 'of', 'to', 'be', 'this', 'that', 'for', 'its', 'id', 'ids', 'identifier', 'unique', 'numeric', 'number']);
+const contentWords = (text: string) =>
+	text
+		.toLowerCase()
+		.replace(/\bto be (updated|deleted|fetched|retrieved)\b/g, ' ')
+		.replace(/[^a-z0-9 ]/g, ' ')
+		.split(/\s+/)
+		.filter((word) => word && !STOP_WORDS.has(word))
+		.map((word) => word.replace(/(?<=[a-z]{3})s$/, ''));
+
+/** Sentences of a text; "e.g." and "i.e." end none. */
+function sentencesOf(text: string): string[] {
+	return text
+		.replace(/\b(e\.g|i\.e)\./g, (abbreviation) => abbreviation.replace(/\./g, '\u0000'))
+		.split(/(?<=[^.][.!?])\s+/)
+		.map((sentence) => sentence.replace(/\u0000/g, '.').trim())
+		.filter(Boolean);
+}
+
+/**
+ * A contract's field description as n8n's own nodes write one: trimmed, ID, URL and JSON in capitals, values in
+ * single quotes rather than backticks, a capital first letter, no final period after a single sentence and one
+ * after several; nothing when it only says what the label says ("ID of the contact" under Contact ID).
+ */
+export function curateDescription(text: string, label: string): string | undefined {
+	let curated = outsideQuotes(text.replace(/`([^`]*)`/g, "'$1'").replace(/\s+/g, ' ').trim(), (prose) =>
+		prose
+			.replace(/\b(id|Id)\b/g, 'ID')
+			.replace(/^The ID of /, 'ID of ')
+			.replace(/\be\.g\s/g, 'e.g. ')
+			.replace(/\b(ids|Ids|IDS)\b/g, 'IDs')
+			.replace(/\b(url|Url)\b/g, 'URL')
+			.replace(/\b(urls|Urls)\b/g, 'URLs')
+			.replace(/\b(json|Json)\b/g, 'JSON'),
+	);
+	if (/^[a-z]/.test(curated) && !/^(e\.g\.|i\.e\.)/.test(curated)) curated = curated.charAt(0).toUpperCase() + curated.slice(1);
+	const sentences = sentencesOf(curated);
+	if (sentences.length === 1) curated = curated.replace(/(?<!\b(?:e\.g|i\.e|etc))\.$/, '');
+	else if (!/[.!?…]$/.test(curated)) curated = `${curated}.`;
+	// "agentbot" under Agent Bot ID says no more than "agent bot".
+	const labelWords = contentWords(label);
+	const named = new Set([...labelWords, ...labelWords.slice(1).map((word, index) => `${labelWords[index]}${word}`)]);
+	return contentWords(curated).every((word) => named.has(word)) ? undefined : curated;
 }
 
 /** Curated summary: "(paged)" notes, "List all", "Get … details", "… in Account" go. */
@@ -313,6 +397,7 @@ export function applyNaming(table: OperationTable, naming: NamingTable, contract
 			seen.set(key, op.id);
 		}
 	}
+	for (const entry of namer.unusedDescriptions()) problems.push(`${contract}: naming's ${entry} describes no field of the contract`);
 	if (problems.length) throw new Error(`Naming table:\n${[...new Set(problems)].join('\n')}`);
 	return {
 		...table,
@@ -325,6 +410,9 @@ function nameField(namer: Namer, op: OperationSpec, field: FieldSpec, resource: 
 	const named: FieldSpec = { ...field, name: namer.name(op, field) };
 	const label = namer.label(op, field, resource);
 	if (label) named.label = label;
+	const description = namer.description(op, field, fieldLabel(named));
+	if (description) named.description = description;
+	else delete named.description;
 	if (field.options) {
 		// One option per value regardless of case: "INSERTIFNOTEXISTS" beside "InsertIfNotExists" is one choice.
 		const seen = new Set<string>();

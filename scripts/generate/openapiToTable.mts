@@ -117,7 +117,8 @@ function shortText(text: Json | undefined, max = 110): string | undefined {
 	const clean = text.replace(/\s+/g, ' ').trim();
 	if (!clean) return undefined;
 	// "e.g." and "i.e." end no sentence: cutting there left descriptions such as "Report metric, e.g.".
-	const sentence = /^(.+?(?<!\b(?:e\.g|i\.e))[.!?])(\s|$)/.exec(clean)?.[1] ?? clean;
+	// A range ("0 none .. 4 low") ends none either.
+	const sentence = /^(.+?(?<!\b(?:e\.g|i\.e)|\.)[.!?](?!\.))(\s|$)/.exec(clean)?.[1] ?? clean;
 	return sentence.length > max ? `${sentence.slice(0, max - 1).trimEnd()}…` : sentence;
 }
 

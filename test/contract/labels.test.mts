@@ -5,7 +5,6 @@
  * option names readable, "a" and "an" right, and no raw ids, paths, camelCase or snake_case anywhere.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,14 +12,9 @@ import { test } from 'node:test';
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
 
 import { ensureRuntime, repoRoot } from '../harness/runtime.mts';
+import { descriptionOf, packageJson, toolVariantOf } from './builtNodes.mts';
 
 const require = createRequire(import.meta.url);
-const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } };
-
-function descriptionOf(file: string): INodeTypeDescription {
-	const exported = require(join(repoRoot, file)) as Record<string, new () => { description: INodeTypeDescription }>;
-	return new (Object.values(exported)[0])().description;
-}
 
 /** Words written in capitals or with inner capitals on purpose: acronyms and product names. */
 const PROPER = new Set(
@@ -157,15 +151,6 @@ function lintDescription(description: INodeTypeDescription): Finding[] {
 		}
 	}
 	return findings;
-}
-
-/** n8n's own conversion of a node into its AI tool variant, from the pinned runtime. */
-async function toolVariantOf(description: INodeTypeDescription): Promise<INodeTypeDescription> {
-	const { root } = await ensureRuntime();
-	const file = join(root, 'node_modules/n8n/dist/tool-generation/ai-tools.js');
-	assert.ok(existsSync(file), `n8n's tool conversion is missing at ${file}`);
-	const { convertNodeToAiTool } = require(file) as { convertNodeToAiTool: (item: { description: INodeTypeDescription }) => { description: INodeTypeDescription } };
-	return convertNodeToAiTool({ description: structuredClone(description) }).description;
 }
 
 const format = (findings: Finding[]) => findings.map((f) => `${f.node} · ${f.where}: "${f.text}" — ${f.problem}`).join('\n');

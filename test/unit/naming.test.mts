@@ -1,13 +1,14 @@
 /**
  * The naming table applied to a generated table (scripts/generate/naming.mts): a contract tag that holds
- * several things split into resources by each operation's choice, a path's bare {id} named after what it
- * identifies, and the build stopping on a table that no longer fits the contract.
+ * several things split into resources by each operation's choice, a path identifier named once for every
+ * operation, descriptions curated by rule or replaced by the table, and the build stopping on a table that no
+ * longer fits the contract.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import type { FieldSpec, OperationSpec, OperationTable } from '../../nodes/shared/engine/operationTable.ts';
-import { applyNaming, type NamingTable } from '../../scripts/generate/naming.mts';
+import { applyNaming, curateDescription, type NamingTable } from '../../scripts/generate/naming.mts';
 
 const pathField = (key: string): FieldSpec => ({ name: key === 'portal_id' ? 'portalId' : key, key, in: 'path', type: 'number', required: true });
 
@@ -95,4 +96,39 @@ test('the build stops on a resource no operation uses, a resource spanning two A
 		operations: [...table.operations, op('clash', 'GET', '/portals/{id}/portals/{portal_id}', 'Get an x', [pathField('id'), pathField('portal_id')])],
 	};
 	assert.throws(() => applyNaming(clash, naming({ operations: { ...naming().operations, clash: { resource: 'portals', value: 'getX', name: 'Get X' } } }), 'test'), /clash has two fields named portalSlug/);
+});
+
+test('a contract description is curated as n8n writes one, or left out when it only repeats the label', () => {
+	const cases: Array<[text: string, label: string, curated: string | undefined]> = [
+		['  name of   the contact.', 'Name', 'Name of the contact'],
+		['Conversation display id (the number shown in the UI)', 'Conversation ID', 'Conversation display ID (the number shown in the UI)'],
+		['The Id of specific object in case of agent', 'ID', 'ID of specific object in case of agent'],
+		['The url to a png file; ids of json records', 'Avatar URL', 'The URL to a png file; IDs of JSON records'],
+		['When status is `snoozed`, reopen then.', 'Snoozed Until', "When status is 'snoozed', reopen then"],
+		["Values such as 'ids' or \"url\" stay as typed", 'Values', "Values such as 'ids' or \"url\" stay as typed"],
+		['Array of conditions, e.g message content contains help', 'Conditions', 'Array of conditions, e.g. message content contains help'],
+		['Kind of file. Images are transcoded', 'Type', 'Kind of file. Images are transcoded.'],
+		['Language code, e.g. en', 'Locale', 'Language code, e.g. en'],
+		['Session id.', 'Session ID', undefined],
+		['The ID of the agentbot to be updated', 'Agent Bot ID', undefined],
+		['ID of the inbox', 'Inbox ID', undefined],
+	];
+	for (const [text, label, curated] of cases) assert.equal(curateDescription(text, label), curated, text);
+});
+
+test("the table's description wins over the contract's, '' removes it, and an entry no field uses stops the build", () => {
+	const described: OperationTable = {
+		...table,
+		operations: table.operations.map((o) =>
+			o.id.startsWith('get-') ? { ...o, fields: [...o.fields, { name: 'locale', key: 'locale', in: 'query' as const, type: 'string' as const, description: 'locale, e.g. `en`.' }] } : o,
+		),
+	};
+	const descriptionsOf = (changes: Partial<NamingTable>) =>
+		['get-portal', 'get-article'].map((id) => byId(applyNaming(described, naming(changes), 'test')).get(id)?.fields.find((f) => f.key === 'locale')?.description);
+	assert.deepEqual(descriptionsOf({}), ["Locale, e.g. 'en'", "Locale, e.g. 'en'"]);
+	assert.deepEqual(descriptionsOf({ fieldDescriptions: { locale: 'Language' } }), ['Language', 'Language']);
+	assert.deepEqual(descriptionsOf({ fieldDescriptions: { locale: 'Language' }, operationFieldDescriptions: { 'get-article.locale': 'Language of the article' } }), ['Language', 'Language of the article']);
+	assert.deepEqual(descriptionsOf({ fieldDescriptions: { locale: '' } }), [undefined, undefined]);
+	assert.throws(() => applyNaming(described, naming({ fieldDescriptions: { colour: 'Colour' } }), 'test'), /naming's fieldDescriptions colour describes no field of the contract/);
+	assert.throws(() => applyNaming(described, naming({ operationFieldDescriptions: { 'list-portals.locale': 'Language' } }), 'test'), /operationFieldDescriptions list-portals.locale describes no field/);
 });

@@ -15,7 +15,7 @@ export function instanceUrlProperty(defaultUrl: string): INodeProperties {
 		required: true,
 		default: defaultUrl,
 		placeholder: 'https://app.chatwoot.com',
-		description: 'Address of the installation. A trailing slash, /api/v1 or a dashboard path are ignored.',
+		description: "Address of the installation. A trailing slash, '/api/v1' or a dashboard path are ignored.",
 	};
 }
 
@@ -47,7 +47,7 @@ export const requestsPerMinuteProperty: INodeProperties = {
 	typeOptions: { minValue: 1 },
 	default: DEFAULT_REQUESTS_PER_MINUTE,
 	description:
-		"The installation's general limit per client address (RACK_ATTACK_LIMIT; 3000 unless a self-hosted install changed it). The nodes pace their requests to it.",
+		"The installation's general limit per client address ('RACK_ATTACK_LIMIT'; 3000 unless a self-hosted install changed it). The nodes pace their requests to it.",
 };
 
 /** In queue mode: how many processes share the installation's limits, each pacing to its part of them. */

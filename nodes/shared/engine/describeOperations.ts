@@ -62,12 +62,14 @@ export function fieldProperty(op: OperationSpec, field: FieldSpec, pickerFor: Pi
 	}
 	if (picker && (field.type === 'string' || field.type === 'list')) {
 		const multi = field.type === 'list';
+		// n8n's own sentence under a picker; after a description of its own, both end with a period.
+		const choose = `Choose from the list, or specify ${multi ? 'IDs' : 'an ID'} using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`;
 		return {
 			...base,
 			type: multi ? 'multiOptions' : 'options',
 			typeOptions: { loadOptionsMethod: picker },
 			default: multi ? [] : '',
-			description: `${field.description ? `${field.description} ` : ''}Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+			description: field.description ? `${field.description.replace(/[.!?]?$/, '.')} ${choose}.` : choose,
 		};
 	}
 	switch (field.type) {

@@ -48,7 +48,7 @@ export const description: INodeProperties[] = [
 				name: 'contentAttributes',
 				type: 'json',
 				default: '{}',
-				description: 'Extra attributes such as in_reply_to or items of interactive messages',
+				description: "Extra attributes such as 'in_reply_to' or the items of an interactive message",
 			},
 			{
 				displayName: 'Content Type',
