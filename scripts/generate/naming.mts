@@ -234,7 +234,8 @@ function outsideQuotes(text: string, change: (prose: string) => string): string 
 }
 
 const STOP_WORDS = new Set(['the', 'a', 'an', 'of', 'to', 'be', 'this', 'that', 'for', 'its', 'id', 'ids', 'identifier', 'unique', 'numeric', 'number']);
-const contentWords = (text: string) =>
+/** The words that carry meaning, singular, for telling whether a description only repeats its label. */
+export const contentWords = (text: string) =>
 	text
 		.toLowerCase()
 		.replace(/\bto be (updated|deleted|fetched|retrieved)\b/g, ' ')
@@ -244,7 +245,7 @@ const contentWords = (text: string) =>
 		.map((word) => word.replace(/(?<=[a-z]{3})s$/, ''));
 
 /** Sentences of a text; "e.g." and "i.e." end none. */
-function sentencesOf(text: string): string[] {
+export function sentencesOf(text: string): string[] {
 	return text
 		.replace(/\b(e\.g|i\.e)\./g, (abbreviation) => abbreviation.replace(/\./g, '\u0000'))
 		.split(/(?<=[^.][.!?])\s+/)

@@ -7,6 +7,8 @@
  */
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
 
+import { contentWords, sentencesOf } from '../../scripts/generate/naming.mts';
+
 export interface DescriptionFinding {
 	node: string;
 	/** Where the description is shown: "Contact › Create › Additional Fields › Email". */
@@ -29,23 +31,6 @@ const EXPRESSIONS_LINK = '<a href="https://docs.n8n.io/code/expressions/">expres
 
 /** Text in single or double quotes is a value the user types as shown: "'first_response'". */
 const withoutQuoted = (text: string) => text.replace(/(?<![A-Za-z])'[^']*'(?![A-Za-z])|"[^"]*"|“[^”]*”/g, ' ');
-
-const STOP = new Set(['the', 'a', 'an', 'of', 'to', 'be', 'this', 'that', 'for', 'its', 'id', 'ids', 'identifier', 'unique', 'numeric', 'number']);
-const contentWords = (text: string) =>
-	text
-		.toLowerCase()
-		.replace(/\bto be (updated|deleted|fetched|retrieved)\b/g, ' ')
-		.replace(/[^a-z0-9 ]/g, ' ')
-		.split(/\s+/)
-		.filter((word) => word && !STOP.has(word))
-		.map((word) => word.replace(/(?<=[a-z]{3})s$/, ''));
-
-const sentencesOf = (text: string) =>
-	text
-		.replace(/\be\.g\.|\bi\.e\./g, (abbreviation) => abbreviation.replace(/\./g, '\u0000'))
-		.split(/(?<=[^.][.!?])\s+/)
-		.map((sentence) => sentence.replace(/\u0000/g, '.').trim())
-		.filter(Boolean);
 
 /** The problems of one description under a field labelled `label`. */
 export function descriptionProblems(text: string, label: string, type?: string): string[] {
