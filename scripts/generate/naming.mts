@@ -187,10 +187,15 @@ export class Namer {
 		return segment ? this.naming.pathIds?.[segment] : undefined;
 	}
 
-	/** The parameter name of a field: a path identifier the table names is named after its label. */
-	name(op: OperationSpec, field: FieldSpec): string {
-		const named = this.pathId(op, field);
-		return named ? camelOf(named) : field.name;
+	/**
+	 * The parameter name of a field. A path identifier is named after its label ("Contact ID": contactId),
+	 * whether the path calls it {id} or {contact_id}: n8n carries a parameter's value over when the user switches
+	 * to an operation with a parameter of the same name, so one thing keeps one name in every operation of a
+	 * resource, and two things never share one.
+	 */
+	name(op: OperationSpec, field: FieldSpec, resource: ResourceNaming): string {
+		const label = field.in === 'path' ? this.label(op, field, resource) : undefined;
+		return label ? camelOf(label) : field.name;
 	}
 
 	private readonly usedDescriptions = new Set<string>();
@@ -408,7 +413,7 @@ export function applyNaming(table: OperationTable, naming: NamingTable, contract
 }
 
 function nameField(namer: Namer, op: OperationSpec, field: FieldSpec, resource: ResourceNaming): FieldSpec {
-	const named: FieldSpec = { ...field, name: namer.name(op, field) };
+	const named: FieldSpec = { ...field, name: namer.name(op, field, resource) };
 	const label = namer.label(op, field, resource);
 	if (label) named.label = label;
 	const description = namer.description(op, field, fieldLabel(named));

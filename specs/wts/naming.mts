@@ -180,6 +180,9 @@ export const wtsNaming: NamingTable = {
 	},
 	// WTS's /agent/{id} paths name users.
 	idNouns: { agent: 'User' },
+	// The channel a message leaves from and the chatbot it starts carry one label in every operation, as the
+	// send family's hand-made fields do.
+	fieldLabels: { from: 'From Channel', botKey: 'Chatbot' },
 	optionNames: {
 		INSERTIFNOTEXISTS: 'Insert If Not Exists',
 		DELETEIFEXISTS: 'Delete If Exists',

@@ -88,7 +88,7 @@ function readWriteWorkflows(wts: WtsSandbox, chatwoot: ChatwootSandbox): Record<
 			nodes: [
 				manualTrigger(),
 				konverteNode('Write', { resource: 'contact', operation: 'create', additionalFields: { inboxId: chatwoot.seed.inboxIds.api, name: 'Matriz Konverte' } }),
-				konverteNode('Read', { resource: 'contact', operation: 'get', id: byId('={{ $json.payload.contact.id }}') }),
+				konverteNode('Read', { resource: 'contact', operation: 'get', contactId: byId('={{ $json.payload.contact.id }}') }),
 			],
 		}),
 		konverteDigitalPlatform: platform('konverteDigitalPlatform', 'Matriz Konverte Platform'),

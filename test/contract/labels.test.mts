@@ -137,6 +137,27 @@ function lintDescription(description: INodeTypeDescription): Finding[] {
 	for (const [action, operations] of actions) {
 		if (operations.length > 1) findings.push({ node, where: 'action', text: action, problem: `shared by ${operations.join(', ')}` });
 	}
+	// n8n keeps a parameter's value when the user switches to another operation with a parameter of that name:
+	// within a resource one field label has one parameter name, and one parameter name one meaning (its label,
+	// whether typed or picked: "Inbox ID", "Inbox Name or ID").
+	const meaning = (label: string) => label.replace(/ (Name or ID|Names or IDs|IDs|ID)$/, '').replace(/s$/, '');
+	const namesOfLabel = new Map<string, Set<string>>();
+	const labelsOfName = new Map<string, Set<string>>();
+	for (const property of description.properties) {
+		const resource = property.displayOptions?.show?.resource?.join(',');
+		if (!resource || ['resource', 'operation', 'api'].includes(property.name)) continue;
+		const add = (map: Map<string, Set<string>>, key: string, value: string) => map.set(key, (map.get(key) ?? new Set()).add(value));
+		add(namesOfLabel, `${resource}\u0000${property.displayName}`, property.name);
+		add(labelsOfName, `${resource}\u0000${property.name}`, meaning(property.displayName));
+	}
+	for (const [key, names] of namesOfLabel) {
+		const [resource, label] = key.split('\u0000');
+		if (names.size > 1) findings.push({ node, where: `fields of ${resource}`, text: label, problem: `one label under the names ${[...names].join(', ')}` });
+	}
+	for (const [key, labels] of labelsOfName) {
+		const [resource, name] = key.split('\u0000');
+		if (labels.size > 1) findings.push({ node, where: `fields of ${resource}`, text: name, problem: `one name for ${[...labels].join(', ')}` });
+	}
 	// The canvas subtitle names an operation by its value: one value, one name within a node.
 	const nameOfValue = new Map<string, string>();
 	for (const property of description.properties.filter((p) => p.name === 'operation')) {
@@ -221,6 +242,11 @@ test('the lint finds what it is meant to find', () => {
 			{ displayName: 'inbox_id', name: 'inboxId', type: 'string', default: '' },
 			{ displayName: 'Contact Id', name: 'contactId', type: 'string', default: '' },
 			{ displayName: 'Mode', name: 'mode', type: 'options', default: '', options: [{ name: 'resolved', value: 'resolved' }, { name: 'INSERTIFNOTEXISTS', value: 'x' }, { name: 'InsertIfNotExists', value: 'y' }] },
+			{ displayName: 'Contact ID', name: 'id', type: 'string', default: '', displayOptions: { show: { resource: ['contacts'], operation: ['a'] } } },
+			{ displayName: 'Contact ID', name: 'contactId', type: 'string', default: '', displayOptions: { show: { resource: ['contacts'], operation: ['b'] } } },
+			{ displayName: 'Company ID', name: 'id', type: 'string', default: '', displayOptions: { show: { resource: ['contacts'], operation: ['c'] } } },
+			{ displayName: 'Inbox ID', name: 'inboxId', type: 'string', default: '', displayOptions: { show: { resource: ['contacts'], operation: ['c'] } } },
+			{ displayName: 'Inbox Name or ID', name: 'inboxId', type: 'options', default: '', displayOptions: { show: { resource: ['contacts'], operation: ['d'] } } },
 		],
 	};
 	const problems = lintDescription(sample).map((f) => `${f.text}: ${f.problem}`);
@@ -240,7 +266,11 @@ test('the lint finds what it is meant to find', () => {
 		'resolved: starts in lower case',
 		'INSERTIFNOTEXISTS: a raw value "INSERTIFNOTEXISTS"',
 		'InsertIfNotExists: joined words "InsertIfNotExists"',
+		'Contact ID: one label under the names id, contactId',
+		'id: one name for Contact, Company',
 	]) {
 		assert.ok(problems.includes(expected), `expected "${expected}" among:\n${problems.join('\n')}`);
 	}
+	// A picker and a typed field for the same thing share a name.
+	assert.ok(!problems.some((p) => p.startsWith('inboxId')), problems.join('\n'));
 });

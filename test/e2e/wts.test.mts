@@ -122,7 +122,7 @@ function refusals(seed: Sandbox['seed']): Refusal[] {
 		{ node: 'Empty Contact ID', parameters: { resource: 'contact', operation: 'update', contactId: '={{ "" }}', updateFields: { name: 'x' } }, expected: /^Contact ID is empty$/ },
 		{ node: 'Invalid Email', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { email: 'maria empresa.com' } }, expected: /Invalid email "maria empresa\.com"/ },
 		{ node: 'Invalid JSON', parameters: { resource: 'contact', operation: 'update', contactId: contact.id, updateFields: { metadata: '{"a": }' } }, expected: /Invalid JSON in "Metadata \(JSON\)"/ },
-		{ node: 'Invalid ID', parameters: { resource: 'contact', operation: 'get', id: '../x' }, expected: /"Contact ID" is not a valid ID/ },
+		{ node: 'Invalid ID', parameters: { resource: 'contact', operation: 'get', contactId: '../x' }, expected: /"Contact ID" is not a valid ID/ },
 		{ node: 'Missing Binary', parameters: { resource: 'message', operation: 'sendFile', from: channel, to: contact.phoneNumber, fileSource: 'binary', binaryPropertyName: 'nope', options: {} }, expected: /No binary property "nope" on item 0/ },
 	];
 }

@@ -154,7 +154,7 @@ const hostileInputs = (good: (i: number) => Input, key: string): Input[] => [
 const HOSTILE_INDEXES = HOSTILE_IDS.map((_, i) => i + 1);
 
 const getContact: Operation = {
-	parameters: () => ({ resource: 'contact', operation: 'get', id: '={{ $json.id }}' }),
+	parameters: () => ({ resource: 'contact', operation: 'get', contactId: '={{ $json.id }}' }),
 	sentFor: (request, input) =>
 		request.method === 'GET' && request.path === `/core/v1/contact/${enc(String(input.id))}`,
 	pathFor: (input) => `/core/v1/contact/${enc(String(input.id))}`,
@@ -176,7 +176,7 @@ const updateContactTags: Operation = {
 	parameters: () => ({
 		resource: 'contact',
 		operation: 'setTags',
-		id: '={{ $json.id }}',
+		contactId: '={{ $json.id }}',
 		operationField: 'InsertIfNotExists',
 		additionalFields: { tagNames: 'vip' },
 	}),

@@ -315,7 +315,7 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 			parameters: () => ({
 				resource: 'contact',
 				operation: 'get',
-				id: '={{ $json.id }}',
+				contactId: '={{ $json.id }}',
 				requestOptions,
 			}),
 			path: /^\/core\/v1\/contact\/[^/]+$/,

@@ -313,11 +313,11 @@ describe('buildRequest over the real WTS table', () => {
 	test('a body of "ids or phone numbers" is two fields, and one of them must be given', () => {
 		const id = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 		const contact = 'c0a80121-7ac0-4e1c-8e2d-3f1a2b3c4d5e';
-		const request = build(byId('addContactsToPortfolio'), { id, additionalFields: { contactIds: contact } });
+		const request = build(byId('addContactsToPortfolio'), { portfolioId: id, additionalFields: { contactIds: contact } });
 		assert.equal(request.path, `/core/v1/portfolio/${id}/contact/batch`);
 		assert.deepEqual(request.body, { contactIds: [contact] });
-		assert.throws(() => build(byId("addContactsToPortfolio"), { id, additionalFields: {} }), /Fill "Contact IDs" or "Phone Numbers"/);
-		assert.throws(() => build(byId('addContactsToPortfolio'), { id, additionalFields: { contactIds: 'not-a-uuid' } }), /"Contact IDs 1" is not a valid ID/);
+		assert.throws(() => build(byId("addContactsToPortfolio"), { portfolioId: id, additionalFields: {} }), /Fill "Contact IDs" or "Phone Numbers"/);
+		assert.throws(() => build(byId('addContactsToPortfolio'), { portfolioId: id, additionalFields: { contactIds: 'not-a-uuid' } }), /"Contact IDs 1" is not a valid ID/);
 	});
 });
 

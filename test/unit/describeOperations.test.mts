@@ -264,7 +264,7 @@ describe('describeOperations on a small table', () => {
 		const props = forOp('listThings');
 		assert.deepEqual(props.map((p) => p.name).sort(), ['filters', 'limit', 'returnAll']);
 		const filters = props.find((p) => p.name === 'filters') as INodeProperties;
-		assert.deepEqual(((filters.options ?? []) as INodeProperties[]).map((p) => p.displayName), ['Alpha', 'Channel ID', 'Zeta']);
+		assert.deepEqual(((filters.options ?? []) as INodeProperties[]).map((p) => p.displayName), ['Alpha', 'Channel Name or ID', 'Zeta']);
 		const channel = ((filters.options ?? []) as INodeProperties[]).find((p) => p.name === 'channelId');
 		assert.equal(channel?.type, 'options');
 		assert.deepEqual(channel?.typeOptions, { loadOptionsMethod: 'getChannels' });

@@ -119,7 +119,7 @@ describe('executeNode with the WTS node definition, over a real server', () => {
 				else reply(res, 200, { id: req.path.split('/').pop() });
 			},
 			async (server) => {
-				const params: Record<string, ParamValue> = { resource: 'contact', operation: 'get', id: (i: number) => uuid(i + 1), requestOptions: fastOptions };
+				const params: Record<string, ParamValue> = { resource: 'contact', operation: 'get', contactId: (i: number) => uuid(i + 1), requestOptions: fastOptions };
 				const ctx = createContext({ credentials: wtsCredentials(server.baseUrl), continueOnFail: true, params, items: [{ json: {} }, { json: {} }, { json: {} }] });
 				const [out] = await executeNode(ctx, wtsNode);
 				assert.equal(out.length, 3);
@@ -139,7 +139,7 @@ describe('executeNode with the WTS node definition, over a real server', () => {
 			async (server) => {
 				const ctx = createContext({
 					credentials: wtsCredentials(server.baseUrl),
-					params: { resource: 'contact', operation: 'get', id: '', requestOptions: fastOptions },
+					params: { resource: 'contact', operation: 'get', contactId: '', requestOptions: fastOptions },
 				});
 				await assert.rejects(executeNode(ctx, wtsNode), (error: Error & { context?: IDataObject }) => {
 					assert.ok(error instanceof workflow.NodeOperationError);

@@ -76,10 +76,11 @@ test('the identifier after a segment the table names has that label and name in 
 	assert.deepEqual(fields('get-portal'), ['id→portalSlug "Portal Slug"']);
 	assert.deepEqual(fields('list-articles'), ['id→portalSlug "Portal Slug"']);
 	assert.deepEqual(fields('get-article'), ['portal_id→portalSlug "Portal Slug"', 'id→articleId "Article ID"']);
-	// Without the table's word a bare {id} keeps its contract name and only its label says whose it is.
+	// Without the table's word a bare {id} is named after the label that says whose it is, so it takes the
+	// name {portal_id} has in the next operation, and never a bare "id" that means a portal here and an article there.
 	const unnamed = byId(applyNaming(table, naming({ pathIds: {} }), 'test'));
-	assert.deepEqual(unnamed.get('list-articles')?.fields.map((f) => `${f.name} "${f.label ?? ''}"`), ['id "Portal ID"']);
-	assert.deepEqual(unnamed.get('get-article')?.fields.map((f) => `${f.name} "${f.label ?? ''}"`), ['portalId ""', 'id "Article ID"']);
+	assert.deepEqual(unnamed.get('list-articles')?.fields.map((f) => `${f.name} "${f.label ?? ''}"`), ['portalId "Portal ID"']);
+	assert.deepEqual(unnamed.get('get-article')?.fields.map((f) => `${f.name} "${f.label ?? ''}"`), ['portalId ""', 'articleId "Article ID"']);
 });
 
 test('the build stops on a resource no operation uses, a resource spanning two APIs, or two fields of one name', () => {

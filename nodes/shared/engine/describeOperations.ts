@@ -46,6 +46,13 @@ function placeholderOf(field: FieldSpec): string | undefined {
 	return undefined;
 }
 
+/** n8n's label of a list picker, which also takes a typed ID: "Inbox ID" → "Inbox Name or ID". */
+export function pickerLabel(label: string, multi: boolean): string {
+	if (/ (Name or ID|Names or IDs)$/.test(label)) return label;
+	const noun = label.replace(/ IDs?$/, '').replace(/(?<=[^s])s$/, '');
+	return `${noun} ${multi ? 'Names or IDs' : 'Name or ID'}`;
+}
+
 /** One field as an n8n parameter; children of objects become nested collections. */
 export function fieldProperty(op: OperationSpec, field: FieldSpec, pickerFor: PickerFor, topLevel: boolean): INodeProperties {
 	const base = {
@@ -66,6 +73,7 @@ export function fieldProperty(op: OperationSpec, field: FieldSpec, pickerFor: Pi
 		const choose = `Choose from the list, or specify ${multi ? 'IDs' : 'an ID'} using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`;
 		return {
 			...base,
+			displayName: pickerLabel(base.displayName, multi),
 			type: multi ? 'multiOptions' : 'options',
 			typeOptions: { loadOptionsMethod: picker },
 			default: multi ? [] : '',
