@@ -37,7 +37,7 @@ export function autoReplyWorkflow(): Workflow {
 			wtsNode('Reply', {
 				resource: 'session',
 				operation: 'sendMessage',
-				id: '={{ $json.content.sessionId }}',
+				sessionId: '={{ $json.content.sessionId }}',
 				additionalFields: { text: `=${replyTo('{{ $json.content.text }}')}` },
 			}),
 		],
