@@ -144,6 +144,8 @@ export const chatwootNaming: NamingTable = {
 		'create-a-twilio-inbox.phone_number': 'Twilio number in E.164 form, or leave it empty and give the Messaging Service SID',
 	},
 	operationFieldLabels: {
+		// Not "Operation", which the panel already shows above it.
+		'captain-rewrite-text.operation': 'Rewrite Mode',
 		'conversationFilter.payload': 'Conditions',
 		'contactFilter.payload': 'Conditions',
 		'list-all-conversation-statistics.id': 'Agent, Inbox or Label ID',

@@ -182,7 +182,8 @@ export const wtsNaming: NamingTable = {
 	idNouns: { agent: 'User' },
 	// The channel a message leaves from and the chatbot it starts carry one label in every operation, as the
 	// send family's hand-made fields do.
-	fieldLabels: { from: 'From Channel', botKey: 'Chatbot' },
+	// The tag change is not labelled "Operation", which the panel already shows above it.
+	fieldLabels: { from: 'From Channel', botKey: 'Chatbot', operation: 'Tag Action' },
 	optionNames: {
 		INSERTIFNOTEXISTS: 'Insert If Not Exists',
 		DELETEIFEXISTS: 'Delete If Exists',

@@ -110,6 +110,10 @@ function lintDescription(description: INodeTypeDescription): Finding[] {
 		report('field', property.displayName, [...rawProblems(property.displayName), ...titleCaseProblems(property.displayName), ...articleProblems(property.displayName)]);
 		// A field of its own says whose ID it takes ("Conversation ID"); inside a "User" group "ID" is clear.
 		if (path === '' && property.displayName === 'ID') report('field', property.displayName, ['does not say whose ID']);
+		// A second "Operation" or "Resource" in the panel reads as the selector above it.
+		if (/^(API|Resource|Operation)$/.test(property.displayName) && property.name !== property.displayName.toLowerCase()) {
+			report('field', property.displayName, ['looks like the selector of the same name']);
+		}
 		const options = (property.options ?? []) as Array<INodePropertyOptions | INodeProperties | INodePropertyCollection>;
 		if (property.type === 'options' || property.type === 'multiOptions') {
 			for (const option of options as INodePropertyOptions[]) {
@@ -242,6 +246,7 @@ test('the lint finds what it is meant to find', () => {
 			{ displayName: 'inbox_id', name: 'inboxId', type: 'string', default: '' },
 			{ displayName: 'Contact Id', name: 'contactId', type: 'string', default: '' },
 			{ displayName: 'Mode', name: 'mode', type: 'options', default: '', options: [{ name: 'resolved', value: 'resolved' }, { name: 'INSERTIFNOTEXISTS', value: 'x' }, { name: 'InsertIfNotExists', value: 'y' }] },
+			{ displayName: 'Operation', name: 'operationField', type: 'string', default: '', displayOptions: { show: { resource: ['contacts'], operation: ['a'] } } },
 			{ displayName: 'Contact ID', name: 'id', type: 'string', default: '', displayOptions: { show: { resource: ['contacts'], operation: ['a'] } } },
 			{ displayName: 'Contact ID', name: 'contactId', type: 'string', default: '', displayOptions: { show: { resource: ['contacts'], operation: ['b'] } } },
 			{ displayName: 'Company ID', name: 'id', type: 'string', default: '', displayOptions: { show: { resource: ['contacts'], operation: ['c'] } } },
@@ -268,6 +273,7 @@ test('the lint finds what it is meant to find', () => {
 		'InsertIfNotExists: joined words "InsertIfNotExists"',
 		'Contact ID: one label under the names id, contactId',
 		'id: one name for Contact, Company',
+		'Operation: looks like the selector of the same name',
 	]) {
 		assert.ok(problems.includes(expected), `expected "${expected}" among:\n${problems.join('\n')}`);
 	}
