@@ -4,7 +4,7 @@
  * customer message each), opens the editor in headless Chromium (Debian's chromium, playwright-core) and
  * saves PNGs to docs/images/, so the pictures follow the nodes and the examples as they change.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Page } from 'playwright-core';
@@ -14,6 +14,7 @@ import { startChatwootSandbox } from '../sandbox/chatwoot/server.mts';
 import { startModelSandbox } from '../sandbox/model/server.mts';
 import { startWtsSandbox } from '../sandbox/wts/server.mts';
 import { openEditor, openWorkflow } from '../test/harness/browser.mts';
+import { FINGERPRINTS_FILE, PICTURES, pictureFingerprints } from './screenshotInputs.mts';
 import { N8nInstance, prepareExtensions, repoRoot } from '../test/harness/n8n.mts';
 
 const folder = join(repoRoot, 'docs/images');
@@ -66,4 +67,8 @@ try {
 	await n8n.dispose();
 	await Promise.all([wts.close(), chatwoot.close(), model.close()]);
 }
+const expected = Object.values(PICTURES).flat().map((picture) => `docs/images/${picture}`);
+if (expected.sort().join() !== [...saved].sort().join()) throw new Error(`took ${saved.join(', ')}; scripts/screenshotInputs.mts lists ${expected.join(', ')}`);
+// What each picture shows, so that the test suite notices when the nodes or the examples change under it.
+writeFileSync(FINGERPRINTS_FILE, `${JSON.stringify(pictureFingerprints(), null, '\t')}\n`);
 console.log(`Saved ${saved.length} screenshots:\n${saved.map((file) => `  ${file}`).join('\n')}`);
