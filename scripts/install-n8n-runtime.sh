@@ -64,8 +64,19 @@ install_n8n() {
   echo "$RUNTIME_PACKAGE" > "$1/package.json"
   # Install scripts off: one native addon would try to download a binary. sqlite3 is rebuilt below.
   (cd "$1" && PATH="$node_dir/bin:$PATH" npm install --no-audit --no-fund --loglevel=error --ignore-scripts "n8n@$N8N_VERSION" >&2)
-  echo "[runtime] building sqlite3 against Node $NODE_VERSION" >&2
-  (cd "$1" && PATH="$node_dir/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false --nodedir="$node_dir" >&2)
+  # sqlite3's addon is built on Node-API, which does not change between Node versions: one build per sqlite3
+  # version serves every runtime that uses it, and the load check below decides.
+  local sqlite_version built cached
+  sqlite_version="$("$node_bin" -p "require('$1/node_modules/sqlite3/package.json').version")"
+  built="$1/node_modules/sqlite3/build/Release/node_sqlite3.node"
+  cached="$cache/sqlite3-$sqlite_version-$(uname -s)-$(uname -m).node"
+  if [ -f "$cached" ] && mkdir -p "$(dirname "$built")" && cp "$cached" "$built" && (cd "$1" && "$node_bin" -e "require('sqlite3')" 2>/dev/null); then
+    echo "[runtime] sqlite3 $sqlite_version: the build already made on this machine loads" >&2
+  else
+    echo "[runtime] building sqlite3 $sqlite_version against Node $NODE_VERSION" >&2
+    (cd "$1" && PATH="$node_dir/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false --nodedir="$node_dir" >&2)
+    cp "$built" "$cached.$$" && mv "$cached.$$" "$cached"
+  fi
   # `n8n --version` returns before loading any native addon: check the database driver really loads.
   (cd "$1" && "$node_bin" -e "require('sqlite3')")
   "$node_bin" "$1/node_modules/n8n/bin/n8n" --version | grep -qx "$N8N_VERSION"

@@ -4,6 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The n8n runtimes install in the background from the start, one at a time: the pinned version, which every test
+# runs on, then the other versions of the compatibility matrix, which only the smoke suite (test/compat/, run
+# last) uses. The tests start once the pinned version is ready; the smoke suite waits for the others (the install
+# script's lock) or installs one that failed itself, with the error. Each runtime is cached per user and version
+# (once per machine).
+pinned=$(node -p "require('./scripts/n8n-versions.json').pinned")
+smoke_only=$(node -p "const v = require('./scripts/n8n-versions.json'); v.smoke.filter((s) => s !== v.pinned).join(' ')")
+(for version in "$pinned" $smoke_only; do bash scripts/install-n8n-runtime.sh "$version" >/dev/null || true; done) &
+
 if [ ! -x node_modules/.bin/n8n-node ] || [ ! -d node_modules/tsx ]; then
   echo "[test] installing dev dependencies"
   npm ci --no-audit --no-fund --loglevel=error
@@ -21,12 +30,9 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 echo "[test] n8n runtimes"
-# The pinned version, which every test runs on, then the other versions of the compatibility matrix, which run
-# the smoke suite (test/compat/): one install at a time, each cached per user and version (once per machine).
-for version in $(node -p "const v = require('./scripts/n8n-versions.json'); [...new Set([v.pinned, ...v.smoke])].join(' ')"); do
-  bash scripts/install-n8n-runtime.sh "$version" >/dev/null
-done
+# Waits for the pinned version's install started above, if it is still running (the install script's lock).
+bash scripts/install-n8n-runtime.sh "$pinned" >/dev/null
 
-mapfile -t files < <(find test -name '*.test.mts' | sort)
+mapfile -t files < <(find test -name '*.test.mts' -not -path 'test/compat/*' | sort; find test/compat -name '*.test.mts' | sort)
 echo "[test] ${#files[@]} test files"
 exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
