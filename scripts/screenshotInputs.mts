@@ -7,15 +7,14 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { EXAMPLES } from '../demo/aiAgentDemo.mts';
+import { descriptionOf, packageJson } from '../test/contract/builtNodes.mts';
 import { repoRoot } from '../test/harness/n8n.mts';
 
-const require = createRequire(import.meta.url);
 const PACKAGE_PREFIX = 'n8n-nodes-omnichat.';
 
 /** The pictures of each example, as scripts/screenshots.mts takes them. */
@@ -28,14 +27,7 @@ export const FINGERPRINTS_FILE = join(repoRoot, 'docs/images/screenshots.json');
 
 /** The package's built node descriptions by node name. */
 export function builtDescriptions(): Map<string, INodeTypeDescription> {
-	const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } };
-	const byName = new Map<string, INodeTypeDescription>();
-	for (const file of manifest.n8n.nodes) {
-		const exported = require(join(repoRoot, file)) as Record<string, new () => { description: INodeTypeDescription }>;
-		const description = new (Object.values(exported)[0])().description;
-		byName.set(description.name, description);
-	}
-	return byName;
+	return new Map(packageJson.n8n.nodes.map((file) => descriptionOf(file)).map((description) => [description.name, description]));
 }
 
 /** Whether the panel shows a top-level property for these parameters, defaults included (displayOptions over plain values). */
