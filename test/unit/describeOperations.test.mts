@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 
-import { describeOperations, type HandMadeOperationInfo } from '../../nodes/shared/engine/describeOperations.ts';
+import { describeOperations, pickerLabel, type HandMadeOperationInfo } from '../../nodes/shared/engine/describeOperations.ts';
 import { isTopLevel, optionalCollectionOf } from '../../nodes/shared/engine/fieldLabels.ts';
 import type { OperationSpec, OperationTable } from '../../nodes/shared/engine/operationTable.ts';
 import { handMadeOperations } from '../../nodes/WtsChat/actions/handMadeOperations.ts';
@@ -283,4 +283,12 @@ describe('describeOperations on a small table', () => {
 		const tags = (props[2].options as INodeProperties[])[0];
 		assert.equal(tags.placeholder, 'Comma-separated values');
 	});
+});
+
+test('a list picker is labelled as n8n labels one: the noun, then "Name or ID" or "Names or IDs"', () => {
+	assert.equal(pickerLabel('Inbox ID', false), 'Inbox Name or ID');
+	assert.equal(pickerLabel('Tag IDs', true), 'Tag Names or IDs');
+	assert.equal(pickerLabel('Labels', true), 'Label Names or IDs');
+	assert.equal(pickerLabel('Status', true), 'Status Names or IDs');
+	assert.equal(pickerLabel('Agent Name or ID', false), 'Agent Name or ID');
 });

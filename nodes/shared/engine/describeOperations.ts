@@ -49,7 +49,8 @@ function placeholderOf(field: FieldSpec): string | undefined {
 /** n8n's label of a list picker, which also takes a typed ID: "Inbox ID" → "Inbox Name or ID". */
 export function pickerLabel(label: string, multi: boolean): string {
 	if (/ (Name or ID|Names or IDs)$/.test(label)) return label;
-	const noun = label.replace(/ IDs?$/, '').replace(/(?<=[^s])s$/, '');
+	// "Labels" → "Label Names or IDs"; "Status" and "Address" keep their s.
+	const noun = label.replace(/ IDs?$/, '').replace(/(?<=[^su])s$/, '');
 	return `${noun} ${multi ? 'Names or IDs' : 'Name or ID'}`;
 }
 
