@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The n8n runtimes install in the background from the start, one at a time: the pinned version, which every test
-# runs on, then the other versions of the compatibility matrix, which only the smoke suite (test/compat/, run
-# last) uses. The tests start once the pinned version is ready; the smoke suite waits for the others (the install
-# script's lock) or installs one that failed itself, with the error. Each runtime is cached per user and version
-# (once per machine).
+# runs on, then the other versions of the compatibility matrix, which only the smoke suite (test/compat/) uses.
+# The tests start once the pinned version is ready. Node's test runner orders the files by path, so the smoke suite
+# runs after the browser tests (about 12 minutes in); it waits for an install still under way (the install script's
+# lock) or installs one that failed itself, with the error. Each runtime is cached per user and version (once per
+# machine).
 pinned=$(node -p "require('./scripts/n8n-versions.json').pinned")
 smoke_only=$(node -p "const v = require('./scripts/n8n-versions.json'); v.smoke.filter((s) => s !== v.pinned).join(' ')")
 (for version in "$pinned" $smoke_only; do bash scripts/install-n8n-runtime.sh "$version" >/dev/null || true; done) &
@@ -33,6 +34,6 @@ echo "[test] n8n runtimes"
 # Waits for the pinned version's install started above, if it is still running (the install script's lock).
 bash scripts/install-n8n-runtime.sh "$pinned" >/dev/null
 
-mapfile -t files < <(find test -name '*.test.mts' -not -path 'test/compat/*' | sort; find test/compat -name '*.test.mts' | sort)
+mapfile -t files < <(find test -name '*.test.mts' | sort)
 echo "[test] ${#files[@]} test files"
 exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
