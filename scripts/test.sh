@@ -6,10 +6,9 @@ cd "$(dirname "$0")/.."
 
 # The n8n runtimes install in the background from the start, one at a time: the pinned version, which every test
 # runs on, then the other versions of the compatibility matrix, which only the smoke suite (test/compat/) uses.
-# The tests start once the pinned version is ready. Node's test runner orders the files by path, so the smoke suite
-# runs after the browser tests (about 12 minutes in); it waits for an install still under way (the install script's
-# lock) or installs one that failed itself, with the error. Each runtime is cached per user and version (once per
-# machine).
+# The tests start once the pinned version is ready; the smoke suite runs after the browser tests, about 17 minutes
+# in, and waits for an install still under way (the install script's lock) or installs one that failed itself,
+# with the error. Each runtime is cached per user and version (once per machine).
 pinned=$(node -p "require('./scripts/n8n-versions.json').pinned")
 smoke_only=$(node -p "const v = require('./scripts/n8n-versions.json'); v.smoke.filter((s) => s !== v.pinned).join(' ')")
 (for version in "$pinned" $smoke_only; do bash scripts/install-n8n-runtime.sh "$version" >/dev/null || true; done) &
@@ -34,6 +33,25 @@ echo "[test] n8n runtimes"
 # Waits for the pinned version's install started above, if it is still running (the install script's lock).
 bash scripts/install-n8n-runtime.sh "$pinned" >/dev/null
 
-mapfile -t files < <(find test -name '*.test.mts' | sort)
-echo "[test] ${#files[@]} test files"
-exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+# Two lanes at once. The browser tests keep Chromium's main thread busy, while the other files spend much of
+# their time waiting (n8n starting, rate-limit windows, the crash tests' slow workflows): one after the other the
+# machine stood 30% idle outside the browser tests. The smoke suite follows the browser tests in their lane.
+# Node's test runner orders the files of a lane by path. Lines of the browser lane are prefixed.
+mapfile -t browser < <(find test/browser -name '*.test.mts' | sort)
+mapfile -t compat < <(find test/compat -name '*.test.mts' | sort)
+mapfile -t others < <(find test -name '*.test.mts' -not -path 'test/browser/*' -not -path 'test/compat/*' | sort)
+echo "[test] $(( ${#browser[@]} + ${#compat[@]} + ${#others[@]} )) test files in two lanes: browser and smoke, and the rest"
+run() { node --import tsx --test --test-concurrency=1 --test-reporter=spec "$@"; }
+(
+  (
+    status=0
+    run "${browser[@]}" || status=1
+    run "${compat[@]}" || status=1
+    exit "$status"
+  ) 2>&1 | sed -u 's/^/[browser, smoke] /'
+) &
+lane=$!
+status=0
+run "${others[@]}" || status=1
+wait "$lane" || status=1
+exit "$status"
