@@ -35,23 +35,16 @@ bash scripts/install-n8n-runtime.sh "$pinned" >/dev/null
 
 # Two lanes at once. The browser tests keep Chromium's main thread busy, while the other files spend much of
 # their time waiting (n8n starting, rate-limit windows, the crash tests' slow workflows): one after the other the
-# machine stood 30% idle outside the browser tests. The smoke suite follows the browser tests in their lane.
-# Node's test runner orders the files of a lane by path. Lines of the browser lane are prefixed.
-mapfile -t browser < <(find test/browser -name '*.test.mts' | sort)
-mapfile -t compat < <(find test/compat -name '*.test.mts' | sort)
-mapfile -t others < <(find test -name '*.test.mts' -not -path 'test/browser/*' -not -path 'test/compat/*' | sort)
-echo "[test] $(( ${#browser[@]} + ${#compat[@]} + ${#others[@]} )) test files in two lanes: browser and smoke, and the rest"
+# machine stood a third idle outside the browser tests. The smoke suite and the queue-mode file follow the browser
+# tests in their lane, which makes the two lanes about as long. Node's test runner orders each lane's files by
+# path (browser, compat, e2e). Lines of the browser lane are prefixed.
+mapfile -t browser_lane < <(find test/browser test/compat test/e2e/queue.test.mts -name '*.test.mts' | sort)
+mapfile -t other_lane < <(find test -name '*.test.mts' | sort | grep -vxF -f <(printf '%s\n' "${browser_lane[@]}"))
+echo "[test] $(( ${#browser_lane[@]} + ${#other_lane[@]} )) test files in two lanes"
 run() { node --import tsx --test --test-concurrency=1 --test-reporter=spec "$@"; }
-(
-  (
-    status=0
-    run "${browser[@]}" || status=1
-    run "${compat[@]}" || status=1
-    exit "$status"
-  ) 2>&1 | sed -u 's/^/[browser, smoke] /'
-) &
+(run "${browser_lane[@]}" 2>&1 | sed -u 's/^/[browser lane] /') &
 lane=$!
 status=0
-run "${others[@]}" || status=1
+run "${other_lane[@]}" || status=1
 wait "$lane" || status=1
 exit "$status"
