@@ -12,6 +12,7 @@ import type { ApiProfile } from '../../nodes/shared/transport/apiProfile.ts';
 import { AccountLimiter, FIXED_WINDOW_GUARD_MS, nextWindowStart, type RateLimitRule, type ReleaseSlot } from '../../nodes/shared/transport/rateLimiter.ts';
 import { pacedRules } from '../../nodes/shared/transport/rateLimitShare.ts';
 import { createContext } from './fakeContext.mts';
+import { mockClock, settle } from './mockClock.mts';
 import { reply, withServer } from './testServer.mts';
 
 const WINDOW = 1_000;
@@ -19,14 +20,8 @@ const WINDOW = 1_000;
 const GUARD = WINDOW / 20;
 const THREE_PER_WINDOW: RateLimitRule = { name: 'general', requests: 3, windowMs: WINDOW, appliesTo: '', window: 'fixed' };
 
-/** Waits until the current fixed window has at least 500 ms left and is past its guard, so a test's burst stays in one window. */
-async function earlyInWindow(windowMs = WINDOW): Promise<void> {
-	for (;;) {
-		const into = Date.now() % windowMs;
-		if (into >= GUARD + 10 && windowMs - into > windowMs / 2) return;
-		await new Promise((resolve) => setTimeout(resolve, windowMs - into + GUARD + 20));
-	}
-}
+/** Where the mocked clock starts: 100 ms into a window, past its guard, so a test's burst stays in one window. */
+const EARLY_IN_WINDOW = Date.UTC(2026, 11, 7, 12) + 100;
 
 /** A slot for a request that is never held for longer than its rules allow. */
 async function slot(limiter: AccountLimiter, path: string, method = 'GET'): Promise<ReleaseSlot> {
@@ -47,42 +42,43 @@ const chatwootCredentials = (url: string, requestsPerMinute?: number) => ({
 });
 
 describe('fixed windows (rack-attack)', () => {
-	test('3 per window: three go at once, the fourth waits for the next window of Unix time, past its guard', async () => {
+	test('3 per window: three go at once, the fourth waits for the next window of Unix time, past its guard', async (t) => {
+		const timers = mockClock(t, EARLY_IN_WINDOW);
 		const limiter = new AccountLimiter([THREE_PER_WINDOW]);
-		await earlyInWindow();
-		const times = await Promise.all([1, 2, 3, 4].map(() => sendAt(limiter, '/x')));
+		const times = await settle(timers, Promise.all([1, 2, 3, 4].map(() => sendAt(limiter, '/x'))));
 		const window = Math.floor(times[0] / WINDOW);
-		assert.deepEqual(times.slice(0, 3).map((t) => Math.floor(t / WINDOW)), [window, window, window]);
+		assert.deepEqual(times.slice(0, 3).map((at) => Math.floor(at / WINDOW)), [window, window, window]);
 		assert.equal(Math.floor(times[3] / WINDOW), window + 1, 'the fourth request went in the same window');
 		assert.ok(times[3] % WINDOW >= GUARD, `the fourth went ${times[3] % WINDOW} ms into its window, inside the guard`);
 	});
 
-	test('a request whose answer comes back in the next window counts in that window too', async () => {
+	test('a request whose answer comes back in the next window counts in that window too', async (t) => {
+		const timers = mockClock(t, EARLY_IN_WINDOW);
 		const limiter = new AccountLimiter([THREE_PER_WINDOW]);
-		await earlyInWindow();
 		const slow = await slot(limiter, '/slow');
 		const startWindow = Math.floor(Date.now() / WINDOW);
-		await new Promise((resolve) => setTimeout(resolve, nextWindowStart(Date.now(), WINDOW) + GUARD + 20 - Date.now()));
+		await settle(timers, new Promise((resolve) => setTimeout(resolve, nextWindowStart(Date.now(), WINDOW) + GUARD + 20 - Date.now())));
 		slow();
-		const times = await Promise.all([1, 2, 3].map(() => sendAt(limiter, '/x')));
-		const windows = times.map((t) => Math.floor(t / WINDOW));
+		const times = await settle(timers, Promise.all([1, 2, 3].map(() => sendAt(limiter, '/x'))));
+		const windows = times.map((at) => Math.floor(at / WINDOW));
 		assert.equal(windows.filter((w) => w === startWindow + 1).length, 2, `sent in windows ${windows.join(', ')}`);
 		assert.equal(windows[2], startWindow + 2);
 	});
 
-	test('a refused request gives its place in the window back', async () => {
+	test('a refused request gives its place in the window back', async (t) => {
+		const timers = mockClock(t, EARLY_IN_WINDOW);
 		const limiter = new AccountLimiter([{ ...THREE_PER_WINDOW, requests: 1 }]);
-		await earlyInWindow();
 		(await slot(limiter, '/x'))(false);
-		const at = await sendAt(limiter, '/x');
-		assert.equal(Math.floor(at / WINDOW), Math.floor(Date.now() / WINDOW));
+		const refusedWindow = Math.floor(Date.now() / WINDOW);
+		const at = await settle(timers, sendAt(limiter, '/x'));
+		assert.equal(Math.floor(at / WINDOW), refusedWindow, 'the refused request still held the only place in its window');
 	});
 
-	test('a pattern rule keeps one budget per captured account, and counts only its methods', async () => {
+	test('a pattern rule keeps one budget per captured account, and counts only its methods', async (t) => {
+		const timers = mockClock(t, EARLY_IN_WINDOW);
 		const search: RateLimitRule = { ...THREE_PER_WINDOW, name: 'search', requests: 1, appliesTo: /^\/api\/v1\/accounts\/(\d+)\/contacts\/search/ };
 		const remove: RateLimitRule = { ...THREE_PER_WINDOW, name: 'delete', requests: 1, methods: ['DELETE'], appliesTo: /^\/api\/v1\/accounts\/(\d+)\/conversations\/\d+$/ };
 		const limiter = new AccountLimiter([search, remove]);
-		await earlyInWindow();
 		const window = Math.floor(Date.now() / WINDOW);
 		const sameWindow = [
 			await sendAt(limiter, '/api/v1/accounts/1/contacts/search'),
@@ -91,12 +87,14 @@ describe('fixed windows (rack-attack)', () => {
 			await sendAt(limiter, '/api/v1/accounts/1/conversations/5', 'GET'),
 			await sendAt(limiter, '/api/v1/accounts/1/conversations/5', 'GET'),
 		];
-		assert.deepEqual(sameWindow.map((t) => Math.floor(t / WINDOW)), [window, window, window, window, window]);
-		const again = await sendAt(limiter, '/api/v1/accounts/1/contacts/search');
+		assert.deepEqual(sameWindow.map((at) => Math.floor(at / WINDOW)), [window, window, window, window, window]);
+		const again = await settle(timers, sendAt(limiter, '/api/v1/accounts/1/contacts/search'));
 		assert.equal(Math.floor(again / WINDOW), window + 1, 'the second search of account 1 went in the same window');
 	});
 
-	test('a budget that frees later than the rule lets a request wait fails it at once, naming when it frees', async () => {
+	test('a budget that frees later than the rule lets a request wait fails it at once, naming when it frees', async (t) => {
+		// A stopped clock: a day's window that ended between the refusal and the check would name another day.
+		mockClock(t, EARLY_IN_WINDOW);
 		const daily: RateLimitRule = { name: 'agent create', requests: 1, windowMs: 86_400_000, appliesTo: '/agents', methods: ['POST'], window: 'fixed', maxWaitMs: 1_000, description: '1 agent per day' };
 		const limiter = new AccountLimiter([daily]);
 		(await slot(limiter, '/agents', 'POST'))();
@@ -182,7 +180,8 @@ describe('Chatwoot limits', () => {
 		assert.deepEqual([...byName({ requestsPerMinute: 600, rateLimitShare: 1 }).values()], [...whole.values()]);
 	});
 
-	test('a Chatwoot client whose credential says 2 processes sends half of each window', async () => {
+	test('a Chatwoot client whose credential says 2 processes sends half of each window', async (t) => {
+		const timers = mockClock(t, EARLY_IN_WINDOW);
 		const sentAt: number[] = [];
 		const credentials = { chatwootApi: { ...chatwootCredentials('https://chat.example.com').chatwootApi, rateLimitShare: 2 } };
 		const ctx = createContext({
@@ -194,8 +193,7 @@ describe('Chatwoot limits', () => {
 		});
 		const profile: ApiProfile = { ...chatwootProfile('Chatwoot', 'chatwootApi', 'accessToken'), rateLimits: () => [{ ...THREE_PER_WINDOW, requests: 4 }] };
 		const client = new ApiClient(ctx, profile, { ...DEFAULT_SETTINGS, maxRetries: 0 });
-		await earlyInWindow();
-		await Promise.all([1, 2, 3].map(async (n) => await client.request({ method: 'GET', path: `/api/v1/accounts/1/labels/${n}` })));
+		await settle(timers, Promise.all([1, 2, 3].map(async (n) => await client.request({ method: 'GET', path: `/api/v1/accounts/1/labels/${n}` }))));
 		const windows = sentAt.map((at) => Math.floor(at / WINDOW)).sort((a, b) => a - b);
 		assert.equal(windows[1], windows[0], 'two requests fit in the first window');
 		assert.equal(windows[2], windows[0] + 1, 'the third waited for the next window');
