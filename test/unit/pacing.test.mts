@@ -9,9 +9,12 @@ import { backoffMs, mayRetry, parseRetryAfter } from '../../nodes/shared/transpo
 import { redactText, redactValue } from '../../nodes/shared/transport/redact.ts';
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
 import { createContext, wtsCredentials } from './fakeContext.mts';
+import { mockClock, settle } from './mockClock.mts';
 import { reply, withServer } from './testServer.mts';
 
 const FIVE_PER_500: RateLimitRule = { name: 'burst', requests: 5, windowMs: 500, appliesTo: '' };
+/** Where the mocked clock of the limiter tests starts. */
+const CLOCK_START = Date.UTC(2026, 11, 7, 12);
 
 /** A slot, which these rules (no maximum wait) always give. */
 async function slotOf(limiter: AccountLimiter, path: string): Promise<ReleaseSlot> {
@@ -34,13 +37,14 @@ async function immediate(promise: Promise<void>): Promise<'acquired' | 'waiting'
 }
 
 describe('AccountLimiter', () => {
-	test('5 requests / 500 ms: a burst of 5 passes at once, the 6th waits until the window frees', async () => {
+	test('5 requests / 500 ms: a burst of 5 passes at once, the 6th waits until the window frees', async (t) => {
+		const timers = mockClock(t, CLOCK_START);
 		const limiter = new AccountLimiter([FIVE_PER_500]);
 		const start = Date.now();
 		for (let i = 0; i < 5; i++) assert.equal(await immediate(take(limiter, '/x')), 'acquired', `request ${i + 1} was held back`);
 		const sixth = take(limiter, '/x');
 		assert.equal(await immediate(sixth), 'waiting');
-		await sixth;
+		await settle(timers, sixth);
 		assert.ok(Date.now() - start >= 500, `6th request released after ${Date.now() - start} ms`);
 	});
 
@@ -58,7 +62,8 @@ describe('AccountLimiter', () => {
 		assert.deepEqual(released.slice(0, 2).map(([i]) => i).sort(), [0, 1]);
 	});
 
-	test('a rule covers only its path prefix; the general rule counts every path', async () => {
+	test('a rule covers only its path prefix; the general rule counts every path', async (t) => {
+		const timers = mockClock(t, CLOCK_START);
 		const limiter = new AccountLimiter(
 			[
 				{ name: 'all', requests: 3, windowMs: 300, appliesTo: '' },
@@ -72,10 +77,11 @@ describe('AccountLimiter', () => {
 		assert.equal(await immediate(take(limiter, '/core/v1/contact')), 'acquired');
 		const fourth = take(limiter, '/core/v1/contact');
 		assert.equal(await immediate(fourth), 'waiting', 'the general rule counted the send too');
-		await Promise.all([secondSend, fourth]);
+		await settle(timers, Promise.all([secondSend, fourth]));
 	});
 
-	test('blockUntil holds every covered path until the given time, and only covered paths', async () => {
+	test('blockUntil holds every covered path until the given time, and only covered paths', async (t) => {
+		const timers = mockClock(t, CLOCK_START);
 		const limiter = new AccountLimiter([{ ...FIVE_PER_500, appliesTo: '/chat/' }]);
 		await take(limiter, '/chat/a');
 		const until = Date.now() + 300;
@@ -83,18 +89,19 @@ describe('AccountLimiter', () => {
 		assert.equal(await immediate(take(limiter, '/core/b')), 'acquired', 'a path no rule covers is not blocked');
 		const blocked = take(limiter, '/chat/b');
 		assert.equal(await immediate(blocked), 'waiting');
-		await blocked;
+		await settle(timers, blocked);
 		assert.ok(Date.now() >= until, `released ${until - Date.now()} ms before the server's time`);
 	});
 
-	test('after blockUntil the full budget is available again once the block has passed', async () => {
+	test('after blockUntil the full budget is available again once the block has passed', async (t) => {
+		const timers = mockClock(t, CLOCK_START);
 		const limiter = new AccountLimiter([FIVE_PER_500]);
 		limiter.blockUntil('/x', Date.now() + 100);
-		await take(limiter, '/x');
+		await settle(timers, take(limiter, '/x'));
 		for (let i = 0; i < 4; i++) assert.equal(await immediate(take(limiter, '/x')), 'acquired');
 		const sixth = take(limiter, '/x');
 		assert.equal(await immediate(sixth), 'waiting');
-		await sixth;
+		await settle(timers, sixth);
 	});
 
 	test('a slot stays taken while its request is in flight, and frees a window after the answer came back', async () => {
@@ -109,7 +116,8 @@ describe('AccountLimiter', () => {
 		assert.ok(Date.now() - answeredAt >= 100, `the next request went ${Date.now() - answeredAt} ms after the answer`);
 	});
 
-	test('a request the server refused without counting gives its slot back', async () => {
+	test('a request the server refused without counting gives its slot back', async (t) => {
+		mockClock(t, CLOCK_START);
 		const limiter = new AccountLimiter([{ ...FIVE_PER_500, requests: 1, windowMs: 300 }]);
 		(await slotOf(limiter, '/x'))(false);
 		assert.equal(await immediate(take(limiter, '/x')), 'acquired', 'the refused request still held the only slot');
