@@ -10,7 +10,7 @@ import { redactText, redactValue } from '../../nodes/shared/transport/redact.ts'
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
 import { createContext, wtsCredentials } from './fakeContext.mts';
 import { mockClock, settle } from './mockClock.mts';
-import { reply, withServer } from './testServer.mts';
+import { reply, withServer, type Handler } from './testServer.mts';
 
 const FIVE_PER_500: RateLimitRule = { name: 'burst', requests: 5, windowMs: 500, appliesTo: '' };
 /** Where the mocked clock of the limiter tests starts. */
@@ -149,6 +149,22 @@ describe('rulesForShare', () => {
 /** The WTS profile with a small limit, so pacing shows within a test. */
 const pacedProfile = (rules: RateLimitRule[]): ApiProfile => ({ ...wtsProfile, rateLimits: () => rules });
 
+/**
+ * Answers 200, but holds every answer until `count` requests have arrived (or 10 s have passed, so a client
+ * that sends them one at a time fails the test rather than hanging it), and writes `arrive n` and `answer n`
+ * to `events`: requests sent together all arrive before the first answer, however slow the machine.
+ */
+function answerOnceAllArrived(count: number, events: string[]): Handler {
+	let arrived = 0;
+	return async (_req, res, n) => {
+		events.push(`arrive ${n}`);
+		arrived++;
+		for (const deadline = Date.now() + 10_000; arrived < count && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+		events.push(`answer ${n}`);
+		reply(res, 200, {});
+	};
+}
+
 describe('ApiClient pacing', () => {
 	test('a burst of 5 goes out at once and the 6th request only after the 500 ms window', async () => {
 		await withServer(
@@ -170,33 +186,34 @@ describe('ApiClient pacing', () => {
 	});
 
 	test('with Processes Sending at Once = 2 on the credential, a burst is half the limit', async () => {
+		const events: string[] = [];
 		await withServer(
-			(_req, res) => reply(res, 200, {}),
+			answerOnceAllArrived(2, events),
 			async (server) => {
 				const ctx = createContext({ credentials: { wtsChatApi: { ...wtsCredentials(server.baseUrl).wtsChatApi, rateLimitShare: 2 } } });
 				const client = new ApiClient(ctx, pacedProfile([{ ...FIVE_PER_500, requests: 4 }]), { ...DEFAULT_SETTINGS, maxRetries: 0 });
 				await Promise.all([1, 2, 3].map((n) => client.request({ method: 'GET', path: `/x/${n}` })));
 				const times = server.requests.map((r) => r.at).sort((a, b) => a - b);
 				assert.equal(times.length, 3);
-				assert.ok(times[1] - times[0] < 250, 'the first two go out together');
+				assert.deepEqual(events.slice(0, 2), ['arrive 0', 'arrive 1'], 'the first two go out together');
 				assert.ok(times[2] - times[0] >= 450, `the third waited for the window: ${times[2] - times[0]} ms`);
 			},
 		);
 	});
 
 	test('paceToLimits false sends without waiting', async () => {
+		const events: string[] = [];
 		await withServer(
-			(_req, res) => reply(res, 200, {}),
+			answerOnceAllArrived(3, events),
 			async (server) => {
 				const ctx = createContext({ credentials: wtsCredentials(server.baseUrl) });
 				const client = new ApiClient(ctx, pacedProfile([{ ...FIVE_PER_500, requests: 1, windowMs: 60_000 }]), {
 					...DEFAULT_SETTINGS,
 					paceToLimits: false,
 				});
-				const start = Date.now();
 				await Promise.all([1, 2, 3].map(() => client.request({ method: 'GET', path: '/x' })));
 				assert.equal(server.requests.length, 3);
-				assert.ok(Date.now() - start < 5_000);
+				assert.deepEqual(events.slice(0, 3), ['arrive 0', 'arrive 1', 'arrive 2'], 'a request waited for an answer before it was sent');
 			},
 		);
 	});
