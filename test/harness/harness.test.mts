@@ -71,7 +71,7 @@ exports.${className} = ${className};
 	}
 }
 
-describe('n8n harness', { timeout: 180_000 }, () => {
+describe('n8n harness', () => {
 	let n8n: N8nInstance;
 	let n8nWorkflowDir: string;
 	const scratch = mkdtempSync(join(tmpdir(), 'harness-test-'));
