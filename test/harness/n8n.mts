@@ -148,6 +148,12 @@ function n8nEnv(runtime: RuntimePaths, settings: Record<string, string>): NodeJS
 }
 
 const READY_LINE = 'Editor is now accessible';
+/**
+ * How long an n8n process may take to print its ready line; one that exits first fails at once. A boot costs
+ * 17-20 CPU-seconds: queue mode starts four at once, and a start after a crash also replays stored executions,
+ * on two cores shared with other test lanes. Generous like the CLI's deadline, so a slow but live boot passes.
+ */
+const READY_DEADLINE_MS = 10 * 60_000;
 const RUNNING_STATUSES = new Set(['new', 'running', 'waiting', 'unknown']);
 
 // Run by Node 24 (node:sqlite): `n8n execute-batch` prints only a summary, the run data is in the database.
@@ -425,9 +431,9 @@ export class N8nInstance {
 	}
 
 	/** Runs `n8n start` and waits until the editor and webhooks are served. */
-	async start({ timeoutMs = 90_000 }: { timeoutMs?: number } = {}): Promise<void> {
+	async start(): Promise<void> {
 		if (this.server !== undefined) throw new Error('n8n is already running');
-		const server = await this.spawnUntilReady('start', READY_LINE, {}, timeoutMs);
+		const server = await this.spawnUntilReady('start', READY_LINE, {});
 		this.server = server.child;
 		server.child.once('exit', () => {
 			if (this.server === server.child) this.server = undefined;
@@ -456,9 +462,9 @@ export class N8nInstance {
 	 */
 	async startProcess(
 		command: string,
-		{ readyLine, env = {}, label = `n8n ${command}`, timeoutMs = 90_000 }: { readyLine: string; env?: Record<string, string>; label?: string; timeoutMs?: number },
+		{ readyLine, env = {}, label = `n8n ${command}` }: { readyLine: string; env?: Record<string, string>; label?: string },
 	): Promise<N8nProcess> {
-		const { child, log } = await this.spawnUntilReady(command, readyLine, env, timeoutMs, label);
+		const { child, log } = await this.spawnUntilReady(command, readyLine, env, label);
 		this.extraProcesses.add(child);
 		child.once('exit', () => this.extraProcesses.delete(child));
 		return {
@@ -473,7 +479,6 @@ export class N8nInstance {
 		command: string,
 		readyLine: string,
 		extraEnv: Record<string, string>,
-		timeoutMs: number,
 		label = `n8n ${command}`,
 	): Promise<{ child: ChildProcess; log: LogEntry }> {
 		const env = n8nEnv(this.runtime, {
@@ -492,8 +497,8 @@ export class N8nInstance {
 		try {
 			await new Promise<void>((resolve, reject) => {
 				const timer = setTimeout(
-					() => reject(new Error(`${label} was not ready after ${timeoutMs} ms:\n${tail(log.stdout + log.stderr)}`)),
-					timeoutMs,
+					() => reject(new Error(`${label} was not ready after ${READY_DEADLINE_MS} ms:\n${tail(log.stdout + log.stderr)}`)),
+					READY_DEADLINE_MS,
 				);
 				const onOutput = (): void => {
 					if (log.stdout.includes(readyLine)) done(resolve);

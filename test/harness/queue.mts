@@ -250,7 +250,7 @@ export class N8nQueue {
 			const { encryptionKey } = JSON.parse(readFileSync(join(main.userFolder, '.n8n/config'), 'utf8')) as { encryptionKey: string };
 			const shared = { N8N_ENCRYPTION_KEY: encryptionKey };
 			// The main process runs the migrations: the others start on a database that is ready.
-			await main.start({ timeoutMs: 120_000 });
+			await main.start();
 			const instance = main;
 			const workerEnv = workerConcurrency === undefined ? shared : { ...shared, N8N_CONCURRENCY_PRODUCTION_LIMIT: String(workerConcurrency) };
 			const [processors, workerProcesses] = await Promise.all([
