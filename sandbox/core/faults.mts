@@ -17,6 +17,11 @@ export type FaultAction =
 	| { kind: 'reset-mid-body' }
 	/** Process, then wait `ms` before answering. */
 	| { kind: 'delay'; ms: number }
+	/**
+	 * Process, then hold the answer until `count` requests have hit the rule, and answer them all; after `ms`
+	 * a held request is answered anyway (the recording then shows answers before the last arrivals).
+	 */
+	| { kind: 'barrier'; count: number; ms: number }
 	/** Process, then never answer (the socket stays open until the client gives up or the sandbox closes). */
 	| { kind: 'timeout' }
 	/** Process, then answer 200 with the JSON body cut in half. */
@@ -49,6 +54,7 @@ const FAULT_KINDS = new Set([
 	'reset-before',
 	'reset-mid-body',
 	'delay',
+	'barrier',
 	'timeout',
 	'malformed-json',
 	'html',
@@ -64,8 +70,10 @@ export function faultRuleFromJson(json: unknown): FaultRuleInput {
 	}
 	if (fault.kind === 'status' && typeof fault.status !== 'number')
 		throw new Error('fault.status must be a number');
-	if (fault.kind === 'delay' && typeof fault.ms !== 'number')
+	if ((fault.kind === 'delay' || fault.kind === 'barrier') && typeof fault.ms !== 'number')
 		throw new Error('fault.ms must be a number');
+	if (fault.kind === 'barrier' && typeof fault.count !== 'number')
+		throw new Error('fault.count must be a number');
 	return {
 		method: typeof input.method === 'string' ? input.method : undefined,
 		path:

@@ -579,14 +579,14 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 								headers,
 							),
 						);
-			record.status = outgoing.status;
+			recorder.answered(record, outgoing.status);
 			write(response, outgoing);
 			return true;
 		}
 		if (fault.kind === 'html') {
 			const status = fault.status ?? 502;
 			const title = `${status} Bad Gateway`;
-			record.status = status;
+			recorder.answered(record, status);
 			write(response, {
 				status,
 				headers: { 'content-type': 'text/html; charset=utf-8' },
@@ -599,7 +599,29 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 		return false;
 	}
 
-	/** Sends a processed answer, through reset-mid-body / delay / timeout / malformed-json when a rule says so. */
+	/** Releases of the requests each barrier rule holds. */
+	const heldAtBarrier = new Map<FaultRule, Array<() => void>>();
+
+	/** Waits until `count` requests have hit the rule (hits are counted on arrival) or `ms` has passed. */
+	async function passBarrier(rule: FaultRule, { count, ms }: { count: number; ms: number }): Promise<void> {
+		const held = heldAtBarrier.get(rule) ?? [];
+		if (rule.hits >= count) {
+			heldAtBarrier.delete(rule);
+			for (const release of held) release();
+			return;
+		}
+		heldAtBarrier.set(rule, held);
+		await new Promise<void>((resolve) => {
+			// unref: a request held on a closed sandbox must not keep the process alive.
+			const deadline = setTimeout(resolve, ms).unref();
+			held.push(() => {
+				clearTimeout(deadline);
+				resolve();
+			});
+		});
+	}
+
+	/** Sends a processed answer, through reset-mid-body / delay / barrier / timeout / malformed-json when a rule says so. */
 	async function deliver(
 		response: ServerResponse,
 		outgoing: Outgoing,
@@ -609,6 +631,7 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 		const fault = rule?.fault;
 		if (fault?.kind === 'timeout') return; // never answer; closeAllConnections() ends it on close()
 		if (fault?.kind === 'delay') await sleep(fault.ms);
+		if (fault?.kind === 'barrier' && rule) await passBarrier(rule, fault);
 		if (fault?.kind === 'malformed-json') {
 			const json =
 				outgoing.payload.length > 1 ? outgoing.payload : Buffer.from('{"items":[{"id":1}]}');
@@ -618,7 +641,7 @@ export async function startSandboxServer(config: SandboxServerConfig): Promise<S
 				payload: json.subarray(0, Math.max(1, Math.floor(json.length / 2))),
 			};
 		}
-		record.status = outgoing.status;
+		recorder.answered(record, outgoing.status);
 		if (fault?.kind === 'reset-mid-body') {
 			const full =
 				outgoing.payload.length > 1

@@ -42,6 +42,8 @@ export interface RecordedRequest {
 	processed: boolean;
 	/** Status sent to the client; null when the socket was destroyed before a status line. */
 	status: number | null;
+	/** `seq` of the latest request received when the answer was sent (which arrivals preceded it); null until answered. */
+	answeredAfterSeq: number | null;
 	/** Contract violations found in the sandbox's own response (only with response validation on). */
 	responseErrors: ValidationIssue[];
 }
@@ -84,10 +86,17 @@ export class RequestRecorder {
 			fault: null,
 			processed: false,
 			status: null,
+			answeredAfterSeq: null,
 			responseErrors: [],
 		};
 		this.records.push(record);
 		return record;
+	}
+
+	/** Notes the status a request is answered with, and which requests had arrived by then. */
+	answered(record: RecordedRequest, status: number): void {
+		record.status = status;
+		record.answeredAfterSeq = this.nextSeq - 1;
 	}
 
 	requests(filter: RequestFilter = {}): RecordedRequest[] {

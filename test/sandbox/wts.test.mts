@@ -897,6 +897,28 @@ describe('faults', () => {
 		assert.equal((await call(sb, 'GET', '/chat/v1/channel')).status, 200, 'times: 1 fires once');
 	});
 
+	test('a barrier answers the requests it holds once all have arrived, or at its deadline', async () => {
+		sb.faults.add({ path: '/core/v1/tag', times: 2, fault: { kind: 'barrier', count: 2, ms: 60_000 } });
+		const tags = () => sb.recorder.requests({ path: '/core/v1/tag' });
+		const before = tags().length;
+		const first = call(sb, 'GET', '/core/v1/tag');
+		while (tags().length === before) await sleep(5);
+		const held = tags()[before];
+		// A request answered after the first one arrived: the first is still held.
+		assert.equal((await call(sb, 'GET', '/core/v1/agent')).status, 200);
+		assert.equal(held.status, null);
+		const [firstAnswer, secondAnswer] = await Promise.all([first, call(sb, 'GET', '/core/v1/tag')]);
+		assert.equal(firstAnswer.status, 200);
+		assert.equal(secondAnswer.status, 200);
+		const second = tags()[before + 1];
+		assert.ok(held.answeredAfterSeq !== null && held.answeredAfterSeq >= second.seq, 'the first was answered after the second arrived');
+
+		sb.faults.add({ path: '/core/v1/tag', times: 1, fault: { kind: 'barrier', count: 2, ms: 100 } });
+		assert.equal((await call(sb, 'GET', '/core/v1/tag')).status, 200);
+		const alone = tags().at(-1);
+		assert.equal(alone?.answeredAfterSeq, alone?.seq, 'answered at the deadline with no other arrival');
+	});
+
 	test('probabilistic rules are reproducible with a seed; the admin API adds rules', async () => {
 		const pattern = async (seed: number) => {
 			const box = await startWtsSandbox({ faultSeed: seed });
