@@ -27,8 +27,13 @@ export type Method = 'POST' | 'GET';
 
 const ITEMS = 3;
 const MAX_RETRIES = 2;
-/** Request Options → Timeout for every matrix run: small, so the timeout rows cost little, yet well above a normal answer on a busy machine. */
-const TIMEOUT_MS = 3000;
+/**
+ * Request Options → Timeout. Rows that withhold no answer wait far longer than any pause of a busy n8n: a
+ * timeout fired while an answer sat unread would add an attempt or fail a POST. The timeout rows must wait
+ * for theirs; they run beside the others, which take longer anyway when a retry waits for the next minute.
+ */
+const TIMEOUT_MS = 60_000;
+const TIMEOUT_ROW_MS = 15_000;
 const NODE = 'Node Under Test';
 
 type Expectation =
@@ -53,6 +58,8 @@ type Expectation =
 interface FaultCase {
 	label: string;
 	fault(sandbox: PlatformSandbox): FaultAction;
+	/** Request Options → Timeout for the row, when not TIMEOUT_MS. */
+	timeoutMs?: number;
 	/** Fires on every attempt instead of once per item. */
 	persistent?: boolean;
 	expect(method: Method, platform: Platform): Expectation;
@@ -179,6 +186,7 @@ export const FAULT_CASES: FaultCase[] = [
 	{
 		label: 'timeout',
 		fault: () => ({ kind: 'timeout' }),
+		timeoutMs: TIMEOUT_ROW_MS,
 		expect: (method) =>
 			method === 'GET'
 				? retriedGet(2)
@@ -257,7 +265,7 @@ export interface MatrixOperation {
 	method: Method;
 	label: string;
 	inputs(sandbox: PlatformSandbox): Array<Record<string, unknown>>;
-	parameters(sandbox: PlatformSandbox): Record<string, unknown>;
+	parameters(sandbox: PlatformSandbox, timeoutMs?: number): Record<string, unknown>;
 	/** The operation's path, for picking its requests out of the recording. */
 	path: RegExp;
 	/** The path of one item's request, when the path tells items apart: faults then fire per item. */
@@ -268,7 +276,7 @@ export interface MatrixOperation {
 	wrongAnswer(json: Record<string, unknown>, input: Record<string, unknown>): string | undefined;
 }
 
-const requestOptions = { maxRetries: MAX_RETRIES, timeout: TIMEOUT_MS };
+const requestOptions = (timeout = TIMEOUT_MS) => ({ maxRetries: MAX_RETRIES, timeout });
 
 const indexWhere = (
 	inputs: Array<Record<string, unknown>>,
@@ -289,14 +297,14 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 					to: `+55|119700000${i}`,
 					text: `matrix item ${i} ${Math.random().toString(36).slice(2)}`,
 				})),
-			parameters: (sandbox) => ({
+			parameters: (sandbox, timeoutMs) => ({
 				resource: 'message',
 				operation: 'sendText',
 				from: wtsSeedOf(sandbox).channels[0].id,
 				to: '={{ $json.to }}',
 				text: '={{ $json.text }}',
 				options: {},
-				requestOptions,
+				requestOptions: requestOptions(timeoutMs),
 			}),
 			path: /^\/chat\/v1\/message\/send$/,
 			// Requests refused before the body was read carry no text: they stay unattributed.
@@ -312,11 +320,11 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 				wtsSeedOf(sandbox)
 					.contacts.slice(0, ITEMS)
 					.map((contact) => ({ id: contact.id })),
-			parameters: () => ({
+			parameters: (_, timeoutMs) => ({
 				resource: 'contact',
 				operation: 'get',
 				contactId: '={{ $json.id }}',
-				requestOptions,
+				requestOptions: requestOptions(timeoutMs),
 			}),
 			path: /^\/core\/v1\/contact\/[^/]+$/,
 			itemPath: (input) => new RegExp(`^/core/v1/contact/${String(input.id)}$`),
@@ -339,7 +347,7 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 						conversation,
 						content: `matrix item ${i} ${Math.random().toString(36).slice(2)}`,
 					})),
-			parameters: () => ({
+			parameters: (_, timeoutMs) => ({
 				api: 'application',
 				resource: 'message',
 				operation: 'create',
@@ -349,7 +357,7 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 				private: false,
 				attachments: '',
 				options: {},
-				requestOptions,
+				requestOptions: requestOptions(timeoutMs),
 			}),
 			path: /^\/api\/v1\/accounts\/\d+\/conversations\/\d+\/messages$/,
 			itemPath: (input) => new RegExp(`/conversations/${String(input.conversation)}/messages$`),
@@ -369,12 +377,12 @@ const OPERATIONS: Record<'wts' | 'chatwoot', Record<Method, MatrixOperation>> = 
 				chatwootSeedOf(sandbox)
 					.conversationIds.slice(0, ITEMS)
 					.map((conversation) => ({ conversation })),
-			parameters: () => ({
+			parameters: (_, timeoutMs) => ({
 				api: 'application',
 				resource: 'conversation',
 				operation: 'get',
 				conversationId: locatorById('={{ $json.conversation }}'),
-				requestOptions,
+				requestOptions: requestOptions(timeoutMs),
 			}),
 			path: /^\/api\/v1\/accounts\/\d+\/conversations\/\d+$/,
 			itemPath: (input) => new RegExp(`/conversations/${String(input.conversation)}$`),
@@ -460,7 +468,7 @@ export async function prepareFaultMatrix(): Promise<PreparedMatrix> {
 				fault: scenario.fault.fault(sandbox),
 			});
 		}
-		const node = platformNode(sandbox, NODE, operation.parameters(sandbox));
+		const node = platformNode(sandbox, NODE, operation.parameters(sandbox, scenario.fault.timeoutMs));
 		prepared.set(scenario, {
 			scenario,
 			sandbox,
