@@ -73,7 +73,10 @@ export async function prepareSoak(): Promise<PreparedSoak> {
 		text: '={{ $json.text }}',
 		options: {},
 		// Pacing off: WTS's published 1,000 requests per 5 minutes would stretch 5,000 sends over 25 minutes.
-		requestOptions: { concurrency: 20, maxRetries: 3, timeout: 4000, paceToLimits: false },
+		// Timeout: one for every request of the node, so it must outlast any stall of a busy n8n (a timeout fired on
+		// an answered request makes one error too many), yet keep the ~25 timeout faults, each holding a slot until
+		// it fires, within execute-batch's fixed 3 minutes per workflow: at 60 s the soak was cut off after 204 s.
+		requestOptions: { concurrency: 20, maxRetries: 3, timeout: 15_000, paceToLimits: false },
 	});
 	const wf = workflow({
 		name: `Reliability soak: ${SOAK_ITEMS} sends with ${FAULT_RATE * 100}% faults`,
