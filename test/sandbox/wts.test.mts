@@ -519,37 +519,59 @@ describe('state', () => {
 });
 
 describe('sending', () => {
-	test('send text: QUEUED, then SENT/DELIVERED at the statusUrl', async () => {
-		const sent = await call(sb, 'POST', '/chat/v1/send/text', {
-			body: { from: sb.seed.channels[0].id, to: sb.seed.contacts[0].phoneNumber, text: 'Olá!' },
+	// The answer that accepts a message reports it in flight. Read against the short delays of `sb`, that
+	// status depends on how soon the answer is written; here a message stays in flight for a minute.
+	let inFlight: WtsSandbox;
+	before(async () => {
+		inFlight = await startWtsSandbox({
+			validateResponses: true,
+			syncDelayMs: 20,
+			statusDelayMs: 60_000,
 		});
+	});
+	after(async () => {
+		await inFlight.close();
+	});
+
+	test('send text: QUEUED, then SENT/DELIVERED at the statusUrl', async () => {
+		const text = {
+			from: sb.seed.channels[0].id,
+			to: sb.seed.contacts[0].phoneNumber,
+			text: 'Olá!',
+		};
+		const queued = await call(inFlight, 'POST', '/chat/v1/send/text', { body: text });
+		assert.equal(queued.status, 200, queued.text);
+		assert.equal(queued.json.status, 'QUEUED');
+		const sent = await call(sb, 'POST', '/chat/v1/send/text', { body: text });
 		assert.equal(sent.status, 200, sent.text);
-		assert.equal(sent.json.status, 'QUEUED');
 		await sleep(90);
 		const status = await fetch(String(sent.json.statusUrl), {
 			headers: { authorization: `Bearer ${sb.apiKey}` },
 		}).then((r) => r.json() as Promise<JsonObject>);
 		assert.ok(status.status === 'SENT' || status.status === 'DELIVERED', String(status.status));
 
-		const classic = await call(sb, 'POST', '/chat/v1/message/send', {
-			body: { to: sb.seed.contacts[1].phoneNumber, body: { text: 'oi' } },
-		});
-		assert.equal(classic.json.status, 'PROCESSING');
+		const oi = { to: sb.seed.contacts[1].phoneNumber, body: { text: 'oi' } };
+		const processing = await call(inFlight, 'POST', '/chat/v1/message/send', { body: oi });
+		assert.equal(processing.json.status, 'PROCESSING');
+		const classic = await call(sb, 'POST', '/chat/v1/message/send', { body: oi });
 		await sleep(90);
 		assert.equal(
 			(await call(sb, 'GET', `/chat/v1/message/${String(classic.json.id)}/status`)).json.status,
 			'DELIVERED',
 		);
 
-		const sync = await call(sb, 'POST', `/chat/v1/session/${sb.seed.sessions[2].id}/message/sync`, {
-			body: { text: 'síncrono' },
-		});
+		const sync = await call(
+			inFlight,
+			'POST',
+			`/chat/v1/session/${inFlight.seed.sessions[2].id}/message/sync`,
+			{ body: { text: 'síncrono' } },
+		);
 		assert.equal(sync.status, 200, sync.text);
 		assert.equal(sync.json.text, 'síncrono');
 		assert.equal(
 			sync.json.status,
 			'PROCESSING',
-			'syncDelayMs (20) < statusDelayMs (40): still in flight',
+			'syncDelayMs (20) < statusDelayMs (60 s): still in flight',
 		);
 	});
 
@@ -611,17 +633,22 @@ describe('sending', () => {
 	});
 
 	test('batch sends: at most 100, results in order', async () => {
-		const template = sb.seed.templates[4];
+		// Accepted recipients are read as QUEUED in the answer that accepts them.
+		const template = inFlight.seed.templates[4];
 		const messages = (n: number) =>
 			Array.from({ length: n }, (_, i) => ({ to: `+55|1198888${String(i).padStart(4, '0')}` }));
-		const tooMany = await call(sb, 'POST', '/chat/v1/send/template/batch', {
-			body: { from: sb.seed.channels[0].id, templateId: template.id, messages: messages(101) },
+		const tooMany = await call(inFlight, 'POST', '/chat/v1/send/template/batch', {
+			body: {
+				from: inFlight.seed.channels[0].id,
+				templateId: template.id,
+				messages: messages(101),
+			},
 		});
 		assertEnvelope(tooMany, 400, 'ERROR_VALIDATION');
 		assert.match(String(tooMany.json.text), /messages must NOT have more than 100 items/);
-		const batch = await call(sb, 'POST', '/chat/v1/send/template/batch', {
+		const batch = await call(inFlight, 'POST', '/chat/v1/send/template/batch', {
 			body: {
-				from: sb.seed.channels[0].id,
+				from: inFlight.seed.channels[0].id,
 				templateId: template.id,
 				messages: [
 					{ to: '+55|11977770001', senderId: 'a' },
@@ -640,19 +667,19 @@ describe('sending', () => {
 			['QUEUED', 'FAILED', 'QUEUED'],
 		);
 
-		const bots = await call(sb, 'POST', '/chat/v1/send/chatbot/batch', {
+		const bots = await call(inFlight, 'POST', '/chat/v1/send/chatbot/batch', {
 			body: {
-				botKey: sb.seed.chatbots[1].key,
-				messages: [{ to: sb.seed.contacts[4].phoneNumber }],
+				botKey: inFlight.seed.chatbots[1].key,
+				messages: [{ to: inFlight.seed.contacts[4].phoneNumber }],
 			},
 		});
 		assert.equal((bots.json.results as JsonObject[]).length, 1);
-		const byId = await call(sb, 'POST', '/chat/v1/send/chatbot', {
-			body: { botKey: sb.seed.chatbots[1].id, to: sb.seed.contacts[4].phoneNumber },
+		const byId = await call(inFlight, 'POST', '/chat/v1/send/chatbot', {
+			body: { botKey: inFlight.seed.chatbots[1].id, to: inFlight.seed.contacts[4].phoneNumber },
 		});
 		assertEnvelope(byId, 400, 'ERROR_CHATBOT_NOT_FOUND');
-		const legacy = await call(sb, 'POST', '/chat/v1/chatbot/send', {
-			body: { botId: sb.seed.chatbots[1].id, to: sb.seed.contacts[4].phoneNumber },
+		const legacy = await call(inFlight, 'POST', '/chat/v1/chatbot/send', {
+			body: { botId: inFlight.seed.chatbots[1].id, to: inFlight.seed.contacts[4].phoneNumber },
 		});
 		assertEnvelope(legacy, 400, 'ERROR_VALIDATION');
 	});
