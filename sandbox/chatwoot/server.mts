@@ -15,6 +15,8 @@
  *     autoWebhooks?: boolean,      // deliver events caused by API calls to account webhooks and to the
  *                                  // agent bots of their inboxes (default true)
  *     agentBotRetryDelayMs?: number, // pause before an agent-bot delivery answered 429/500 is sent again (3000)
+ *     webhookTimeoutMs?: number,   // a webhook or agent-bot receiver not answering within this fails the
+ *                                  // delivery (default 5000, Chatwoot's WEBHOOK_TIMEOUT)
  *     webhookHosts?: 'local' | 'any', // 'local' (default): webhooks on public hosts are recorded, not called
  *     faultSeed?: number,          // seed of probabilistic faults (default 1)
  *   });
@@ -111,6 +113,7 @@ export interface ChatwootSandboxOptions {
 	validateResponses?: boolean;
 	autoWebhooks?: boolean;
 	agentBotRetryDelayMs?: number;
+	webhookTimeoutMs?: number;
 	webhookHosts?: 'local' | 'any';
 	faultSeed?: number;
 }
@@ -261,7 +264,12 @@ export async function startChatwootSandbox(
 	const views = new ChatwootViews(state);
 	const auth = new ChatwootAuthenticator(state);
 	const autoWebhooks = options.autoWebhooks ?? true;
-	const emitter = new WebhookEmitter(state, options.webhookHosts === 'any', options.agentBotRetryDelayMs);
+	const emitter = new WebhookEmitter(
+		state,
+		options.webhookHosts === 'any',
+		options.agentBotRetryDelayMs,
+		options.webhookTimeoutMs,
+	);
 	const generic = genericHandler(GENERIC_MODEL);
 
 	/** Fits a handler answer to the contract (JSON) or marks it as text (CSV). */

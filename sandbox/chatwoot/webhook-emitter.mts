@@ -111,6 +111,8 @@ export class WebhookEmitter {
 		private readonly anyHost = false,
 		/** Wait before a retried agent-bot delivery (Chatwoot: `wait: 3.seconds`, webhook_job.rb:3). */
 		private readonly botRetryDelayMs = 3_000,
+		/** A receiver that has not answered by then fails the delivery (Chatwoot: WEBHOOK_TIMEOUT, 5 s). */
+		private readonly timeoutMs = 5_000,
 	) {}
 
 	/**
@@ -237,7 +239,7 @@ export class WebhookEmitter {
 				method: 'POST',
 				headers,
 				body: delivery.body,
-				signal: AbortSignal.any([AbortSignal.timeout(5_000), this.closing.signal]),
+				signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.closing.signal]),
 			});
 			await response.arrayBuffer();
 			delivery.status = response.status;

@@ -12,6 +12,7 @@
  *     syncDelayMs?: number,          // wait of the *-sync sends (default 50)
  *     statusDelayMs?: number,        // in flight -> SENT after this, -> DELIVERED after twice this (default 50)
  *     maxUploadBytes?: number,       // presigned PUT limit (default 100 MiB; over it: 400 EntityTooLarge, like S3)
+ *     webhookTimeoutMs?: number,     // a webhook receiver not answering within this fails the delivery (default 5000)
  *     faultSeed?: number,            // seed of probabilistic faults (default 1)
  *   });
  *   sb.url, sb.port, sb.apiKey (first key), sb.seed (ids of seeded data, see seed.mts), sb.state (the store;
@@ -81,6 +82,7 @@ export interface WtsSandboxOptions {
 	syncDelayMs?: number;
 	statusDelayMs?: number;
 	maxUploadBytes?: number;
+	webhookTimeoutMs?: number;
 	faultSeed?: number;
 }
 
@@ -230,6 +232,7 @@ export async function startWtsSandbox(options: WtsSandboxOptions = {}): Promise<
 		deliverWebhook(
 			state,
 			options.validateResponses ? validatePayload : null,
+			options.webhookTimeoutMs ?? 5_000,
 			eventType,
 			content,
 			emitOptions,

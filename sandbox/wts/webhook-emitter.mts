@@ -36,6 +36,8 @@ export async function deliverWebhook(
 	validatePayload:
 		| ((eventType: WebhookEventName, payload: Record<string, unknown>) => ValidationIssue[])
 		| null,
+	/** A receiver that has not answered by then fails the delivery (status null). */
+	timeoutMs: number,
 	eventType: WebhookEventName,
 	content: Record<string, unknown>,
 	options: EmitOptions = {},
@@ -65,7 +67,7 @@ export async function deliverWebhook(
 					method: 'POST',
 					headers: { 'content-type': 'application/json', 'user-agent': 'WTS-Webhook-Sandbox' },
 					body: JSON.stringify(payload),
-					signal: AbortSignal.timeout(5_000),
+					signal: AbortSignal.timeout(timeoutMs),
 				});
 				await response.arrayBuffer();
 				deliveries.push({

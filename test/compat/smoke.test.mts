@@ -25,6 +25,7 @@ import { incomingMessage, wtsTriggerNode } from '../../demo/triggerDemo.mts';
 import { WTS_CREDENTIAL_ID, wtsCredential, wtsNode } from '../../demo/wtsDemo.mts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import { WEBHOOK_ANSWER_TIMEOUT_MS } from '../harness/deliveries.mts';
 import {
 	customNodeType,
 	jsonOf,
@@ -102,9 +103,9 @@ for (const version of versions) {
 		let n8n: N8nInstance;
 
 		before(async () => {
-			wts = await startWtsSandbox({});
+			wts = await startWtsSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS });
 			wts.state.seedContacts(150); // the contact list pages by 100
-			chatwoot = await startChatwootSandbox({});
+			chatwoot = await startChatwootSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS });
 			n8n = await N8nInstance.create({ n8nVersion: version, extensions: [await prepareExtensions(repoRoot, version)] });
 			await n8n.importCredentials([wtsCredential(wts.url, wts.apiKey), ...chatwootCredentials(chatwoot)]);
 			await n8n.start();

@@ -27,6 +27,7 @@ import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwo
 import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
 import { startModelSandbox, type ModelRequest, type ModelSandbox, type OfferedTool } from '../../sandbox/model/server.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import { WEBHOOK_ANSWER_TIMEOUT_MS } from '../harness/deliveries.mts';
 import { N8nInstance, prepareExtensions, repoRoot, type Workflow } from '../harness/n8n.mts';
 
 let n8n: N8nInstance;
@@ -37,7 +38,11 @@ const wtsExample = loadExample(EXAMPLES.wts);
 const chatwootExample = loadExample(EXAMPLES.chatwoot);
 
 before(async () => {
-	[wts, chatwoot, model] = await Promise.all([startWtsSandbox({}), startChatwootSandbox({}), startModelSandbox({ script: supportAgentScript })]);
+	[wts, chatwoot, model] = await Promise.all([
+		startWtsSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS }),
+		startChatwootSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS }),
+		startModelSandbox({ script: supportAgentScript }),
+	]);
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
 	await importExamples(n8n, [wtsExample, chatwootExample], { wts, chatwoot, model });
 	await n8n.start();

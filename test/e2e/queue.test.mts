@@ -17,7 +17,17 @@ import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwo
 import type { WebhookDelivery as ChatwootDelivery } from '../../sandbox/chatwoot/state.mts';
 import { toFile } from '../../sandbox/wts/dto.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
-import { answered, chatwootMessageDelivery, countBy, EffectRecorder, pool, resendUntilAnswered, sendFirst, type Delivery } from '../harness/deliveries.mts';
+import {
+	answered,
+	chatwootMessageDelivery,
+	countBy,
+	EffectRecorder,
+	pool,
+	resendUntilAnswered,
+	sendFirst,
+	WEBHOOK_ANSWER_TIMEOUT_MS,
+	type Delivery,
+} from '../harness/deliveries.mts';
 import { codeNode, customNodeType, prepareExtensions, repoRoot, waitNode, workflow, type ExecutionResult, type Workflow } from '../harness/n8n.mts';
 import { N8nQueue } from '../harness/queue.mts';
 
@@ -28,7 +38,11 @@ let queue: N8nQueue;
 const PACED_CREDENTIAL = { id: 'wtsPacedCred001', name: 'WTS Chat (2 processes)' };
 
 before(async () => {
-	[wts, wtsPaced, chatwoot] = await Promise.all([startWtsSandbox({}), startWtsSandbox({ rateLimits: 'wts' }), startChatwootSandbox({})]);
+	[wts, wtsPaced, chatwoot] = await Promise.all([
+		startWtsSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS }),
+		startWtsSandbox({ rateLimits: 'wts' }),
+		startChatwootSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS }),
+	]);
 	// One execution per worker at a time: two executions started together go to the two workers.
 	queue = await N8nQueue.create({ extensions: [await prepareExtensions(repoRoot)], workers: 2, workerConcurrency: 1, webhookProcessors: 2 });
 	await queue.main.importCredentials([

@@ -26,6 +26,7 @@ import {
 	resendUntilAnswered,
 	sendFirst,
 	timing,
+	WEBHOOK_ANSWER_TIMEOUT_MS,
 	type Answer,
 	type Delivery,
 } from '../harness/deliveries.mts';
@@ -92,7 +93,11 @@ const konverteWorkflow = workflow({
 });
 
 before(async () => {
-	[chatwoot, wts, recorder] = await Promise.all([startChatwootSandbox({}), startWtsSandbox({}), EffectRecorder.start({ answerAfterMs: 200 })]);
+	[chatwoot, wts, recorder] = await Promise.all([
+		startChatwootSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS }),
+		startWtsSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS }),
+		EffectRecorder.start({ answerAfterMs: 200 }),
+	]);
 	// n8n 2.40.7's default expression engine ("vm") builds an isolate bridge for every webhook call and every
 	// execution, one at a time: about ten times the cost per delivery, whatever the concurrency. The delivery log does
 	// not depend on the engine; the classic one keeps 2,000 deliveries within a minute or so.

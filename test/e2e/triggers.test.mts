@@ -14,6 +14,7 @@ import { wtsCredential } from '../../demo/wtsDemo.mts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { toFile } from '../../sandbox/wts/dto.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import { WEBHOOK_ANSWER_TIMEOUT_MS } from '../harness/deliveries.mts';
 import {
 	customNodeType,
 	N8nInstance,
@@ -80,8 +81,8 @@ function chatwootTriggerNode(name: string, parameters: Record<string, unknown>, 
 }
 
 before(async () => {
-	wts = await startWtsSandbox({});
-	chatwoot = await startChatwootSandbox({});
+	wts = await startWtsSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS });
+	chatwoot = await startChatwootSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS });
 	wtsGate = await startGate(new URL(wts.url));
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
 	await n8n.importCredentials([

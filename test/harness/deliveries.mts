@@ -8,6 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { NodeSpec } from './workflow.mts';
 
+/**
+ * `webhookTimeoutMs` of the sandboxes in tests whose subject is not the platforms' 5 s: n8n answers a delivery
+ * after passing it through the trigger twice and storing the execution, which on a busy machine, several at
+ * once, can take longer; a delivery cut off then reads as status null, and its resend as a 429.
+ */
+export const WEBHOOK_ANSWER_TIMEOUT_MS = 60_000;
+
 export interface SignedHeaders {
 	'content-type': string;
 	'x-chatwoot-timestamp': string;
