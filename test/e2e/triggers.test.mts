@@ -266,7 +266,7 @@ describe('WTS Chat Trigger', () => {
 	});
 
 	test('demo: an incoming message is answered in its session by the workflow', async () => {
-		const result = await runTriggerDemo(n8n, wts);
+		const result = await runTriggerDemo(n8n, wts, { timeoutMs: 60_000 });
 		assert.ok(result.reply, `no reply within ${result.elapsedMs} ms`);
 	});
 });

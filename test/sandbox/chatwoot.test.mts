@@ -111,7 +111,9 @@ async function webhookReceiver(): Promise<{
 	};
 }
 
-async function waitFor<T>(read: () => T | undefined, timeoutMs = 3000): Promise<T> {
+// Deliveries go out from a background job; the wait ends as soon as they are in, so it can be generous for a
+// busy machine.
+async function waitFor<T>(read: () => T | undefined, timeoutMs = 30_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = read();
