@@ -10,6 +10,7 @@
  *     botToken?: string,           // default 'cw_bot_token_sandbox'   (agent bot of account 1)
  *     platformToken?: string,      // default 'cw_platform_token_sandbox'
  *     rateLimits?: 'off' | 'chatwoot' | Partial<RackAttackLimits>,  // default 'chatwoot' (see rack-attack.mts)
+ *     rateLimitClock?: () => number, // Unix time in ms the throttles' windows follow (default Date.now)
  *     lenientQuery?: boolean,      // ignore unknown query keys instead of 400 (default false)
  *     validateResponses?: boolean, // check answers against the contract; violations -> 500 + recorded
  *     autoWebhooks?: boolean,      // deliver events caused by API calls to account webhooks and to the
@@ -109,6 +110,7 @@ export interface ChatwootSandboxOptions {
 	botToken?: string;
 	platformToken?: string;
 	rateLimits?: ChatwootRateLimits;
+	rateLimitClock?: () => number;
 	lenientQuery?: boolean;
 	validateResponses?: boolean;
 	autoWebhooks?: boolean;
@@ -212,9 +214,12 @@ function chatwootErrorBody(error: HttpError): Json {
 	}
 }
 
-function rackAttack(setting: ChatwootRateLimits): SandboxServerConfig['throttle'] {
+function rackAttack(
+	setting: ChatwootRateLimits,
+	now: (() => number) | undefined,
+): SandboxServerConfig['throttle'] {
 	if (setting === 'off') return undefined;
-	const throttle = new RackAttack(rackAttackDefaults(setting === 'chatwoot' ? {} : setting));
+	const throttle = new RackAttack(rackAttackDefaults(setting === 'chatwoot' ? {} : setting), now);
 	return {
 		check: ({ method, path, ip, headers }) => {
 			const token = headers.api_access_token;
@@ -353,7 +358,7 @@ export async function startChatwootSandbox(
 		query: { caseInsensitiveNames: false, ignoreEmptyValues: false },
 		lenientQuery: options.lenientQuery,
 		validateResponses: options.validateResponses,
-		throttle: rackAttack(options.rateLimits ?? 'chatwoot'),
+		throttle: rackAttack(options.rateLimits ?? 'chatwoot', options.rateLimitClock),
 		faultSeed: options.faultSeed,
 		authenticate: auth.authenticate,
 		renderError: chatwootErrorBody,

@@ -7,6 +7,7 @@
  *     host?: string,                 // default 127.0.0.1
  *     apiKeys?: string[],            // default ['pn_sandbox_demo_key']; sent as `Authorization: Bearer <key>`
  *     rateLimits?: 'off' | 'wts' | { general?, burst?, send?: { limit, windowMs } },  // default 'off'
+ *     rateLimitClock?: () => number, // milliseconds the rate limits count by (default performance.now)
  *     lenientQuery?: boolean,        // ignore unknown query keys instead of 400 (default false)
  *     validateResponses?: boolean,   // check answers against the contract; violations -> 500 + recorded
  *     syncDelayMs?: number,          // wait of the *-sync sends (default 50)
@@ -77,6 +78,7 @@ export interface WtsSandboxOptions {
 	host?: string;
 	apiKeys?: string[];
 	rateLimits?: WtsRateLimits;
+	rateLimitClock?: () => number;
 	lenientQuery?: boolean;
 	validateResponses?: boolean;
 	syncDelayMs?: number;
@@ -129,7 +131,10 @@ export function wtsErrorEnvelope(error: HttpError): Record<string, unknown> {
 	};
 }
 
-function rateLimiter(setting: WtsRateLimits): SlidingWindowRateLimiter | undefined {
+function rateLimiter(
+	setting: WtsRateLimits,
+	now: (() => number) | undefined,
+): SlidingWindowRateLimiter | undefined {
 	if (setting === 'off') return undefined;
 	const limits = setting === 'wts' ? WTS_LIMITS : setting;
 	const buckets: RateLimitBucket[] = Object.entries(limits).map(([name, limit]) => ({
@@ -146,6 +151,7 @@ function rateLimiter(setting: WtsRateLimits): SlidingWindowRateLimiter | undefin
 					: []
 				: ['general', 'burst'].filter(has),
 		graceMs: 5,
+		now,
 	});
 }
 
@@ -245,7 +251,7 @@ export async function startWtsSandbox(options: WtsSandboxOptions = {}): Promise<
 		query: { caseInsensitiveNames: true, ignoreEmptyValues: true },
 		lenientQuery: options.lenientQuery,
 		validateResponses: options.validateResponses,
-		rateLimiter: rateLimiter(options.rateLimits ?? 'off'),
+		rateLimiter: rateLimiter(options.rateLimits ?? 'off', options.rateLimitClock),
 		faultSeed: options.faultSeed,
 		gate: (_method, path) =>
 			SERVICE_PREFIX.test(path)
