@@ -877,6 +877,31 @@ describe('webhooks out and the Client API', () => {
 			await receiver.close();
 		}
 	});
+
+	test('a receiver that has not answered within webhookTimeoutMs fails the delivery', async () => {
+		// It answers after a second, well within the default 5 s, so only the option cuts it off; the sandbox's
+		// timer starts before the receiver's, so on any machine it runs out first.
+		let answer: NodeJS.Timeout | undefined;
+		const receiver = createServer((_request, response) => {
+			answer = setTimeout(() => response.end('ok'), 1_000);
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		const box = await startChatwootSandbox({ autoWebhooks: false, webhookTimeoutMs: 200 });
+		try {
+			const { port } = receiver.address() as AddressInfo;
+			await call(box, 'POST', '/api/v1/accounts/1/webhooks', {
+				body: { url: `http://127.0.0.1:${port}/slow`, subscriptions: ['contact_created'] },
+			});
+			const [delivery] = await box.emitWebhook('contact_created', { id: 1 });
+			assert.equal(delivery.status, null);
+			assert.match(String(delivery.error), /timeout|aborted/i);
+		} finally {
+			clearTimeout(answer);
+			receiver.closeAllConnections();
+			receiver.close();
+			await box.close();
+		}
+	});
 });
 
 describe('rate limits and bulk data', () => {

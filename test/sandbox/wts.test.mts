@@ -1038,6 +1038,31 @@ describe('webhooks and admin API', () => {
 		}
 	});
 
+	test('a receiver that has not answered within webhookTimeoutMs fails the delivery', async () => {
+		// It answers after a second, well within the default 5 s, so only the option cuts it off; the sandbox's
+		// timer starts before the receiver's, so on any machine it runs out first.
+		let answer: NodeJS.Timeout | undefined;
+		const receiver = createServer((_request, response) => {
+			answer = setTimeout(() => response.end('ok'), 1_000);
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		const box = await startWtsSandbox({ webhookTimeoutMs: 200 });
+		try {
+			const port = (receiver.address() as AddressInfo).port;
+			await call(box, 'POST', '/core/v1/webhook/subscription', {
+				body: { name: 'Lento', url: `http://127.0.0.1:${port}/hook`, events: ['CONTACT_NEW'] },
+			});
+			const [delivery] = await box.emitWebhook('CONTACT_NEW', { id: 'c1' });
+			assert.equal(delivery.status, null);
+			assert.match(String(delivery.error), /timeout|aborted/i);
+		} finally {
+			clearTimeout(answer);
+			receiver.closeAllConnections();
+			receiver.close();
+			await box.close();
+		}
+	});
+
 	test('admin API: requests, summary, seed-contacts, reset', async () => {
 		const box = await startWtsSandbox();
 		try {
