@@ -4,6 +4,7 @@
 // (an HTTP Request node posting the delivery id), counted per delivery id.
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { NodeSpec } from './workflow.mts';
@@ -14,6 +15,23 @@ import type { NodeSpec } from './workflow.mts';
  * once, can take longer; a delivery cut off then reads as status null, and its resend as a 429.
  */
 export const WEBHOOK_ANSWER_TIMEOUT_MS = 60_000;
+
+/** A webhook receiver that answers every request after `delayMs`, for tests of how long a platform waits. */
+export async function slowReceiver(delayMs: number): Promise<{ port: number; close: () => void }> {
+	const answers = new Set<NodeJS.Timeout>();
+	const server = createServer((_request, response) => {
+		answers.add(setTimeout(() => response.end('ok'), delayMs));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		port: (server.address() as AddressInfo).port,
+		close: () => {
+			for (const answer of answers) clearTimeout(answer);
+			server.closeAllConnections();
+			server.close();
+		},
+	};
+}
 
 export interface SignedHeaders {
 	'content-type': string;

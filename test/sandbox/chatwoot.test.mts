@@ -12,6 +12,7 @@ import {
 	type SchemaObject,
 } from '../../sandbox/core/openapi.mts';
 import { ContractSchemas } from '../../sandbox/core/schema-validator.mts';
+import { slowReceiver } from '../harness/deliveries.mts';
 import { RackAttack, rackAttackDefaults } from '../../sandbox/chatwoot/rack-attack.mts';
 import {
 	CHATWOOT_CONTRACT,
@@ -881,14 +882,10 @@ describe('webhooks out and the Client API', () => {
 	test('a receiver that has not answered within webhookTimeoutMs fails the delivery', async () => {
 		// It answers after a second, well within the default 5 s, so only the option cuts it off; the sandbox's
 		// timer starts before the receiver's, so on any machine it runs out first.
-		let answer: NodeJS.Timeout | undefined;
-		const receiver = createServer((_request, response) => {
-			answer = setTimeout(() => response.end('ok'), 1_000);
-		});
-		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		const receiver = await slowReceiver(1_000);
 		const box = await startChatwootSandbox({ autoWebhooks: false, webhookTimeoutMs: 200 });
 		try {
-			const { port } = receiver.address() as AddressInfo;
+			const { port } = receiver;
 			await call(box, 'POST', '/api/v1/accounts/1/webhooks', {
 				body: { url: `http://127.0.0.1:${port}/slow`, subscriptions: ['contact_created'] },
 			});
@@ -896,8 +893,6 @@ describe('webhooks out and the Client API', () => {
 			assert.equal(delivery.status, null);
 			assert.match(String(delivery.error), /timeout|aborted/i);
 		} finally {
-			clearTimeout(answer);
-			receiver.closeAllConnections();
 			receiver.close();
 			await box.close();
 		}

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { minimalRequest } from '../../sandbox/core/minimal-request.mts';
 import { ContractSchemas } from '../../sandbox/core/schema-validator.mts';
+import { slowReceiver } from '../harness/deliveries.mts';
 import type { ContractOperation, SchemaObject } from '../../sandbox/core/openapi.mts';
 import {
 	missingHandlers,
@@ -1041,14 +1042,10 @@ describe('webhooks and admin API', () => {
 	test('a receiver that has not answered within webhookTimeoutMs fails the delivery', async () => {
 		// It answers after a second, well within the default 5 s, so only the option cuts it off; the sandbox's
 		// timer starts before the receiver's, so on any machine it runs out first.
-		let answer: NodeJS.Timeout | undefined;
-		const receiver = createServer((_request, response) => {
-			answer = setTimeout(() => response.end('ok'), 1_000);
-		});
-		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		const receiver = await slowReceiver(1_000);
 		const box = await startWtsSandbox({ webhookTimeoutMs: 200 });
 		try {
-			const port = (receiver.address() as AddressInfo).port;
+			const { port } = receiver;
 			await call(box, 'POST', '/core/v1/webhook/subscription', {
 				body: { name: 'Lento', url: `http://127.0.0.1:${port}/hook`, events: ['CONTACT_NEW'] },
 			});
@@ -1056,8 +1053,6 @@ describe('webhooks and admin API', () => {
 			assert.equal(delivery.status, null);
 			assert.match(String(delivery.error), /timeout|aborted/i);
 		} finally {
-			clearTimeout(answer);
-			receiver.closeAllConnections();
 			receiver.close();
 			await box.close();
 		}
