@@ -542,7 +542,12 @@ export class N8nInstance {
 	): Promise<void> {
 		const { versionId, ...status } = await this.publishWorkflow(workflowId, { timeoutMs });
 		if (status.status !== 'published' || status.liveVersionId !== versionId) {
-			throw new Error(`workflow ${workflowId} did not activate: ${JSON.stringify(status)}`);
+			// n8n says why a publication ended otherwise only in its log (a skipped or superseded record, say).
+			const related = this.logs()
+				.split('\n')
+				.filter((line) => line.includes(workflowId) || /publication|publish/i.test(line))
+				.slice(-20);
+			throw new Error(`workflow ${workflowId} did not activate: ${JSON.stringify(status)}\nn8n's log about it:\n${related.join('\n')}`);
 		}
 	}
 
