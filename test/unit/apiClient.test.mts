@@ -6,7 +6,7 @@ import type { IHttpRequestMethods } from 'n8n-workflow';
 import { ApiClient, DEFAULT_SETTINGS, pathTo, type TransportSettings } from '../../nodes/shared/transport/apiClient.ts';
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
 import { API_KEY, createContext, everyStringIn, workflow, wtsCredentials, type FakeContextOptions } from './fakeContext.mts';
-import { freePort, reply, resetConnection, TestServer, withServer, type Handler } from './testServer.mts';
+import { freePort, reply, resetConnection, TestServer, waitUntil, withServer, type Handler } from './testServer.mts';
 
 type AnyError = Error & { description?: string; httpCode?: string; context?: { itemIndex?: number }; cause?: unknown };
 
@@ -296,7 +296,7 @@ describe('ApiClient: which failures are retried', () => {
 				assert.equal(ctx.attempts[0].outcome, 'ECONNABORTED');
 				assert.equal(ctx.attempts.length, 1);
 				// After a stall the client's timeout can run before the server has read the request: count once it has.
-				for (const deadline = Date.now() + 10_000; server.requests.length === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+				await waitUntil(() => server.requests.length > 0);
 				assert.equal(server.requests.length, 1);
 				assert.match(error.message, /no answer before the timeout/);
 				assert.match(error.message, /not retried/);

@@ -10,7 +10,7 @@ import { redactText, redactValue } from '../../nodes/shared/transport/redact.ts'
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
 import { createContext, wtsCredentials } from './fakeContext.mts';
 import { mockClock, settle } from './mockClock.mts';
-import { reply, withServer, type Handler } from './testServer.mts';
+import { reply, waitUntil, withServer, type Handler } from './testServer.mts';
 
 const FIVE_PER_500: RateLimitRule = { name: 'burst', requests: 5, windowMs: 500, appliesTo: '' };
 /** Where the mocked clock of the limiter tests starts. */
@@ -159,7 +159,7 @@ function answerOnceAllArrived(count: number, events: string[]): Handler {
 	return async (_req, res, n) => {
 		events.push(`arrive ${n}`);
 		arrived++;
-		for (const deadline = Date.now() + 10_000; arrived < count && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+		await waitUntil(() => arrived >= count);
 		events.push(`answer ${n}`);
 		reply(res, 200, {});
 	};

@@ -16,7 +16,7 @@ import { sendFile } from '../../nodes/WtsChat/actions/message/sendFile.operation
 import { sendTemplate } from '../../nodes/WtsChat/actions/message/sendTemplate.operation.ts';
 import { updateContact } from '../../nodes/WtsChat/actions/contact/update.operation.ts';
 import { createContext, workflow, wtsCredentials, type FakeContext, type ParamValue } from './fakeContext.mts';
-import { reply, withServer, type TestServer } from './testServer.mts';
+import { reply, waitUntil, withServer, type TestServer } from './testServer.mts';
 
 const fastOptions = { paceToLimits: false, maxRetries: 0, timeout: 5000 };
 const items = (count: number, extra: (i: number) => Partial<INodeExecutionData> = () => ({})): INodeExecutionData[] =>
@@ -262,7 +262,7 @@ describe('the send order comes from the values each item was checked with', () =
 				const key = keyOf(req);
 				const first = !seen.has(key);
 				seen.add(key);
-				for (const deadline = Date.now() + 10_000; first && seen.size < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+				if (first) await waitUntil(() => seen.size >= 2);
 				events.push(`answer ${n}`);
 				reply(res, 200, { id: `r${n}` });
 			},

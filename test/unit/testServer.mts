@@ -106,3 +106,11 @@ export async function withServer<T>(handler: Handler, body: (server: TestServer)
 		await server.close();
 	}
 }
+
+/**
+ * Checks `condition` every 10 ms until it holds or `timeoutMs` has passed; the caller asserts what it needs, so
+ * a condition that never comes fails the test instead of hanging it.
+ */
+export async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+	for (const deadline = Date.now() + timeoutMs; !condition() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+}
