@@ -599,20 +599,31 @@ export class N8nInstance {
 	/**
 	 * n8n 2.x applies (de)activation asynchronously: the REST call queues it (publication outbox) and a
 	 * worker registers or removes the triggers a moment later. Poll until that is done.
+	 *
+	 * A settled answer counts once two reads in a row agree. n8n 2.40.7 builds the status from two queries run
+	 * side by side outside a transaction (workflow-publication-status.service.js `getStatus`: the outbox's
+	 * in-flight record and the trigger status rows), while the publication writes both in one transaction
+	 * (publication-status-reporter.js `complete`). On PostgreSQL each query sees the database as of its own
+	 * start, so a read that straddles the commit sees no trigger rows yet and no record in flight any more:
+	 * `not_published` with no triggers for a workflow that is being published, and the reverse when it is
+	 * unpublished. The next read sees the commit.
 	 */
 	private async settledPublication(
 		workflowId: string,
 		timeoutMs: number,
 	): Promise<PublicationStatus> {
 		const deadline = Date.now() + timeoutMs;
+		let previous: string | undefined;
 		for (;;) {
 			const status = await this.rest<PublicationStatus>(
 				'GET',
 				`/workflows/${workflowId}/publication-status`,
 			);
-			if (status.status !== 'in_progress') return status;
+			const reading = JSON.stringify(status);
+			if (status.status !== 'in_progress' && reading === previous) return status;
+			previous = status.status === 'in_progress' ? undefined : reading;
 			if (Date.now() > deadline)
-				throw new Error(`workflow ${workflowId} still publishing after ${timeoutMs} ms`);
+				throw new Error(`the publication of workflow ${workflowId} did not settle within ${timeoutMs} ms: ${reading}`);
 			await sleep(50);
 		}
 	}
