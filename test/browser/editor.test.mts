@@ -23,7 +23,7 @@ import {
 import { WTS_CREDENTIAL_ID, wtsCredential, wtsDemoWorkflows } from '../../demo/wtsDemo.mts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
-import { openEditor, openWorkflow, type EditorSession } from '../harness/browser.mts';
+import { openEditor, openWorkflow, searchNodeCreator, type EditorSession } from '../harness/browser.mts';
 import { customNodeType, N8nInstance, prepareExtensions, repoRoot, workflow, type NodeSpec, type Workflow } from '../harness/n8n.mts';
 
 const WTS = { id: WTS_CREDENTIAL_ID, name: 'WTS Chat (sandbox)' };
@@ -181,17 +181,14 @@ test('a task word typed into the node creator finds its action among the first t
 		settings: { executionOrder: 'v1' },
 	});
 	await openWorkflow(page, n8n, id);
-	const search = page.getByTestId('node-creator-search-bar');
 	await page.keyboard.press('n');
-	await search.fill('Chatwoot');
+	await searchNodeCreator(page, 'Chatwoot');
 	await page.getByTestId('node-creator-item-name').getByText('Chatwoot', { exact: true }).first().click();
 	const found: Record<string, string[]> = {};
 	for (const word of Object.keys(TASK_WORDS)) {
-		await search.fill(word);
-		// n8n filters 300 ms after the last keystroke, on a timer in the page. On a busy machine that timer can run
-		// after two reads of the list 300 ms apart, which then agree on the previous word's results. A timer the
-		// page sets now for later runs after it, however late both run.
-		await page.evaluate(async () => await new Promise((resolve) => setTimeout(resolve, 1_000)));
+		// Without waiting for n8n's filter, two reads of the list on a busy machine could agree on the previous
+		// word's results.
+		await searchNodeCreator(page, word);
 		found[word] = await settledResults(page);
 	}
 	await page.keyboard.press('Escape');

@@ -17,7 +17,7 @@ import { NodeHelpers, type INodeParameters, type INodeProperties, type INodeProp
 
 import { chatwootCredentials } from '../../demo/chatwootDemo.mts';
 import { wtsCredential } from '../../demo/wtsDemo.mts';
-import { openEditor, openWorkflow, type EditorSession } from '../harness/browser.mts';
+import { openEditor, openWorkflow, searchNodeCreator, type EditorSession } from '../harness/browser.mts';
 import { N8nInstance, prepareExtensions, repoRoot } from '../harness/n8n.mts';
 
 const require = createRequire(import.meta.url);
@@ -143,13 +143,12 @@ describe('actions picked in the node creator', { concurrency: 2 }, () => {
 		editors.push(editor);
 		const { page } = editor;
 		await openWorkflow(page, n8n, id);
-		const search = page.getByTestId('node-creator-search-bar');
 		const item = (text: string) => page.getByTestId('node-creator-item-name').getByText(text, { exact: true }).first();
 		for (const action of picks) {
 			await page.keyboard.press('n');
-			await search.fill(node.displayName);
+			await searchNodeCreator(page, node.displayName);
 			await item(node.displayName).click();
-			await search.fill(action.text);
+			await searchNodeCreator(page, action.text);
 			await item(action.text).click();
 			await page.getByTestId('ndv').waitFor();
 			await page.keyboard.press('Escape');

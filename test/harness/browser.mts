@@ -55,3 +55,13 @@ export async function openWorkflow(page: Page, n8n: N8nInstance, workflowId: str
 	await page.getByTestId('canvas-wrapper').or(page.locator('.vue-flow')).first().waitFor({ timeout: 60_000 });
 	await page.getByText('Got it', { exact: true }).click({ timeout: 5_000 }).catch(() => undefined);
 }
+
+/**
+ * Types into the node creator's search. n8n filters the list 300 ms after the last keystroke, on a timer in
+ * the page, and until then shows the previous list, where a click can land on an item the filtering is about
+ * to move. A timer the page sets now for later runs after n8n's, however late both run on a busy machine.
+ */
+export async function searchNodeCreator(page: Page, text: string): Promise<void> {
+	await page.getByTestId('node-creator-search-bar').fill(text);
+	await page.evaluate(async () => await new Promise((resolve) => setTimeout(resolve, 400)));
+}
