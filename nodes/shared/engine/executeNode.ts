@@ -10,6 +10,7 @@ import { operationOf, type OperationSpec, type OperationTable } from './operatio
 import { orderKeyOf, prepareItems, sendPrepared, type PreparedItem } from './prepareItems';
 import { readRequestOptions } from './requestOptions';
 import { RunStop } from './runStop';
+import { SendOnce } from './sendOnce';
 
 export interface HandMadeOperation extends HandMadeOperationInfo {
 	/** Generated operations this one replaces in the node (it covers their endpoints). */
@@ -58,14 +59,15 @@ export async function executeNode(ctx: IExecuteFunctions, definition: NodeDefini
 		stopped: () => stop.stopped,
 	});
 	const count = ctx.getInputData().length;
+	const once = new SendOnce(ctx);
 	if (handMade) {
-		const prepared = await prepareItems(ctx, count, async (i) => await handMade.prepare.call(ctx, i, client));
+		const prepared = await prepareItems(ctx, count, async (i) => once.wrap(i, await handMade.prepare.call(ctx, i, client)));
 		return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey: orderKeyOf(prepared) }, gate, stop)];
 	}
 	if (!op) throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operation}" for resource "${resource}"`);
 	const orderKey = definition.orderKeyOf && ((values: IDataObject) => definition.orderKeyOf?.(op, values));
 	const prepared = await prepareItems(ctx, count, async (i) =>
-		prepareGeneratedItem(ctx, client, op, i, (await definition.presetsOf?.(ctx, op, i, client)) ?? {}, orderKey),
+		once.wrap(i, prepareGeneratedItem(ctx, client, op, i, (await definition.presetsOf?.(ctx, op, i, client)) ?? {}, orderKey)),
 	);
 	const batchRoute = runner.useBatchEndpoints ? definition.batchRoutes?.[op.id] : undefined;
 	if (batchRoute) return [await runBatched(ctx, client, batchRoute, prepared, stop)];

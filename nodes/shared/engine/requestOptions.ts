@@ -87,6 +87,15 @@ export const requestOptionsProperty: INodeProperties = {
 			description: 'HTTP proxy to use',
 		},
 		{
+			displayName: 'Send Once per Key',
+			name: 'sendOnceKey',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. {{ $json.deliveryId }}',
+			description:
+				'A value unique to what an item sends, such as a trigger\'s delivery ID or an order number. An item whose key this node has already sent, in any execution of the workflow, is skipped and comes out as "skipped": true. Keys are kept in n8n\'s database, the latest 10,000 per node.',
+		},
+		{
 			displayName: 'Timeout',
 			name: 'timeout',
 			type: 'number',

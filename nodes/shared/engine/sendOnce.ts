@@ -1,0 +1,91 @@
+import { NodeApiError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { isNotSent } from '../transport/apiClient';
+import { fieldError } from './inputErrors';
+import type { PreparedItem } from './prepareItems';
+
+/** Keys kept per node in n8n's deduplication store; older ones are dropped first (n8n's Remove Duplicates keeps as many). */
+export const SEND_ONCE_HISTORY = 10_000;
+const STORE_OPTIONS = { mode: 'entries', maxEntries: SEND_ONCE_HISTORY } as const;
+
+/**
+ * n8n's store reads a node's whole key list, changes it and writes it back, with no lock: two calls that
+ * overlap lose one of their keys. Every call for one node of one workflow in this n8n process goes through
+ * one queue, so parallel items and executions running side by side cannot overlap.
+ */
+const storeQueues = new Map<string, Promise<unknown>>();
+
+function queued<T>(queueKey: string, call: () => Promise<T>): Promise<T> {
+	const result = (storeQueues.get(queueKey) ?? Promise.resolve()).then(call, call);
+	const tail = result.catch(() => undefined);
+	storeQueues.set(queueKey, tail);
+	void tail.then(() => {
+		if (storeQueues.get(queueKey) === tail) storeQueues.delete(queueKey);
+	});
+	return result;
+}
+
+/** The item's "Send Once per Key" (Request Options), trimmed; undefined when empty. */
+function keyOf(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
+	const value = ctx.getNodeParameter('requestOptions.sendOnceKey', itemIndex, '') as unknown;
+	if (value === null || value === undefined) return undefined;
+	if (typeof value !== 'string' && typeof value !== 'number') {
+		throw fieldError(ctx, itemIndex, '"Send Once per Key" must be a text or a number', `Got ${typeof value}: use an expression that gives one value, e.g. {{ $json.deliveryId }}.`);
+	}
+	const key = String(value).trim();
+	return key === '' ? undefined : key;
+}
+
+/** Whether a failed send certainly left nothing on the platform: refused with a 4xx answer, or never started. */
+function certainlyNotTaken(error: unknown): boolean {
+	if (isNotSent(error)) return true;
+	return error instanceof NodeApiError && /^4\d\d$/.test(error.httpCode ?? '');
+}
+
+/**
+ * "Send Once per Key": an item whose key this node already sent (in any execution of the workflow) is not sent
+ * again and comes out as `{ skipped: true, sendOnceKey }`. The key is recorded in n8n's deduplication store just
+ * before the item's requests; a send the platform refused (4xx) or that never started gives it back, so running
+ * the item again sends it. After a timeout, a reset or a 5xx the platform may have taken the item: its key stays
+ * recorded and its error says so. Items with a key are sent one by one (never through a batch endpoint), since a
+ * batch answer can fail for items the platform took.
+ */
+export class SendOnce {
+	/** Keys taken by items of this run: a second item with the same key is skipped without asking the store. */
+	private readonly inRun = new Set<string>();
+
+	constructor(private readonly ctx: IExecuteFunctions) {}
+
+	/** The prepared item, sent at most once per key when the item has one. Reads and checks the key (prepare phase). */
+	wrap(itemIndex: number, item: PreparedItem): PreparedItem {
+		const key = keyOf(this.ctx, itemIndex);
+		if (key === undefined) return item;
+		return { orderKey: item.orderKey, send: async () => await this.sendOnce(key, item) };
+	}
+
+	private async sendOnce(key: string, item: PreparedItem): Promise<INodeExecutionData[]> {
+		const skipped: INodeExecutionData[] = [{ json: { skipped: true, sendOnceKey: key } }];
+		if (this.inRun.has(key)) return skipped;
+		this.inRun.add(key);
+		const { helpers } = this.ctx;
+		const queueKey = `${this.ctx.getWorkflow().id ?? ''}:${this.ctx.getNode().id}`;
+		const claim = await queued(queueKey, async () => await helpers.checkProcessedAndRecord([key], 'node', STORE_OPTIONS));
+		if (claim.new.length === 0) return skipped;
+		const sent = await item.send().then(
+			(output) => ({ output }),
+			(error: unknown) => ({ error }),
+		);
+		if ('output' in sent) return sent.output;
+		if (certainlyNotTaken(sent.error)) await queued(queueKey, async () => await helpers.removeProcessed([key], 'node', STORE_OPTIONS));
+		else noteKeptKey(sent.error, key);
+		// The item's own error (a NodeApiError or NodeOperationError), now noting what became of its key.
+		throw sent.error;
+	}
+}
+
+function noteKeptKey(error: unknown, key: string): void {
+	if (!(error instanceof Error)) return;
+	const note = `Its key "${key}" stays recorded ("Send Once per Key"): the platform may have taken it, so running it again skips it. Check the platform, then send it with another key if it is missing.`;
+	const described = error as Error & { description?: string | null };
+	described.description = described.description ? `${described.description}\n${note}` : note;
+}

@@ -1,0 +1,183 @@
+// "Send Once per Key" (Request Options): an item whose key the node already sent is skipped, in this run or a
+// later one; a refused send gives its key back, an ambiguous failure keeps it. The store stands in for n8n's
+// deduplication store as n8n 2.40.7 implements it (`deduplication-helper.js`): each call reads the node's key
+// list, changes it and writes it back, with an await between, so overlapping calls lose keys.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { setImmediate as yieldTurn } from 'node:timers/promises';
+
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { executeNode } from '../../nodes/shared/engine/executeNode.ts';
+import { sendText } from '../../nodes/WtsChat/actions/message/sendText.operation.ts';
+import { wtsNode } from '../../nodes/WtsChat/wtsDefinition.ts';
+import { createContext, workflow, wtsCredentials, type FakeContext, type ParamValue } from './fakeContext.mts';
+import { reply, withServer, type TestServer } from './testServer.mts';
+
+const phone = (i: number) => `+55|1190000${String(i).padStart(4, '0')}`;
+const recipientOf = (body: string) => (JSON.parse(body) as { to: string }).to;
+
+/** n8n's store for one node: a list of keys, read and written whole. */
+class KeyStore {
+	keys: string[] = [];
+	calls = 0;
+
+	async checkAndRecord(items: Array<string | number>): Promise<{ new: Array<string | number>; processed: Array<string | number> }> {
+		this.calls++;
+		const list = [...this.keys];
+		await yieldTurn();
+		const result = { new: [] as Array<string | number>, processed: [] as Array<string | number> };
+		for (const item of items) {
+			if (list.includes(String(item))) result.processed.push(item);
+			else {
+				result.new.push(item);
+				list.push(String(item));
+			}
+		}
+		await yieldTurn();
+		this.keys = list;
+		return result;
+	}
+
+	async remove(items: Array<string | number>): Promise<void> {
+		const list = [...this.keys];
+		await yieldTurn();
+		this.keys = list.filter((key) => !items.map(String).includes(key));
+	}
+}
+
+function context(server: TestServer, store: KeyStore, key: ParamValue, count: number, extra: { continueOnFail?: boolean; concurrency?: number } = {}): FakeContext {
+	const ctx = createContext({
+		credentials: wtsCredentials(server.baseUrl),
+		continueOnFail: extra.continueOnFail,
+		items: Array.from({ length: count }, (_, i): INodeExecutionData => ({ json: { i } })),
+		params: {
+			resource: 'message',
+			operation: sendText.value,
+			from: 'channel-1',
+			to: (i: number) => phone(i),
+			text: 'oi',
+			options: {},
+			requestOptions: { paceToLimits: false, maxRetries: 0, timeout: 5000, concurrency: extra.concurrency ?? 10 },
+			'requestOptions.sendOnceKey': key,
+		},
+	});
+	Object.assign(ctx, { getWorkflow: () => ({ id: 'workflow-1', name: 'Campaign', active: true }) });
+	Object.assign(ctx.helpers, {
+		checkProcessedAndRecord: async (items: Array<string | number>, scope: string, options: IDataObject) => {
+			assert.equal(scope, 'node');
+			assert.deepEqual(options, { mode: 'entries', maxEntries: 10_000 });
+			return await store.checkAndRecord(items);
+		},
+		removeProcessed: async (items: Array<string | number>) => await store.remove(items),
+	});
+	return ctx;
+}
+
+const accepted = (server: TestServer) => server.requests.map((request) => recipientOf(request.body));
+
+describe('Send Once per Key', () => {
+	test('a second run of the same items sends nothing: each comes out skipped with its key', async () => {
+		await withServer(
+			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
+			async (server) => {
+				const store = new KeyStore();
+				const key = (i: number) => `order-${i}`;
+				const [first] = await executeNode(context(server, store, key, 3), wtsNode);
+				assert.deepEqual(first.map((item) => item.json.id), [0, 1, 2].map(phone));
+				const [second] = await executeNode(context(server, store, key, 3), wtsNode);
+				assert.deepEqual(second.map((item) => item.json), [0, 1, 2].map((i) => ({ skipped: true, sendOnceKey: `order-${i}` })));
+				assert.deepEqual(second.map((item) => item.pairedItem), [0, 1, 2].map((item) => ({ item })));
+				assert.deepEqual(accepted(server), [0, 1, 2].map(phone));
+			},
+		);
+	});
+
+	test('two items of one run with the same key: the first is sent, the second skipped', async () => {
+		await withServer(
+			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
+			async (server) => {
+				const store = new KeyStore();
+				const [out] = await executeNode(context(server, store, (i: number) => (i < 2 ? 'same' : `k${i}`), 3, { concurrency: 1 }), wtsNode);
+				assert.deepEqual(out.map((item) => item.json.skipped ?? false), [false, true, false]);
+				assert.deepEqual(accepted(server), [phone(0), phone(2)]);
+			},
+		);
+	});
+
+	test('40 items in parallel keep all 40 keys: calls to the store never overlap', async () => {
+		await withServer(
+			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
+			async (server) => {
+				const store = new KeyStore();
+				await executeNode(context(server, store, (i: number) => `k${i}`, 40, { concurrency: 20 }), wtsNode);
+				assert.equal(server.requests.length, 40);
+				assert.deepEqual([...store.keys].sort(), Array.from({ length: 40 }, (_, i) => `k${i}`).sort());
+			},
+		);
+	});
+
+	test('a send refused with a 4xx gives its key back: the next run sends that item only', async () => {
+		let refuse = true;
+		await withServer(
+			(req, res) => (refuse && recipientOf(req.body) === phone(1) ? reply(res, 422, { text: 'Número inválido' }) : reply(res, 200, { id: recipientOf(req.body) })),
+			async (server) => {
+				const store = new KeyStore();
+				const key = (i: number) => `k${i}`;
+				const [first] = await executeNode(context(server, store, key, 3, { continueOnFail: true }), wtsNode);
+				assert.match(String(first[1].json.error), /422/);
+				assert.deepEqual(store.keys.sort(), ['k0', 'k2']);
+				refuse = false;
+				const [second] = await executeNode(context(server, store, key, 3, { continueOnFail: true }), wtsNode);
+				assert.deepEqual(second.map((item) => item.json.skipped ?? false), [true, false, true]);
+				assert.deepEqual(accepted(server).filter((to) => to === phone(1)).length, 2);
+				assert.equal(server.requests.length, 4);
+			},
+		);
+	});
+
+	test('after a 5xx the platform may have taken the item: its key stays, and its error says so', async () => {
+		await withServer(
+			(_req, res) => reply(res, 500, { text: 'upstream' }),
+			async (server) => {
+				const store = new KeyStore();
+				const [out] = await executeNode(context(server, store, () => 'k0', 1, { continueOnFail: true }), wtsNode);
+				assert.match(String(out[0].json.details), /Its key "k0" stays recorded/);
+				assert.deepEqual(store.keys, ['k0']);
+				const [again] = await executeNode(context(server, store, () => 'k0', 1, { continueOnFail: true }), wtsNode);
+				assert.deepEqual(again[0].json, { skipped: true, sendOnceKey: 'k0' });
+				assert.equal(server.requests.length, 1);
+			},
+		);
+	});
+
+	test('an empty key sends every time and never asks the store', async () => {
+		await withServer(
+			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
+			async (server) => {
+				const store = new KeyStore();
+				await executeNode(context(server, store, () => ' ', 2), wtsNode);
+				await executeNode(context(server, store, () => ' ', 2), wtsNode);
+				assert.equal(server.requests.length, 4);
+				assert.equal(store.calls, 0);
+			},
+		);
+	});
+
+	test('a key that is not a text or a number is refused naming the field and the item, and nothing is sent', async () => {
+		await withServer(
+			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
+			async (server) => {
+				const store = new KeyStore();
+				await assert.rejects(executeNode(context(server, store, (i: number) => (i === 1 ? { id: 1 } : `k${i}`), 3), wtsNode), (error: Error & { context?: IDataObject }) => {
+					assert.ok(error instanceof workflow.NodeOperationError);
+					assert.match(error.message, /"Send Once per Key" must be a text or a number/);
+					assert.equal(error.context?.itemIndex, 1);
+					return true;
+				});
+				assert.equal(server.requests.length, 0);
+				assert.equal(store.calls, 0);
+			},
+		);
+	});
+});
