@@ -210,6 +210,12 @@ const WTS_ERROR_OUTPUT_REFUSED = '+55|11944000004';
 let wtsErrorOutput: Workflow;
 let chatwootErrorOutput: Workflow;
 
+/** Send Once per Key: 10 orders, run twice; in the first run order 3 is refused (422) and order 7 answered 500. */
+const ORDERS = 10;
+const orderPhone = (order: number) => `+55|1194500000${order}`;
+let sendOnce: Workflow;
+let sendOnceFirstRun: ExecutionResult | undefined;
+
 before(async () => {
 	[wts, chatwoot] = await Promise.all([startWtsSandbox({}), startChatwootSandbox({ autoWebhooks: false })]);
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
@@ -238,6 +244,25 @@ before(async () => {
 			requestOptions,
 		}),
 	);
+	sendOnce = workflow({
+		name: 'Failures e2e: WTS Send Text, Send Once per Key',
+		nodes: [
+			manualTrigger(),
+			codeNode('Make Items', `return ${JSON.stringify(Array.from({ length: ORDERS }, (_, order) => ({ order: `pedido-${order}`, to: orderPhone(order) })))}.map((json) => ({ json }));`),
+			{
+				...wtsNode('Send', {
+					resource: 'message',
+					operation: sendText.value,
+					from: wts.seed.channels[0].id,
+					to: '={{ $json.to }}',
+					text: 'Seu pedido saiu para entrega',
+					options: {},
+					requestOptions: { ...requestOptions, sendOnceKey: '={{ $json.order }}' },
+				}),
+				onError: 'continueRegularOutput',
+			},
+		],
+	});
 	for (const bulkCase of bulkCases()) {
 		bulk.push({
 			bulkCase,
@@ -249,11 +274,14 @@ before(async () => {
 	const run = async (workflows: Workflow[]) => {
 		for (const [id, result] of await n8n.executeMany(workflows.map((wf) => wf.id))) results.set(id, result);
 	};
-	await n8n.importWorkflows([wtsErrorOutput, chatwootErrorOutput, ...bulk.flatMap((b) => [b.badRun, b.stoppedRun])]);
+	await n8n.importWorkflows([wtsErrorOutput, chatwootErrorOutput, sendOnce, ...bulk.flatMap((b) => [b.badRun, b.stoppedRun])]);
 
 	// Item 4 of the WTS error-output run is refused by the API, as a real refusal would be.
 	wts.faults.add({ method: 'POST', path: '/chat/v1/message/send', bodyIncludes: WTS_ERROR_OUTPUT_REFUSED, fault: { kind: 'status', status: 422 } });
-	await run([wtsErrorOutput, chatwootErrorOutput, ...bulk.map((b) => b.badRun)]);
+	wts.faults.add({ method: 'POST', path: '/chat/v1/message/send', bodyIncludes: orderPhone(3), fault: { kind: 'status', status: 422 } });
+	wts.faults.add({ method: 'POST', path: '/chat/v1/message/send', bodyIncludes: orderPhone(7), fault: { kind: 'status', status: 500 } });
+	await run([wtsErrorOutput, chatwootErrorOutput, sendOnce, ...bulk.map((b) => b.badRun)]);
+	sendOnceFirstRun = results.get(sendOnce.id);
 	wts.faults.clear();
 
 	// The sandbox refuses the request carrying item 600 of each case.
@@ -273,7 +301,8 @@ before(async () => {
 	}
 	const reruns = bulk.map((b) => b.rerun as Workflow);
 	await n8n.importWorkflows(reruns);
-	await run(reruns);
+	// Send Once per Key: the same workflow once more, as after a crash or a re-run by hand.
+	await run([...reruns, sendOnce]);
 });
 
 after(async () => {
@@ -372,4 +401,37 @@ describe('a stopped run never leads to a message sent twice (1,000 items, Contin
 			return `rerun of ${BULK - accepted.size} items`;
 		}),
 	);
+});
+
+describe('Send Once per Key, the same 10 orders run twice', () => {
+	const sendsOf = (order: number) =>
+		wts.recorder.requests().filter((request) => request.path === '/chat/v1/message/send' && jsonBody(request).to === orderPhone(order));
+
+	test('the first run sends every order; a refused one and a failed one carry their errors', () => {
+		assert.ok(sendOnceFirstRun, 'the first run did not run');
+		const [run] = sendOnceFirstRun.nodes.Send ?? [];
+		assert.ok(run, `node "Send" did not run: ${sendOnceFirstRun.error?.message ?? ''}`);
+		const [sent] = run.outputs;
+		assert.deepEqual(pairedIndexes(sent), Array.from({ length: ORDERS }, (_, order) => order));
+		assert.match(String(sent[3].json.error), /^WTS Chat answered 422/);
+		assert.match(String(sent[7].json.error), /^WTS Chat answered 500/);
+		assert.match(String(sent[7].json.details), /Its key "pedido-7" stays recorded/);
+		assert.ok(sent.every((item, order) => order === 3 || order === 7 || typeof item.json.id === 'string'), JSON.stringify(sent.map((item) => item.json)));
+	});
+
+	test('the second run sends only the refused order; every other one is skipped with its key', () => {
+		const [sent] = outputsOf(sendOnce.id, 'Send');
+		assert.deepEqual(pairedIndexes(sent), Array.from({ length: ORDERS }, (_, order) => order));
+		assert.equal(typeof sent[3].json.id, 'string', JSON.stringify(sent[3].json));
+		for (const [order, item] of sent.entries()) {
+			if (order !== 3) assert.deepEqual(item.json, { skipped: true, sendOnceKey: `pedido-${order}` });
+		}
+	});
+
+	test('the sandbox took each order once: order 3 twice asked (422, then 200), order 7 once (500), the others once (200)', () => {
+		for (let order = 0; order < ORDERS; order++) {
+			const statuses = sendsOf(order).map((request) => request.status);
+			assert.deepEqual(statuses, order === 3 ? [422, 200] : order === 7 ? [500] : [200], `order ${order}`);
+		}
+	});
 });
