@@ -4,14 +4,16 @@
  * per delivery: a delivery replayed after 2,000 others, or after n8n was stopped and started again on its
  * database, starts nothing; n8n killed (SIGKILL) in the middle of a burst, then the platform resending every
  * delivery that got no 2xx, leaves no event lost with Respond = When the Execution Finished, and with
- * Respond = Immediately loses only events whose execution was stored (and was running at the crash).
+ * Respond = Immediately loses only events whose execution was stored (and was running at the crash). A third
+ * workflow replies through the WTS Chat node with Send Once per Key = the delivery id: no reply goes out twice.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { incomingMessage, wtsTriggerNode } from '../../demo/triggerDemo.mts';
-import { wtsCredential } from '../../demo/wtsDemo.mts';
+import { wtsCredential, wtsNode } from '../../demo/wtsDemo.mts';
+import { sendText } from '../../nodes/WtsChat/actions/message/sendText.operation.ts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
 import {
@@ -30,7 +32,7 @@ import {
 	type Answer,
 	type Delivery,
 } from '../harness/deliveries.mts';
-import { customNodeType, N8nInstance, prepareExtensions, repoRoot, waitNode, workflow, type Workflow } from '../harness/n8n.mts';
+import { customNodeType, N8nInstance, prepareExtensions, repoRoot, waitNode, workflow, type NodeSpec, type Workflow } from '../harness/n8n.mts';
 
 const CHATWOOT_CREDENTIAL = { id: 'cwReplayCred0001', name: 'Chatwoot (replay sandbox)' };
 const KONVERTE_CREDENTIAL = { id: 'kdReplayCred0001', name: 'Konverte Digital (replay sandbox)' };
@@ -42,13 +44,13 @@ let wts: WtsSandbox;
 let recorder: EffectRecorder;
 let n8n: N8nInstance;
 
-/** A Chatwoot trigger whose every execution records its delivery id under `label`. */
-function recordingTrigger(label: string, respond: 'immediately' | 'whenFinished'): { workflow: Workflow; url: () => string; secret: () => string } {
+/** A Chatwoot trigger whose every execution records its delivery id under `label`, or ends in another `effect`. */
+function recordingTrigger(label: string, respond: 'immediately' | 'whenFinished', effect?: NodeSpec): { workflow: Workflow; url: () => string; secret: () => string } {
 	const webhookId = randomUUID();
 	const url = () => n8n.webhookUrl(`${webhookId}/webhook`);
 	return {
 		workflow: workflow({
-			name: `Replay e2e: Chatwoot, respond ${respond}`,
+			name: `Replay e2e: Chatwoot, respond ${respond}${effect ? `, ${effect.name}` : ''}`,
 			nodes: [
 				{
 					name: 'Chatwoot Trigger',
@@ -61,7 +63,7 @@ function recordingTrigger(label: string, respond: 'immediately' | 'whenFinished'
 				// Work before the effect, longer than n8n takes to answer a delivery at this load, and an effect that takes a
 				// while (the recorder answers after 200 ms): a crash finds executions before and after their effect.
 				waitNode('Work', 3),
-				recorder.node(label),
+				effect ?? recorder.node(label),
 			],
 		}),
 		url,
@@ -75,6 +77,9 @@ function recordingTrigger(label: string, respond: 'immediately' | 'whenFinished'
 
 let immediately: ReturnType<typeof recordingTrigger>;
 let whenFinished: ReturnType<typeof recordingTrigger>;
+/** Respond = When the Execution Finished; its effect is a WTS reply carrying the delivery id, sent once per delivery id. */
+let repliesOnce: ReturnType<typeof recordingTrigger>;
+const REPLY_TO = '+55|11946000000';
 const wtsHook = randomUUID();
 const konverteHook = randomUUID();
 const wtsWorkflow = workflow({ name: 'Replay e2e: WTS', nodes: [wtsTriggerNode('WTS Trigger', { events: ['MESSAGE_RECEIVED'], filters: {}, options: {} }, wtsHook)] });
@@ -110,10 +115,23 @@ before(async () => {
 	]);
 	immediately = recordingTrigger('immediately', 'immediately');
 	whenFinished = recordingTrigger('finished', 'whenFinished');
-	await n8n.importWorkflows([immediately.workflow, whenFinished.workflow, wtsWorkflow, konverteWorkflow]);
+	repliesOnce = recordingTrigger(
+		'once',
+		'whenFinished',
+		wtsNode('Reply Once', {
+			resource: 'message',
+			operation: sendText.value,
+			from: wts.seed.channels[0].id,
+			to: REPLY_TO,
+			text: '={{ $json.deliveryId }}',
+			options: {},
+			requestOptions: { sendOnceKey: '={{ $json.deliveryId }}' },
+		}),
+	);
+	await n8n.importWorkflows([immediately.workflow, whenFinished.workflow, repliesOnce.workflow, wtsWorkflow, konverteWorkflow]);
 	await n8n.start();
 	await n8n.setupOwner();
-	for (const wf of [immediately.workflow, whenFinished.workflow, wtsWorkflow, konverteWorkflow]) await n8n.activateWorkflow(wf.id);
+	for (const wf of [immediately.workflow, whenFinished.workflow, repliesOnce.workflow, wtsWorkflow, konverteWorkflow]) await n8n.activateWorkflow(wf.id);
 });
 
 after(async () => {
@@ -129,6 +147,18 @@ async function burst(url: string, deliveries: Delivery[], send: (url: string, de
 }
 
 const statusesOf = (answers: Answer[]) => [...new Set(answers.map((answer) => `${answer.status} started=${String(answer.started)}`))];
+
+/** How many WTS replies carrying each delivery's id the sandbox took. */
+function repliesOf(deliveries: Delivery[]): Map<string, number> {
+	const ids = new Set(deliveries.map((delivery) => delivery.id));
+	const counts = new Map<string, number>();
+	for (const request of wts.recorder.requests()) {
+		if (request.path !== '/chat/v1/message/send' || request.status !== 200 || request.body.kind !== 'json') continue;
+		const text = (request.body.value as { body?: { text?: unknown } }).body?.text;
+		if (typeof text === 'string' && ids.has(text)) counts.set(text, (counts.get(text) ?? 0) + 1);
+	}
+	return counts;
+}
 
 /** Every delivery's effects under `label`: how many ran once, not at all, more than once. */
 function tally(label: string, deliveries: Delivery[]): { once: number; lost: Delivery[]; doubled: Delivery[] } {
@@ -202,17 +232,21 @@ describe('Chatwoot Trigger: replays after many deliveries and after a restart', 
 describe('Chatwoot Trigger: n8n killed in the middle of a burst, then the platform resends what got no 2xx', () => {
 	const PER_MODE = 200;
 
-	test('Respond = When the Execution Finished loses nothing, Immediately only events whose execution was stored; an event runs twice only when its first run lost its answer or n8n re-ran it at boot', async (t) => {
-		const modes = [
+	test('Respond = When the Execution Finished loses nothing, Immediately only events whose execution was stored; an event runs twice only when its first run lost its answer or n8n re-ran it at boot; a reply sent once per key never goes out twice', async (t) => {
+		const allModes = [
 			{ label: 'finished', trigger: whenFinished, secret: whenFinished.secret(), url: whenFinished.url() },
 			{ label: 'immediately', trigger: immediately, secret: immediately.secret(), url: immediately.url() },
+			{ label: 'once', trigger: repliesOnce, secret: repliesOnce.secret(), url: repliesOnce.url() },
 		].map((mode, index) => ({ ...mode, deliveries: Array.from({ length: PER_MODE }, (_, i) => chatwootMessageDelivery(10_000 * (index + 1) + i)) }));
-		const [finished, atOnce] = modes;
+		// The first two record every execution; the third is counted by the replies the WTS sandbox took.
+		const modes = allModes.slice(0, 2);
+		const [finished, atOnce, once] = allModes;
 		const effectsBefore = recorder.effects.length;
-		const lastIdBeforeBurst = Math.max(0, ...(await Promise.all(modes.map(async (mode) => await n8n.listExecutions(mode.trigger.workflow.id)))).flat().map(({ id }) => Number(id)));
+		const lastIdBeforeBurst = Math.max(0, ...(await Promise.all(allModes.map(async (mode) => await n8n.listExecutions(mode.trigger.workflow.id)))).flat().map(({ id }) => Number(id)));
 		const sends = finished.deliveries.flatMap((delivery, i) => [
 			{ mode: finished, delivery },
 			{ mode: atOnce, delivery: atOnce.deliveries[i] },
+			{ mode: once, delivery: once.deliveries[i] },
 		]);
 		const sending = pool(sends, CONCURRENCY, async ({ mode, delivery }) => await sendFirst(mode.url, mode.secret, delivery));
 		await recorder.waitFor('finished', recorder.count('finished') + PER_MODE / 4);
@@ -220,20 +254,21 @@ describe('Chatwoot Trigger: n8n killed in the middle of a burst, then the platfo
 		const killedAt = new Date().toISOString();
 		await sending;
 		const effectsBeforeRestart = recorder.effects.length;
-		const acknowledged = new Map(modes.map((mode) => [mode.label, new Set(mode.deliveries.filter(answered).map((delivery) => delivery.id))]));
+		const acknowledged = new Map(allModes.map((mode) => [mode.label, new Set(mode.deliveries.filter(answered).map((delivery) => delivery.id))]));
+		const repliesBeforeRestart = repliesOf(once.deliveries);
 
 		await n8n.start();
 		const lastIdBeforeResends = new Map<string, number>();
-		for (const mode of modes) {
+		for (const mode of allModes) {
 			lastIdBeforeResends.set(mode.label, Math.max(0, ...(await n8n.listExecutions(mode.trigger.workflow.id)).map(({ id }) => Number(id))));
 		}
 		// What was answered 2xx before the kill is in the log n8n saved: replaying it starts nothing.
 		const acknowledgedReplays = await pool(
-			modes.flatMap((mode) => mode.deliveries.filter((delivery) => acknowledged.get(mode.label)?.has(delivery.id)).map((delivery) => ({ mode, delivery }))),
+			allModes.flatMap((mode) => mode.deliveries.filter((delivery) => acknowledged.get(mode.label)?.has(delivery.id)).map((delivery) => ({ mode, delivery }))),
 			CONCURRENCY,
 			async ({ mode, delivery }) => await replay(mode.url, delivery),
 		);
-		const rounds = await Promise.all(modes.map(async (mode) => await resendUntilAnswered(mode.url, mode.secret, mode.deliveries)));
+		const rounds = await Promise.all(allModes.map(async (mode) => await resendUntilAnswered(mode.url, mode.secret, mode.deliveries)));
 
 		const figures = [];
 		for (const mode of modes) {
@@ -274,5 +309,27 @@ describe('Chatwoot Trigger: n8n killed in the middle of a burst, then the platfo
 			}
 		}
 		assert.deepEqual(figures[0].lost.map((d) => d.id), [], 'an event answered only once it had run was lost');
+
+		// Send Once per Key: the reply's key is recorded just before its request, so an event whose execution ran
+		// again (its answer lost, or re-run by n8n at boot) finds it and skips the reply.
+		const replies = repliesOf(once.deliveries);
+		const lostReplies = once.deliveries.filter((delivery) => (replies.get(delivery.id) ?? 0) === 0);
+		const doubledReplies = once.deliveries.filter((delivery) => (replies.get(delivery.id) ?? 0) > 1);
+		const onceExecutions = (await n8n.settledExecutions(once.trigger.workflow.id)).filter(({ id }) => Number(id) > lastIdBeforeBurst);
+		// Whether each event's last execution skipped its reply (its key was recorded by an earlier run).
+		const skippedAfterRestart = new Set<string>();
+		for (const { id } of onceExecutions.filter((e) => Number(e.id) > (lastIdBeforeResends.get('once') ?? 0) && e.status === 'success')) {
+			const execution = await n8n.getExecution(id);
+			const reply = execution.nodes['Reply Once']?.[0]?.outputs[0]?.[0];
+			if (reply?.json.skipped === true) skippedAfterRestart.add(String(reply.json.sendOnceKey));
+		}
+		t.diagnostic(
+			`once: ${PER_MODE} sent, ${acknowledged.get('once')?.size ?? 0} answered 2xx before the kill; replies sent once ${PER_MODE - lostReplies.length - doubledReplies.length}, ` +
+				`twice or more ${doubledReplies.length}, none ${lostReplies.length}; ${repliesBeforeRestart.size} replied before the kill, ` +
+				`${skippedAfterRestart.size} runs after the restart skipped a reply already sent or claimed; executions ${JSON.stringify(countBy(onceExecutions.map(({ status }) => status)))}`,
+		);
+		assert.deepEqual(doubledReplies.map((d) => d.id), [], 'a reply sent once per key went out twice');
+		// A reply can be missing only where a run had claimed its key and the crash came before the request reached the platform.
+		assert.deepEqual(lostReplies.filter((delivery) => !skippedAfterRestart.has(delivery.id)).map((d) => d.id), [], 'a reply is missing whose key was never claimed');
 	});
 });
