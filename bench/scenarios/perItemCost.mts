@@ -1,6 +1,7 @@
 /**
  * Per-item cost without any limit: our Send Text (pacing off, since nothing is limited) against the HTTP
- * Request node making the same request, alternating in one `n8n execute-batch` process over several rounds.
+ * Request node making the same request, alternating in one `n8n execute-batch` process over several rounds;
+ * and our Send Text with Send Once per Key, which records every item's key in n8n's deduplication store.
  */
 import { startWtsSandbox } from '../../sandbox/wts/server.mts';
 import { N8nInstance } from '../../test/harness/n8n.mts';
@@ -11,6 +12,7 @@ import { median, ratio, seconds, type ScenarioResult } from '../report.mts';
 import { recipients, wtsItems, wtsTextOf } from './wtsBulkSend.mts';
 
 const ROUNDS = 5;
+const SEND_ONCE = `${ALTERNATIVE.ours}, Send Once per Key`;
 
 interface Round {
 	subject: BulkSubject;
@@ -46,6 +48,19 @@ export async function perItemCost({ items, extension }: { items: number; extensi
 					workflow: bulkWorkflow(`Bench: per item, ours ${round}`, wtsItems(ourPlan), ourWtsSendText(ourCredential, channel, { paceToLimits: false })),
 				},
 			});
+			const oncePlan = planItems(items, conversations, `per-item-once-${round}`);
+			rounds.push({
+				plan: oncePlan,
+				subject: {
+					alternative: SEND_ONCE,
+					settings: 'the same, with Send Once per Key = the item\'s text (unique)',
+					workflow: bulkWorkflow(
+						`Bench: per item, ours with Send Once per Key ${round}`,
+						wtsItems(oncePlan),
+						ourWtsSendText(ourCredential, channel, { paceToLimits: false, sendOnceKey: '={{ $json.text }}' }),
+					),
+				},
+			});
 			const httpPlan = planItems(items, conversations, `per-item-http-${round}`);
 			rounds.push({
 				plan: httpPlan,
@@ -68,7 +83,7 @@ export async function perItemCost({ items, extension }: { items: number; extensi
 			const own = sends.filter((request) => wtsTextOf(request)?.startsWith(prefix));
 			return measureBulk(subject, result, plan, own, wtsTextOf);
 		});
-		return report(items, [ALTERNATIVE.ours, ALTERNATIVE.http].map((name) => summarize(items, measures.filter((m) => m.alternative === name))));
+		return report(items, [ALTERNATIVE.ours, ALTERNATIVE.http, SEND_ONCE].map((name) => summarize(items, measures.filter((m) => m.alternative === name))));
 	} finally {
 		await n8n?.dispose();
 		await sandbox.close();
@@ -87,7 +102,7 @@ function summarize(items: number, rounds: BulkMeasure[]): AlternativeSummary {
 	};
 }
 
-function report(items: number, [ours, http]: AlternativeSummary[]): ScenarioResult {
+function report(items: number, [ours, http, once]: AlternativeSummary[]): ScenarioResult {
 	const problems = (summary: AlternativeSummary) =>
 		summary.rounds.map((m) => m.delivery.lost + m.delivery.duplicated + (m.failed ? 1 : 0)).reduce((a, b) => a + b, 0);
 	return {
@@ -98,7 +113,7 @@ function report(items: number, [ours, http]: AlternativeSummary[]): ScenarioResu
 			'Node time is n8n\'s `executionTime` of the sending node; execution time is the whole workflow (trigger, Code node making the items, sending node). Medians of the rounds.',
 		],
 		columns: ['Alternative', 'Settings', 'Node time', 'Per item', 'Execution time', 'Ours ÷ this (node)', 'Ours ÷ this (execution)', 'Lost + duplicated + failed runs'],
-		rows: [ours, http].map((s) => [
+		rows: [ours, http, once].map((s) => [
 			s.alternative,
 			s.settings,
 			seconds(s.medianNodeMs),
@@ -111,8 +126,9 @@ function report(items: number, [ours, http]: AlternativeSummary[]): ScenarioResu
 		ratios: [
 			{ scenario: 'Per-item cost', label: `${ours.alternative} ÷ ${http.alternative}, node time`, value: ours.medianNodeMs / http.medianNodeMs, goal: 1 },
 			{ scenario: 'Per-item cost', label: `${ours.alternative} ÷ ${http.alternative}, execution time`, value: ours.medianExecutionMs / http.medianExecutionMs },
+			{ scenario: 'Per-item cost', label: `${once.alternative} ÷ ${ours.alternative}, node time`, value: once.medianNodeMs / ours.medianNodeMs },
 		],
-		notes: [`Node times of each round: ${[ours, http].map((s) => `${s.alternative} ${s.rounds.map((m) => seconds(m.nodeMs)).join(', ')}`).join('; ')}.`],
-		data: { ours, http },
+		notes: [`Node times of each round: ${[ours, http, once].map((s) => `${s.alternative} ${s.rounds.map((m) => seconds(m.nodeMs)).join(', ')}`).join('; ')}.`],
+		data: { ours, http, once },
 	};
 }
