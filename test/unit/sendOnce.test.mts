@@ -1,7 +1,8 @@
 // "Send Once per Key" (Request Options): an item whose key the node already sent is skipped, in this run or a
 // later one; a refused send gives its key back, an ambiguous failure keeps it. The store stands in for n8n's
 // deduplication store as n8n 2.40.7 implements it (`deduplication-helper.js`): each call reads the node's key
-// list, changes it and writes it back, with an await between, so overlapping calls lose keys.
+// list, changes it and writes it back, with an await between, so overlapping calls lose keys; and a key given twice
+// in one call is new both times, since each is checked against the list as it was read.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
@@ -21,14 +22,18 @@ const recipientOf = (body: string) => (JSON.parse(body) as { to: string }).to;
 class KeyStore {
 	keys: string[] = [];
 	calls = 0;
+	/** How many keys each call to check and record carried. */
+	batches: number[] = [];
 
 	async checkAndRecord(items: Array<string | number>): Promise<{ new: Array<string | number>; processed: Array<string | number> }> {
 		this.calls++;
+		this.batches.push(items.length);
 		const list = [...this.keys];
+		const known = new Set(list);
 		await yieldTurn();
 		const result = { new: [] as Array<string | number>, processed: [] as Array<string | number> };
 		for (const item of items) {
-			if (list.includes(String(item))) result.processed.push(item);
+			if (known.has(String(item))) result.processed.push(item);
 			else {
 				result.new.push(item);
 				list.push(String(item));
@@ -105,7 +110,7 @@ describe('Send Once per Key', () => {
 		);
 	});
 
-	test('40 items in parallel keep all 40 keys: calls to the store never overlap', async () => {
+	test('40 items in parallel keep all 40 keys: calls to the store never overlap, and the 20 items started together share one', async () => {
 		await withServer(
 			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
 			async (server) => {
@@ -113,6 +118,22 @@ describe('Send Once per Key', () => {
 				await executeNode(context(server, store, (i: number) => `k${i}`, 40, { concurrency: 20 }), wtsNode);
 				assert.equal(server.requests.length, 40);
 				assert.deepEqual([...store.keys].sort(), Array.from({ length: 40 }, (_, i) => `k${i}`).sort());
+				assert.equal(store.batches[0], 20);
+				assert.equal(store.batches.reduce((sum, size) => sum + size, 0), 40);
+			},
+		);
+	});
+
+	test('two executions of the node sending the same keys at the same moment: each key goes out once', async () => {
+		await withServer(
+			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
+			async (server) => {
+				const store = new KeyStore();
+				const key = (i: number) => `delivery-${i}`;
+				const outputs = await Promise.all([executeNode(context(server, store, key, 5), wtsNode), executeNode(context(server, store, key, 5), wtsNode)]);
+				assert.deepEqual(accepted(server).sort(), [0, 1, 2, 3, 4].map(phone).sort());
+				const skipped = outputs.flatMap(([out]) => out.filter((item) => item.json.skipped === true));
+				assert.equal(skipped.length, 5);
 			},
 		);
 	});

@@ -25,6 +25,32 @@ function queued<T>(queueKey: string, call: () => Promise<T>): Promise<T> {
 	return result;
 }
 
+/**
+ * Claims waiting for their turn in the queue, per node: claims made while an earlier store call runs go together
+ * into the next one, so items in flight at once cost one read and one write of the key list, not one each.
+ */
+const waitingClaims = new Map<string, { keys: Set<string>; fresh: Promise<Set<string>> }>();
+
+/** Records `key` for the node; true when it was not recorded before (the item may be sent). */
+async function claimKey(queueKey: string, helpers: IExecuteFunctions['helpers'], key: string): Promise<boolean> {
+	let batch = waitingClaims.get(queueKey);
+	if (!batch) {
+		const keys = new Set<string>();
+		const fresh = queued(queueKey, async () => {
+			waitingClaims.delete(queueKey);
+			const claimed = await helpers.checkProcessedAndRecord([...keys], 'node', STORE_OPTIONS);
+			return new Set(claimed.new.map(String));
+		});
+		batch = { keys, fresh };
+		waitingClaims.set(queueKey, batch);
+	}
+	// Two executions claiming one key in the same call: n8n's store would call both new, so the second is refused here.
+	const duplicate = batch.keys.has(key);
+	batch.keys.add(key);
+	const fresh = await batch.fresh;
+	return !duplicate && fresh.has(key);
+}
+
 /** The item's "Send Once per Key" (Request Options), trimmed; undefined when empty. */
 function keyOf(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
 	const value = ctx.getNodeParameter('requestOptions.sendOnceKey', itemIndex, '') as unknown;
@@ -69,8 +95,7 @@ export class SendOnce {
 		this.inRun.add(key);
 		const { helpers } = this.ctx;
 		const queueKey = `${this.ctx.getWorkflow().id ?? ''}:${this.ctx.getNode().id}`;
-		const claim = await queued(queueKey, async () => await helpers.checkProcessedAndRecord([key], 'node', STORE_OPTIONS));
-		if (claim.new.length === 0) return skipped;
+		if (!(await claimKey(queueKey, helpers, key))) return skipped;
 		const sent = await item.send().then(
 			(output) => ({ output }),
 			(error: unknown) => ({ error }),
