@@ -2,7 +2,8 @@
  * The compatibility matrix: the same smoke suite on every n8n version of scripts/n8n-versions.json ("smoke"),
  * each in its own runtime from the per-user cache. Per version, against fresh sandboxes: the package loads
  * (every node and credential type), each credential's test passes with the right key and fails with a wrong
- * one, each action node runs one write and one read, two Return All lists page to the end, and each trigger
+ * one, each action node runs one write and one read, two Return All lists page to the end, a send with Send Once
+ * per Key goes out once in two runs (n8n's deduplication store), and each trigger
  * activates, registers its webhook, starts one execution on a delivery and removes the webhook when
  * deactivated. OMNICHAT_N8N_VERSIONS (comma-separated) runs it on other versions.
  */
@@ -53,6 +54,11 @@ function platformNode(name: string, type: 'chatwootPlatform' | 'konverteDigitalP
 	return { name, type: customNodeType(type), typeVersion: 1, parameters, credentials };
 }
 
+const SEND_ONCE_TEXT = 'Uma vez só';
+
+/** The text of a WTS classic send as the sandbox received it. */
+const textOf = (request: { body: unknown }): string | undefined => (request.body as { value?: { body?: { text?: string } } }).value?.body?.text;
+
 /** One write, then one read of what it wrote or of a list (Return All where the node pages), per action node. */
 function readWriteWorkflows(wts: WtsSandbox, chatwoot: ChatwootSandbox): Record<string, Workflow> {
 	const channel = wts.seed.channels[0].id;
@@ -93,6 +99,22 @@ function readWriteWorkflows(wts: WtsSandbox, chatwoot: ChatwootSandbox): Record<
 			],
 		}),
 		konverteDigitalPlatform: platform('konverteDigitalPlatform', 'Matriz Konverte Platform'),
+		// Run again by its own test: the second run must skip the send.
+		sendOnce: workflow({
+			name: 'Smoke: Send Once per Key',
+			nodes: [
+				manualTrigger(),
+				wtsNode('Send', {
+					resource: 'message',
+					operation: 'sendText',
+					from: channel,
+					to: wts.seed.contacts[1].phoneNumber,
+					text: SEND_ONCE_TEXT,
+					options: {},
+					requestOptions: { sendOnceKey: 'smoke-once' },
+				}),
+			],
+		}),
 	};
 }
 
@@ -101,6 +123,7 @@ for (const version of versions) {
 		let wts: WtsSandbox;
 		let chatwoot: ChatwootSandbox;
 		let n8n: N8nInstance;
+		let readWrite: { workflows: Record<string, Workflow>; results: Map<string, ExecutionResult> } | undefined;
 
 		before(async () => {
 			wts = await startWtsSandbox({ webhookTimeoutMs: WEBHOOK_ANSWER_TIMEOUT_MS });
@@ -158,6 +181,7 @@ for (const version of versions) {
 			const workflows = readWriteWorkflows(wts, chatwoot);
 			await n8n.importWorkflows(Object.values(workflows));
 			const results = await n8n.executeMany(Object.values(workflows).map(({ id }) => id));
+			readWrite = { workflows, results };
 			const run = (node: string): ExecutionResult => {
 				const result = results.get(workflows[node].id);
 				assert.ok(result);
@@ -167,9 +191,8 @@ for (const version of versions) {
 
 			const sent = jsonOf(run('wtsChat'), 'Write');
 			assert.equal(sent.length, 1);
-			const sendRequests = wts.recorder.requests({ method: 'POST', path: '/chat/v1/message/send', status: 200 });
+			const sendRequests = wts.recorder.requests({ method: 'POST', path: '/chat/v1/message/send', status: 200 }).filter((request) => textOf(request) === 'Olá da matriz');
 			assert.equal(sendRequests.length, 1);
-			assert.equal((sendRequests[0].body as { value: { body: { text: string } } }).value.body.text, 'Olá da matriz');
 			assert.equal(sent[0].id, wts.state.messages.get(String(sent[0].id))?.id);
 			// Return All: every active contact (the list's default status), over two pages of 100.
 			const contacts = jsonOf(run('wtsChat'), 'Read');
@@ -201,6 +224,21 @@ for (const version of versions) {
 			}
 			assert.deepEqual(wts.recorder.invalidRequests(), []);
 			assert.deepEqual(chatwoot.recorder.invalidRequests(), []);
+		});
+
+		test('Send Once per Key: the second run of a keyed send sends nothing', async () => {
+			assert.ok(readWrite, 'the write-and-read workflows did not run');
+			const keyed = readWrite.workflows.sendOnce;
+			const first = readWrite.results.get(keyed.id);
+			const second = (await n8n.executeMany([keyed.id])).get(keyed.id);
+			const outputs = [first, second].map((result) => {
+				assert.ok(result);
+				assert.equal(result.failed, false, JSON.stringify(result.error));
+				return jsonOf(result, 'Send');
+			});
+			assert.equal(typeof outputs[0][0]?.id, 'string', JSON.stringify(outputs[0]));
+			assert.deepEqual(outputs[1], [{ skipped: true, sendOnceKey: 'smoke-once' }]);
+			assert.equal(wts.recorder.requests({ method: 'POST', path: '/chat/v1/message/send' }).filter((request) => textOf(request) === SEND_ONCE_TEXT).length, 1);
 		});
 
 		test('each trigger activates, registers its webhook, starts one execution on a delivery and unregisters', async () => {
