@@ -10,8 +10,12 @@ import { setImmediate as yieldTurn } from 'node:timers/promises';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { executeNode } from '../../nodes/shared/engine/executeNode.ts';
+import { SendOnce } from '../../nodes/shared/engine/sendOnce.ts';
+import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
 import { sendText } from '../../nodes/WtsChat/actions/message/sendText.operation.ts';
+import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
 import { wtsNode } from '../../nodes/WtsChat/wtsDefinition.ts';
+import { mockClock } from './mockClock.mts';
 import { createContext, workflow, wtsCredentials, type FakeContext, type ParamValue } from './fakeContext.mts';
 import { reply, withServer, type TestServer } from './testServer.mts';
 
@@ -51,7 +55,13 @@ class KeyStore {
 	}
 }
 
-function context(server: TestServer, store: KeyStore, key: ParamValue, count: number, extra: { continueOnFail?: boolean; concurrency?: number } = {}): FakeContext {
+function context(
+	server: TestServer,
+	store: KeyStore,
+	key: ParamValue,
+	count: number,
+	extra: { continueOnFail?: boolean; concurrency?: number; paceToLimits?: boolean } = {},
+): FakeContext {
 	const ctx = createContext({
 		credentials: wtsCredentials(server.baseUrl),
 		continueOnFail: extra.continueOnFail,
@@ -63,7 +73,7 @@ function context(server: TestServer, store: KeyStore, key: ParamValue, count: nu
 			to: (i: number) => phone(i),
 			text: 'oi',
 			options: {},
-			requestOptions: { paceToLimits: false, maxRetries: 0, timeout: 5000, concurrency: extra.concurrency ?? 10 },
+			requestOptions: { paceToLimits: extra.paceToLimits ?? false, maxRetries: 0, timeout: 5000, concurrency: extra.concurrency ?? 10 },
 			'requestOptions.sendOnceKey': key,
 		},
 	});
@@ -168,6 +178,66 @@ describe('Send Once per Key', () => {
 				const [again] = await executeNode(context(server, store, () => 'k0', 1, { continueOnFail: true }), wtsNode);
 				assert.deepEqual(again[0].json, { skipped: true, sendOnceKey: 'k0' });
 				assert.equal(server.requests.length, 1);
+			},
+		);
+	});
+
+	test('an item waiting for its rate-limit slot holds no key: the key is recorded when its request leaves', async (t) => {
+		// WTS Chat allows 200 requests per 5 s; the clock stands still, so the 201st item waits until the test moves it.
+		const timers = mockClock(t, Date.UTC(2026, 11, 7, 12));
+		await withServer(
+			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
+			async (server) => {
+				const store = new KeyStore();
+				const run = executeNode(context(server, store, (i: number) => `k${i}`, 201, { concurrency: 20, paceToLimits: true }), wtsNode);
+				while (server.requests.length < 200) await yieldTurn();
+				for (let turn = 0; turn < 100; turn++) await yieldTurn();
+				assert.equal(server.requests.length, 200, 'the 201st request waits for the window');
+				assert.equal(store.keys.length, 200, 'the waiting item has recorded its key');
+				assert.ok(!store.keys.includes('k200'));
+				timers.tick(5_000);
+				const [out] = await run;
+				assert.equal(out.length, 201);
+				assert.equal(server.requests.length, 201);
+				assert.ok(store.keys.includes('k200'));
+			},
+		);
+	});
+
+	test('an item with one request answered keeps its key when a later one is refused: it was partly taken', async () => {
+		await withServer(
+			(req, res) => (req.url?.startsWith('/second') ? reply(res, 422, { text: 'refused' }) : reply(res, 200, {})),
+			async (server) => {
+				const store = new KeyStore();
+				const ctx = context(server, store, () => 'k0', 1);
+				const client = new ApiClient(ctx, wtsProfile, { ...DEFAULT_SETTINGS, paceToLimits: false, maxRetries: 0 });
+				const item = new SendOnce(ctx, client).wrap(0, {
+					send: async () => {
+						await client.request({ method: 'POST', path: '/first', body: {}, itemIndex: 0 });
+						await client.request({ method: 'POST', path: '/second', body: {}, itemIndex: 0 });
+						return [];
+					},
+				});
+				await assert.rejects(item.send(), (error: Error & { description?: string }) => {
+					assert.match(String(error.description), /Its key "k0" stays recorded/);
+					return true;
+				});
+				assert.deepEqual(store.keys, ['k0']);
+				assert.deepEqual(store.batches, [1], 'the key was recorded once, before the first request');
+			},
+		);
+	});
+
+	test('when n8n\'s store fails the item is not sent, and its error names the option and the item', async () => {
+		await withServer(
+			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
+			async (server) => {
+				const store = new KeyStore();
+				store.checkAndRecord = async () => await Promise.reject(new Error('SQLITE_BUSY: database is locked'));
+				const [out] = await executeNode(context(server, store, (i: number) => `k${i}`, 2, { continueOnFail: true }), wtsNode);
+				assert.deepEqual(out.map((item) => item.json.error), ['"Send Once per Key" could not record the key', '"Send Once per Key" could not record the key']);
+				assert.match(String(out[1].json.details), /database is locked/);
+				assert.equal(server.requests.length, 0);
 			},
 		);
 	});

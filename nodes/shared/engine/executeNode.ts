@@ -59,7 +59,7 @@ export async function executeNode(ctx: IExecuteFunctions, definition: NodeDefini
 		stopped: () => stop.stopped,
 	});
 	const count = ctx.getInputData().length;
-	const once = new SendOnce(ctx);
+	const once = new SendOnce(ctx, client);
 	if (handMade) {
 		const prepared = await prepareItems(ctx, count, async (i) => once.wrap(i, await handMade.prepare.call(ctx, i, client)));
 		return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey: orderKeyOf(prepared) }, gate, stop)];

@@ -1,6 +1,6 @@
-import { NodeApiError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { isNotSent } from '../transport/apiClient';
+import { isNotSent, type ApiClient } from '../transport/apiClient';
 import { fieldError } from './inputErrors';
 import type { PreparedItem } from './prepareItems';
 
@@ -70,39 +70,65 @@ function certainlyNotTaken(error: unknown): boolean {
 
 /**
  * "Send Once per Key": an item whose key this node already sent (in any execution of the workflow) is not sent
- * again and comes out as `{ skipped: true, sendOnceKey }`. The key is recorded in n8n's deduplication store just
- * before the item's requests; a send the platform refused (4xx) or that never started gives it back, so running
- * the item again sends it. After a timeout, a reset or a 5xx the platform may have taken the item: its key stays
- * recorded and its error says so. Items with a key are sent one by one (never through a batch endpoint), since a
- * batch answer can fail for items the platform took.
+ * again and comes out as `{ skipped: true, sendOnceKey }`. The key is recorded in n8n's deduplication store when
+ * the item's first request is about to leave, after its wait for a rate-limit slot: an item that never left
+ * (n8n stopped or crashed while it waited, or the run stopped at another item) holds no key. A send the platform
+ * refused (4xx) before any request of the item was answered gives the key back, so running the item again sends
+ * it. After a timeout, a reset or a 5xx the platform may have taken the item, and an item with one request
+ * answered (an upload before its message) was partly taken: its key stays recorded and its error says so. Items
+ * with a key are sent one by one (never through a batch endpoint), since a batch answer can fail for items the
+ * platform took.
  */
 export class SendOnce {
 	/** Keys taken by items of this run: a second item with the same key is skipped without asking the store. */
 	private readonly inRun = new Set<string>();
 
-	constructor(private readonly ctx: IExecuteFunctions) {}
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly client: ApiClient,
+	) {}
 
 	/** The prepared item, sent at most once per key when the item has one. Reads and checks the key (prepare phase). */
 	wrap(itemIndex: number, item: PreparedItem): PreparedItem {
 		const key = keyOf(this.ctx, itemIndex);
 		if (key === undefined) return item;
-		return { orderKey: item.orderKey, send: async () => await this.sendOnce(key, item) };
+		return { orderKey: item.orderKey, send: async () => await this.sendOnce(itemIndex, key, item) };
 	}
 
-	private async sendOnce(key: string, item: PreparedItem): Promise<INodeExecutionData[]> {
+	private async sendOnce(itemIndex: number, key: string, item: PreparedItem): Promise<INodeExecutionData[]> {
 		const skipped: INodeExecutionData[] = [{ json: { skipped: true, sendOnceKey: key } }];
 		if (this.inRun.has(key)) return skipped;
 		this.inRun.add(key);
 		const { helpers } = this.ctx;
 		const queueKey = `${this.ctx.getWorkflow().id ?? ''}:${this.ctx.getNode().id}`;
-		if (!(await claimKey(queueKey, helpers, key))) return skipped;
+		// Why the first request was held back: the key was recorded before, or the store failed.
+		let heldBack: 'recorded before' | NodeOperationError | undefined;
+		const requests = this.client.watchItem(itemIndex, async () => {
+			try {
+				if (await claimKey(queueKey, helpers, key)) return true;
+				heldBack = 'recorded before';
+			} catch (error) {
+				heldBack = new NodeOperationError(this.ctx.getNode(), '"Send Once per Key" could not record the key', {
+					itemIndex,
+					description: `n8n's deduplication store failed (${error instanceof Error ? error.message : String(error)}), so the item was not sent.`,
+				});
+			}
+			return false;
+		});
 		const sent = await item.send().then(
 			(output) => ({ output }),
 			(error: unknown) => ({ error }),
 		);
 		if ('output' in sent) return sent.output;
-		if (certainlyNotTaken(sent.error)) await queued(queueKey, async () => await helpers.removeProcessed([key], 'node', STORE_OPTIONS));
-		else noteKeptKey(sent.error, key);
+		if (heldBack === 'recorded before') return skipped;
+		if (heldBack) throw heldBack;
+		if (requests.started > 0) {
+			if (requests.answered === 0 && certainlyNotTaken(sent.error)) {
+				await queued(queueKey, async () => await helpers.removeProcessed([key], 'node', STORE_OPTIONS));
+			} else {
+				noteKeptKey(sent.error, key);
+			}
+		}
 		// The item's own error (a NodeApiError or NodeOperationError), now noting what became of its key.
 		throw sent.error;
 	}

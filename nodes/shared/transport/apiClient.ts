@@ -63,6 +63,15 @@ export interface ApiRequest {
 	publicUrl?: string;
 }
 
+/** What the client saw of one item's requests (see `ApiClient.watchItem`). */
+export interface ItemRequests {
+	readonly beforeFirst: () => Promise<boolean>;
+	/** Requests that got as far as leaving (or were stopped by `beforeFirst`). */
+	started: number;
+	/** Requests answered with a 2xx. */
+	answered: number;
+}
+
 export interface ApiResponse<T> {
 	status: number;
 	headers: Record<string, string | string[] | undefined>;
@@ -114,6 +123,7 @@ export class ApiClient {
 	private credentials?: Promise<ICredentialDataDecryptedObject>;
 	private decrypted?: ICredentialsDecrypted;
 	private limiter?: AccountLimiter;
+	private readonly watchedItems = new Map<number, ItemRequests>();
 
 	constructor(
 		private readonly ctx: TransportContext,
@@ -139,6 +149,18 @@ export class ApiClient {
 		return this.decrypted;
 	}
 
+	/**
+	 * Follows the requests of item `itemIndex` in this run: `beforeFirst` runs once, when its first request is
+	 * about to leave, after that request's wait for a slot (Send Once per Key records its key there, so an item
+	 * still waiting when n8n stops holds no key). It never throws; when it answers false the request is not sent
+	 * and fails as not sent. The returned record counts the item's requests.
+	 */
+	watchItem(itemIndex: number, beforeFirst: () => Promise<boolean>): ItemRequests {
+		const watched: ItemRequests = { beforeFirst, started: 0, answered: 0 };
+		this.watchedItems.set(itemIndex, watched);
+		return watched;
+	}
+
 	async request<T = unknown>(req: ApiRequest): Promise<T> {
 		return (await this.requestFull<T>(req)).body;
 	}
@@ -158,10 +180,16 @@ export class ApiClient {
 				release?.(false);
 				this.ensureRunning(req.itemIndex);
 			}
+			const watched = req.itemIndex === undefined ? undefined : this.watchedItems.get(req.itemIndex);
+			if (watched && attempt === 0 && watched.started++ === 0 && !(await watched.beforeFirst())) {
+				release?.(false);
+				throw this.notSent(req.itemIndex, 'Not sent: held back before its first request', 'The item was not sent.');
+			}
 			const attemptResult = await this.send(baseUrl, req, secrets, credentials);
 			// A 429 or a refused connection was not counted by the server: its slot is given back.
 			release?.(attemptResult.ok || (attemptResult.failure.kind !== 'rate-limited' && attemptResult.failure.kind !== 'refused'));
 			if (attemptResult.ok) {
+				if (watched) watched.answered++;
 				this.limiter?.answered();
 				this.settings.onSuccess?.();
 				const { response } = attemptResult;
@@ -214,12 +242,13 @@ export class ApiClient {
 	 */
 	ensureRunning(itemIndex?: number): void {
 		if (!this.settings.stopped?.()) return;
-		const error = new NodeOperationError(this.ctx.getNode(), 'Not sent: the run stopped at a failed item', {
-			itemIndex,
-			description: 'Another item of this run failed first, so this one was not sent.',
-		});
+		throw this.notSent(itemIndex, 'Not sent: the run stopped at a failed item', 'Another item of this run failed first, so this one was not sent.');
+	}
+
+	private notSent(itemIndex: number | undefined, message: string, description: string): NodeOperationError {
+		const error = new NodeOperationError(this.ctx.getNode(), message, { itemIndex, description });
 		notSentErrors.add(error);
-		throw error;
+		return error;
 	}
 
 	/** A listing that cannot go on (see pagination.ts): names the node, the item and the request. */
