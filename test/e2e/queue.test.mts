@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { CHATWOOT_CREDENTIAL, chatwootCredentials, chatwootDemoWorkflows, KONVERTE_CREDENTIAL } from '../../demo/chatwootDemo.mts';
 import { runDemosOnWorkers, runPacingPair, sharedWtsCredential, type WorkerRun } from '../../demo/queueDemo.mts';
 import { incomingMessage, runTriggerDemo, wtsTriggerNode } from '../../demo/triggerDemo.mts';
-import { wtsCredential, wtsDemoWorkflows } from '../../demo/wtsDemo.mts';
+import { wtsCredential, wtsDemoWorkflows, wtsNode } from '../../demo/wtsDemo.mts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import type { WebhookDelivery as ChatwootDelivery } from '../../sandbox/chatwoot/state.mts';
 import { toFile } from '../../sandbox/wts/dto.mts';
@@ -28,7 +28,7 @@ import {
 	WEBHOOK_ANSWER_TIMEOUT_MS,
 	type Delivery,
 } from '../harness/deliveries.mts';
-import { codeNode, customNodeType, prepareExtensions, repoRoot, waitNode, workflow, type ExecutionResult, type Workflow } from '../harness/n8n.mts';
+import { codeNode, customNodeType, prepareExtensions, repoRoot, waitNode, webhookNode, workflow, type ExecutionResult, type Workflow } from '../harness/n8n.mts';
 import { N8nQueue } from '../harness/queue.mts';
 
 let wts: WtsSandbox;
@@ -242,6 +242,60 @@ describe('n8n queue mode: main, two workers, two webhook processors, PostgreSQL 
 		}
 		assert.equal(pair.rateLimited, 0, 'each worker paces to its share of the limit, so WTS refuses nothing');
 		t.diagnostic(`pair took ${(pair.pairMs / 1000).toFixed(1)} s; floor ${(pair.floorMs / 1000).toFixed(1)} s; ratio ${(pair.pairMs / pair.floorMs).toFixed(2)}`);
+	});
+
+	test('two workers sending with Send Once per Key into one node at once, then the same items again: every key went out once', async (t) => {
+		// The workers write the node's key list in n8n's store at the same moments; a key one of them overwrote is
+		// recorded again once its message was sent, so the second round finds every key.
+		const PER_RUN = 150;
+		const path = `send-once-${randomUUID()}`;
+		const wf = workflow({
+			name: 'Queue e2e: Send Once per Key on two workers',
+			nodes: [
+				webhookNode('Start', { path }),
+				codeNode('Make Items', `const batch = $input.first().json.body.batch;\nreturn Array.from({ length: ${PER_RUN} }, (_, i) => ({ json: { key: batch + '-' + i } }));`),
+				wtsNode('Send Once', {
+					resource: 'message',
+					operation: 'sendText',
+					from: wts.seed.channels[0].id,
+					to: '+55|11946000009',
+					text: '={{ $json.key }}',
+					options: {},
+					requestOptions: { sendOnceKey: '={{ $json.key }}' },
+				}),
+			],
+		});
+		await queue.main.importWorkflows([wf]);
+		await queue.main.activateWorkflow(wf.id);
+		const keys = ['a', 'b'].flatMap((batch) => Array.from({ length: PER_RUN }, (_, i) => `${batch}-${i}`));
+		const sentCounts = () => {
+			const counts = new Map<string, number>();
+			for (const request of wts.recorder.requests({ path: '/chat/v1/message/send' })) {
+				if (request.status !== 200 || request.body.kind !== 'json') continue;
+				const text = String((request.body.value as { body?: { text?: unknown } }).body?.text);
+				counts.set(text, (counts.get(text) ?? 0) + 1);
+			}
+			return keys.map((key) => counts.get(key) ?? 0);
+		};
+		const rounds = [];
+		for (const round of [1, 2]) {
+			await Promise.all(
+				['a', 'b'].map(async (batch) => {
+					const response = await fetch(queue.webhookUrl(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+					assert.equal(response.status, 200, await response.text());
+				}),
+			);
+			const runs = (await queue.main.waitForExecutions(wf.id, 2 * round, 5 * 60_000)).slice(-2);
+			const workers = runs.map((run) => assertRanOnWorker(run, `round ${round}`));
+			const outputs = runs.flatMap((run) => run.nodes['Send Once']?.[0]?.outputs[0] ?? []);
+			rounds.push({ workers, outputs, counts: sentCounts() });
+		}
+		const [first, second] = rounds;
+		t.diagnostic(`round 1 on ${first.workers.join(' and ')}; after round 2: ${second.counts.filter((n) => n === 1).length} keys sent once, ${second.counts.filter((n) => n > 1).length} twice or more`);
+		assert.deepEqual([...first.workers].sort(), WORKERS, 'the two runs of round 1 ran on the two workers at once');
+		assert.deepEqual(first.counts.filter((n) => n !== 1), [], 'round 1 sent every key once');
+		assert.equal(second.outputs.filter((item) => item.json.skipped === true).length, 2 * PER_RUN, 'round 2 skipped every item');
+		assert.deepEqual(second.counts.filter((n) => n !== 1), [], 'a key went out twice');
 	});
 
 	test('a worker killed in the middle of a burst, then the platform resends what got no 2xx: When the Execution Finished loses nothing, Immediately only acknowledged events', async (t) => {

@@ -15,7 +15,7 @@ import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiCli
 import { sendText } from '../../nodes/WtsChat/actions/message/sendText.operation.ts';
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
 import { wtsNode } from '../../nodes/WtsChat/wtsDefinition.ts';
-import { mockClock } from './mockClock.mts';
+import { mockClock, settle } from './mockClock.mts';
 import { createContext, workflow, wtsCredentials, type FakeContext, type ParamValue } from './fakeContext.mts';
 import { reply, withServer, type TestServer } from './testServer.mts';
 
@@ -28,6 +28,8 @@ class KeyStore {
 	calls = 0;
 	/** How many keys each call to check and record carried. */
 	batches: number[] = [];
+	/** Stale writes to come: another n8n process that read the list before a call writes it back just after it. */
+	staleWrites = 0;
 
 	async checkAndRecord(items: Array<string | number>): Promise<{ new: Array<string | number>; processed: Array<string | number> }> {
 		this.calls++;
@@ -45,6 +47,10 @@ class KeyStore {
 		}
 		await yieldTurn();
 		this.keys = list;
+		if (this.staleWrites > 0) {
+			this.staleWrites--;
+			this.keys = [...known];
+		}
 		return result;
 	}
 
@@ -129,7 +135,8 @@ describe('Send Once per Key', () => {
 				assert.equal(server.requests.length, 40);
 				assert.deepEqual([...store.keys].sort(), Array.from({ length: 40 }, (_, i) => `k${i}`).sort());
 				assert.equal(store.batches[0], 20);
-				assert.equal(store.batches.reduce((sum, size) => sum + size, 0), 40);
+				// Each key twice: recorded as its request leaves, read back once it was sent.
+				assert.equal(store.batches.reduce((sum, size) => sum + size, 0), 80);
 			},
 		);
 	});
@@ -196,7 +203,8 @@ describe('Send Once per Key', () => {
 				assert.equal(store.keys.length, 200, 'the waiting item has recorded its key');
 				assert.ok(!store.keys.includes('k200'));
 				timers.tick(5_000);
-				const [out] = await run;
+				// The run's keys are read back a second after the last was recorded (mocked time too).
+				const [out] = await settle(timers, run);
 				assert.equal(out.length, 201);
 				assert.equal(server.requests.length, 201);
 				assert.ok(store.keys.includes('k200'));
@@ -211,7 +219,8 @@ describe('Send Once per Key', () => {
 				const store = new KeyStore();
 				const ctx = context(server, store, () => 'k0', 1);
 				const client = new ApiClient(ctx, wtsProfile, { ...DEFAULT_SETTINGS, paceToLimits: false, maxRetries: 0 });
-				const item = new SendOnce(ctx, client).wrap(0, {
+				const once = new SendOnce(ctx, client);
+				const item = once.wrap(0, {
 					send: async () => {
 						await client.request({ method: 'POST', path: '/first', body: {}, itemIndex: 0 });
 						await client.request({ method: 'POST', path: '/second', body: {}, itemIndex: 0 });
@@ -222,8 +231,27 @@ describe('Send Once per Key', () => {
 					assert.match(String(error.description), /Its key "k0" stays recorded/);
 					return true;
 				});
+				await once.keepSentKeys();
 				assert.deepEqual(store.keys, ['k0']);
-				assert.deepEqual(store.batches, [1], 'the key was recorded once, before the first request');
+				assert.deepEqual(store.batches, [1, 1], 'the key was recorded before the first request and read back after the run');
+			},
+		);
+	});
+
+	test('the node\'s first keys, recorded by two n8n processes at once: the call that fails on the new row is made again', async () => {
+		await withServer(
+			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
+			async (server) => {
+				const store = new KeyStore();
+				const record = store.checkAndRecord.bind(store);
+				let failures = 1;
+				store.checkAndRecord = async (items) => {
+					if (failures-- > 0) throw new Error('duplicate key value violates unique constraint "PK_processed_data"');
+					return await record(items);
+				};
+				const [out] = await executeNode(context(server, store, (i: number) => `k${i}`, 2), wtsNode);
+				assert.deepEqual(out.map((item) => item.json.id), [phone(0), phone(1)]);
+				assert.deepEqual([...store.keys].sort(), ['k0', 'k1']);
 			},
 		);
 	});
@@ -238,6 +266,21 @@ describe('Send Once per Key', () => {
 				assert.deepEqual(out.map((item) => item.json.error), ['"Send Once per Key" could not record the key', '"Send Once per Key" could not record the key']);
 				assert.match(String(out[1].json.details), /database is locked/);
 				assert.equal(server.requests.length, 0);
+			},
+		);
+	});
+
+	test('a key that another n8n process overwrote is recorded again once its item was sent: the next run skips the item', async () => {
+		await withServer(
+			(req, res) => reply(res, 200, { id: recipientOf(req.body) }),
+			async (server) => {
+				const store = new KeyStore();
+				store.staleWrites = 1;
+				await executeNode(context(server, store, (i: number) => `k${i}`, 3, { concurrency: 3 }), wtsNode);
+				assert.deepEqual([...store.keys].sort(), ['k0', 'k1', 'k2']);
+				const [again] = await executeNode(context(server, store, (i: number) => `k${i}`, 3, { concurrency: 3 }), wtsNode);
+				assert.deepEqual(again.map((item) => item.json.skipped), [true, true, true]);
+				assert.equal(server.requests.length, 3);
 			},
 		);
 	});

@@ -60,16 +60,20 @@ export async function executeNode(ctx: IExecuteFunctions, definition: NodeDefini
 	});
 	const count = ctx.getInputData().length;
 	const once = new SendOnce(ctx, client);
-	if (handMade) {
-		const prepared = await prepareItems(ctx, count, async (i) => once.wrap(i, await handMade.prepare.call(ctx, i, client)));
+	try {
+		if (handMade) {
+			const prepared = await prepareItems(ctx, count, async (i) => once.wrap(i, await handMade.prepare.call(ctx, i, client)));
+			return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey: orderKeyOf(prepared) }, gate, stop)];
+		}
+		if (!op) throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operation}" for resource "${resource}"`);
+		const orderKey = definition.orderKeyOf && ((values: IDataObject) => definition.orderKeyOf?.(op, values));
+		const prepared = await prepareItems(ctx, count, async (i) =>
+			once.wrap(i, prepareGeneratedItem(ctx, client, op, i, (await definition.presetsOf?.(ctx, op, i, client)) ?? {}, orderKey)),
+		);
+		const batchRoute = runner.useBatchEndpoints ? definition.batchRoutes?.[op.id] : undefined;
+		if (batchRoute) return [await runBatched(ctx, client, batchRoute, prepared, stop)];
 		return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey: orderKeyOf(prepared) }, gate, stop)];
+	} finally {
+		await once.keepSentKeys();
 	}
-	if (!op) throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operation}" for resource "${resource}"`);
-	const orderKey = definition.orderKeyOf && ((values: IDataObject) => definition.orderKeyOf?.(op, values));
-	const prepared = await prepareItems(ctx, count, async (i) =>
-		once.wrap(i, prepareGeneratedItem(ctx, client, op, i, (await definition.presetsOf?.(ctx, op, i, client)) ?? {}, orderKey)),
-	);
-	const batchRoute = runner.useBatchEndpoints ? definition.batchRoutes?.[op.id] : undefined;
-	if (batchRoute) return [await runBatched(ctx, client, batchRoute, prepared, stop)];
-	return [await runItems(ctx, prepared.length, sendPrepared(prepared), { ...runner, orderKey: orderKeyOf(prepared) }, gate, stop)];
 }

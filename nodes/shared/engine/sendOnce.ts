@@ -2,54 +2,8 @@ import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExe
 
 import { isNotSent, type ApiClient } from '../transport/apiClient';
 import { fieldError } from './inputErrors';
+import { NodeKeys } from './nodeKeys';
 import type { PreparedItem } from './prepareItems';
-
-/** Keys kept per node in n8n's deduplication store; older ones are dropped first (n8n's Remove Duplicates keeps as many). */
-export const SEND_ONCE_HISTORY = 10_000;
-const STORE_OPTIONS = { mode: 'entries', maxEntries: SEND_ONCE_HISTORY } as const;
-
-/**
- * n8n's store reads a node's whole key list, changes it and writes it back, with no lock: two calls that
- * overlap lose one of their keys. Every call for one node of one workflow in this n8n process goes through
- * one queue, so parallel items and executions running side by side cannot overlap.
- */
-const storeQueues = new Map<string, Promise<unknown>>();
-
-function queued<T>(queueKey: string, call: () => Promise<T>): Promise<T> {
-	const result = (storeQueues.get(queueKey) ?? Promise.resolve()).then(call, call);
-	const tail = result.catch(() => undefined);
-	storeQueues.set(queueKey, tail);
-	void tail.then(() => {
-		if (storeQueues.get(queueKey) === tail) storeQueues.delete(queueKey);
-	});
-	return result;
-}
-
-/**
- * Claims waiting for their turn in the queue, per node: claims made while an earlier store call runs go together
- * into the next one, so items in flight at once cost one read and one write of the key list, not one each.
- */
-const waitingClaims = new Map<string, { keys: Set<string>; fresh: Promise<Set<string>> }>();
-
-/** Records `key` for the node; true when it was not recorded before (the item may be sent). */
-async function claimKey(queueKey: string, helpers: IExecuteFunctions['helpers'], key: string): Promise<boolean> {
-	let batch = waitingClaims.get(queueKey);
-	if (!batch) {
-		const keys = new Set<string>();
-		const fresh = queued(queueKey, async () => {
-			waitingClaims.delete(queueKey);
-			const claimed = await helpers.checkProcessedAndRecord([...keys], 'node', STORE_OPTIONS);
-			return new Set(claimed.new.map(String));
-		});
-		batch = { keys, fresh };
-		waitingClaims.set(queueKey, batch);
-	}
-	// Two executions claiming one key in the same call: n8n's store would call both new, so the second is refused here.
-	const duplicate = batch.keys.has(key);
-	batch.keys.add(key);
-	const fresh = await batch.fresh;
-	return !duplicate && fresh.has(key);
-}
 
 /** The item's "Send Once per Key" (Request Options), trimmed; undefined when empty. */
 function keyOf(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
@@ -82,11 +36,17 @@ function certainlyNotTaken(error: unknown): boolean {
 export class SendOnce {
 	/** Keys taken by items of this run: a second item with the same key is skipped without asking the store. */
 	private readonly inRun = new Set<string>();
+	private readonly keys: NodeKeys;
+	/** Keys of items that went out, or may have, in this run; and when the latest was recorded. */
+	private readonly kept = new Set<string>();
+	private lastRecordedAt = 0;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly client: ApiClient,
-	) {}
+	) {
+		this.keys = new NodeKeys(ctx);
+	}
 
 	/** The prepared item, sent at most once per key when the item has one. Reads and checks the key (prepare phase). */
 	wrap(itemIndex: number, item: PreparedItem): PreparedItem {
@@ -99,13 +59,14 @@ export class SendOnce {
 		const skipped: INodeExecutionData[] = [{ json: { skipped: true, sendOnceKey: key } }];
 		if (this.inRun.has(key)) return skipped;
 		this.inRun.add(key);
-		const { helpers } = this.ctx;
-		const queueKey = `${this.ctx.getWorkflow().id ?? ''}:${this.ctx.getNode().id}`;
 		// Why the first request was held back: the key was recorded before, or the store failed.
 		let heldBack: 'recorded before' | NodeOperationError | undefined;
 		const requests = this.client.watchItem(itemIndex, async () => {
 			try {
-				if (await claimKey(queueKey, helpers, key)) return true;
+				if (await this.keys.claim(key)) {
+					this.lastRecordedAt = Date.now();
+					return true;
+				}
 				heldBack = 'recorded before';
 			} catch (error) {
 				heldBack = new NodeOperationError(this.ctx.getNode(), '"Send Once per Key" could not record the key', {
@@ -119,18 +80,31 @@ export class SendOnce {
 			(output) => ({ output }),
 			(error: unknown) => ({ error }),
 		);
-		if ('output' in sent) return sent.output;
+		if ('output' in sent) {
+			if (requests.started > 0) this.kept.add(key);
+			return sent.output;
+		}
 		if (heldBack === 'recorded before') return skipped;
 		if (heldBack) throw heldBack;
 		if (requests.started > 0) {
 			if (requests.answered === 0 && certainlyNotTaken(sent.error)) {
-				await queued(queueKey, async () => await helpers.removeProcessed([key], 'node', STORE_OPTIONS));
+				await this.keys.release(key);
 			} else {
 				noteKeptKey(sent.error, key);
+				this.kept.add(key);
 			}
 		}
 		// The item's own error (a NodeApiError or NodeOperationError), now noting what became of its key.
 		throw sent.error;
+	}
+
+	/**
+	 * Once the run's items are done: the keys of the items that went out are read back (see `NodeKeys.keep`). A
+	 * store failure here cannot undo a send, so it is nobody's error.
+	 */
+	async keepSentKeys(): Promise<void> {
+		if (this.kept.size === 0) return;
+		await this.keys.keep([...this.kept], this.lastRecordedAt).catch(() => undefined);
 	}
 }
 
