@@ -40,10 +40,11 @@ const waitingKeys = new Map<string, { keys: Set<string>; fresh: Promise<Set<stri
  * latest 10,000 keys).
  */
 export class NodeKeys {
-	private readonly queueKey: string;
+	constructor(private readonly ctx: IExecuteFunctions) {}
 
-	constructor(private readonly ctx: IExecuteFunctions) {
-		this.queueKey = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	/** The node's queue and batch in this process; read when a key is first used, so a run without keys asks nothing. */
+	private get queueKey(): string {
+		return `${this.ctx.getWorkflow().id ?? ''}:${this.ctx.getNode().id}`;
 	}
 
 	/** Records `key`; true when it was not recorded before (the item may be sent). */
