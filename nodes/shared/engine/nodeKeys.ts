@@ -1,14 +1,14 @@
 import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
 /** Keys kept per node in n8n's deduplication store; older ones are dropped first (n8n's Remove Duplicates keeps as many). */
-export const SEND_ONCE_HISTORY = 10_000;
+const SEND_ONCE_HISTORY = 10_000;
 const STORE_OPTIONS = { mode: 'entries', maxEntries: SEND_ONCE_HISTORY } as const;
 
 /**
  * How long after its last write a key is read back (see `NodeKeys.keep`): longer than another n8n process takes
  * between reading the node's key list and writing it back, so every write that could still drop the key is done.
  */
-export const KEEP_AFTER_MS = 1_000;
+const KEEP_AFTER_MS = 1_000;
 /** How many times keys found dropped are recorded again and read back. */
 const KEEP_ROUNDS = 3;
 

@@ -65,7 +65,6 @@ export interface ApiRequest {
 
 /** What the client saw of one item's requests (see `ApiClient.watchItem`). */
 export interface ItemRequests {
-	readonly beforeFirst: () => Promise<boolean>;
 	/** Requests that got as far as leaving (or were stopped by `beforeFirst`). */
 	started: number;
 	/** Requests answered with a 2xx. */
@@ -123,7 +122,7 @@ export class ApiClient {
 	private credentials?: Promise<ICredentialDataDecryptedObject>;
 	private decrypted?: ICredentialsDecrypted;
 	private limiter?: AccountLimiter;
-	private readonly watchedItems = new Map<number, ItemRequests>();
+	private readonly watchedItems = new Map<number, { beforeFirst: () => Promise<boolean>; requests: ItemRequests }>();
 
 	constructor(
 		private readonly ctx: TransportContext,
@@ -156,9 +155,9 @@ export class ApiClient {
 	 * and fails as not sent. The returned record counts the item's requests.
 	 */
 	watchItem(itemIndex: number, beforeFirst: () => Promise<boolean>): ItemRequests {
-		const watched: ItemRequests = { beforeFirst, started: 0, answered: 0 };
-		this.watchedItems.set(itemIndex, watched);
-		return watched;
+		const requests: ItemRequests = { started: 0, answered: 0 };
+		this.watchedItems.set(itemIndex, { beforeFirst, requests });
+		return requests;
 	}
 
 	async request<T = unknown>(req: ApiRequest): Promise<T> {
@@ -181,7 +180,7 @@ export class ApiClient {
 				this.ensureRunning(req.itemIndex);
 			}
 			const watched = req.itemIndex === undefined ? undefined : this.watchedItems.get(req.itemIndex);
-			if (watched && attempt === 0 && watched.started++ === 0 && !(await watched.beforeFirst())) {
+			if (watched && attempt === 0 && watched.requests.started++ === 0 && !(await watched.beforeFirst())) {
 				release?.(false);
 				throw this.notSent(req.itemIndex, 'Not sent: held back before its first request', 'The item was not sent.');
 			}
@@ -189,7 +188,7 @@ export class ApiClient {
 			// A 429 or a refused connection was not counted by the server: its slot is given back.
 			release?.(attemptResult.ok || (attemptResult.failure.kind !== 'rate-limited' && attemptResult.failure.kind !== 'refused'));
 			if (attemptResult.ok) {
-				if (watched) watched.answered++;
+				if (watched) watched.requests.answered++;
 				this.limiter?.answered();
 				this.settings.onSuccess?.();
 				const { response } = attemptResult;
