@@ -450,6 +450,12 @@ function updateTags(
 	);
 }
 
+/** A contact after an update request: the body's fields replace the stored ones. */
+function replaceContact(state: WtsState, contact: ContactRecord, request: OperationRequest) {
+	const body = bodyOf<ContactBody>(request);
+	return toContact(state, applyContactBody(state, contact, body, body.fields ?? null, 'replaceall'), ALL_DETAILS);
+}
+
 export const contactHandlers: WtsHandlers = {
 	listContacts: (request, { state }) => ok(listContacts(request, state)),
 
@@ -488,51 +494,13 @@ export const contactHandlers: WtsHandlers = {
 			),
 		),
 
-	updateContactV1: (request, { state }) => {
-		const body = bodyOf<ContactBody>(request);
-		return ok(
-			toContact(
-				state,
-				applyContactBody(
-					state,
-					state.contact(pathParam(request)),
-					body,
-					body.fields ?? null,
-					'replaceall',
-				),
-				ALL_DETAILS,
-			),
-		);
-	},
+	// The v1 and current paths update a contact the same way: every field given replaces the stored one.
+	updateContactV1: (request, { state }) => ok(replaceContact(state, state.contact(pathParam(request)), request)),
 
-	updateContact: (request, { state }) => {
-		const body = bodyOf<ContactBody>(request);
-		return ok(
-			toContact(
-				state,
-				applyContactBody(
-					state,
-					state.contact(pathParam(request)),
-					body,
-					body.fields ?? null,
-					'replaceall',
-				),
-				ALL_DETAILS,
-			),
-		);
-	},
+	updateContact: (request, { state }) => ok(replaceContact(state, state.contact(pathParam(request)), request)),
 
-	updateContactByPhone: (request, { state }) => {
-		const body = bodyOf<ContactBody>(request);
-		const contact = contactByPhoneParam(state, pathParam(request, 'phone'));
-		return ok(
-			toContact(
-				state,
-				applyContactBody(state, contact, body, body.fields ?? null, 'replaceall'),
-				ALL_DETAILS,
-			),
-		);
-	},
+	updateContactByPhone: (request, { state }) =>
+		ok(replaceContact(state, contactByPhoneParam(state, pathParam(request, 'phone')), request)),
 
 	updateContactTagsByPhone: (request, { state }) => {
 		const contact = contactByPhoneParam(state, pathParam(request, 'phone'));
