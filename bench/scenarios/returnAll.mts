@@ -5,9 +5,9 @@
 import { startWtsSandbox } from '../../sandbox/wts/server.mts';
 import { N8nInstance, webhookNode, workflow, type NodeSpec } from '../../test/harness/n8n.mts';
 import { credentialId, TARGET_NODE, wtsCredential } from '../alternatives.mts';
-import { findN8nProcess, readMemory, sampleWhile } from '../processMemory.mts';
 import { describeLimits, floorMs, type WindowLimit } from '../rateLimitFloor.mts';
 import { mebibytes, ratio, seconds, type ScenarioResult } from '../report.mts';
+import { measureWebhookCall } from '../webhookMemory.mts';
 
 /** WTS's published general limits, which every non-send path counts against. */
 const GENERAL_LIMITS: WindowLimit[] = [
@@ -76,22 +76,7 @@ export async function returnAll({ records, extension }: { records: number; exten
 		const flow = returnAllWorkflow(credential);
 		n8n = await N8nInstance.create({ extensions: [extension] });
 		await n8n.importCredentials([credential]);
-		await n8n.importWorkflows([flow]);
-		await n8n.start();
-		await n8n.setupOwner();
-		await n8n.activateWorkflow(flow.id);
-		const pid = findN8nProcess(n8n.userFolder, 'start');
-		if (pid === undefined) throw new Error('the n8n server process was not found in /proc');
-		const before = readMemory(pid);
-		const startedAt = performance.now();
-		const url = n8n.webhookUrl(WEBHOOK_PATH);
-		const { result: answer, maxRssMiB } = await sampleWhile(pid, async () => {
-			const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10 * 60_000) });
-			if (!response.ok) throw new Error(`webhook answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
-			return (await response.json()) as { count_id?: number };
-		});
-		const wallMs = performance.now() - startedAt;
-		const after = readMemory(pid);
+		const { answer, wallMs, before, after, maxRssMiB } = await measureWebhookCall<{ count_id?: number }>(n8n, flow, WEBHOOK_PATH);
 		const pages = Math.ceil(records / PAGE_SIZE);
 		const requests = sandbox.recorder.requests({ path: '/core/v1/contact' });
 		const taken = requests.filter((request) => request.status === 200).map((request) => Date.parse(request.timestamp));

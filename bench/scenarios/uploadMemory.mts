@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { startWtsSandbox } from '../../sandbox/wts/server.mts';
 import { N8nInstance, webhookNode, workflow, type NodeSpec } from '../../test/harness/n8n.mts';
 import { credentialId, TARGET_NODE, wtsCredential } from '../alternatives.mts';
-import { findN8nProcess, readMemory, sampleWhile } from '../processMemory.mts';
 import { mebibytes, ratio, seconds, type ScenarioResult } from '../report.mts';
+import { measureWebhookCall } from '../webhookMemory.mts';
 
 const FILE_MIB = 100;
 const WEBHOOK_PATH = 'bench-upload-memory';
@@ -85,21 +85,7 @@ export async function uploadMemory({ extension }: { extension: string }): Promis
 			env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_RESTRICT_FILE_ACCESS_TO: folder },
 		});
 		await n8n.importCredentials([credential]);
-		await n8n.importWorkflows([flow]);
-		await n8n.start();
-		await n8n.setupOwner();
-		await n8n.activateWorkflow(flow.id);
-		const pid = findN8nProcess(n8n.userFolder, 'start');
-		if (pid === undefined) throw new Error('the n8n server process was not found in /proc');
-		const before = readMemory(pid);
-		const startedAt = performance.now();
-		const { maxRssMiB } = await sampleWhile(pid, async () => {
-			const response = await fetch(n8n!.webhookUrl(WEBHOOK_PATH), { method: 'POST', signal: AbortSignal.timeout(10 * 60_000) });
-			if (!response.ok) throw new Error(`webhook answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
-			return await response.json();
-		});
-		const wallMs = performance.now() - startedAt;
-		const after = readMemory(pid);
+		const { wallMs, before, after, maxRssMiB } = await measureWebhookCall(n8n, flow, WEBHOOK_PATH);
 		const upload = sandbox.recorder.requests().find((request) => request.method === 'PUT' && request.rawRoute === 'upload');
 		const received = upload?.body.kind === 'raw' ? upload.body.bytes : Buffer.alloc(0);
 		return report({
