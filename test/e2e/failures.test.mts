@@ -46,6 +46,21 @@ function jsonBody(request: RecordedRequest): Record<string, unknown> {
 	return request.body.kind === 'json' ? (request.body.value as Record<string, unknown>) : {};
 }
 
+/** Chatwoot Message › Create of each item's content in its conversation. */
+const chatwootSend = (): NodeSpec =>
+	chatwootNode('Send', {
+		api: 'application',
+		resource: createMessage.resource,
+		operation: createMessage.value,
+		accountId: byId(chatwoot.accountId),
+		conversationId: '={{ $json.conversationId }}',
+		content: '={{ $json.content }}',
+		messageType: 'outgoing',
+		private: false,
+		attachments: '',
+		options: {},
+		requestOptions,
+	});
 const noOp = (name: string): NodeSpec => ({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1 });
 
 /** Start → items made by a Code node → the node under test, whose main output feeds "Sent" and error output "Failed". */
@@ -135,20 +150,7 @@ function bulkCases(): BulkCase[] {
 				conversationId: bad && index === BAD ? 'abc' : String(conversations[index % conversations.length]),
 				content: `${bad ? contentPrefix.bad : contentPrefix.real}${index}`,
 			}),
-			node: () =>
-				chatwootNode('Send', {
-					api: 'application',
-					resource: createMessage.resource,
-					operation: createMessage.value,
-					accountId: byId(chatwoot.accountId),
-					conversationId: '={{ $json.conversationId }}',
-					content: '={{ $json.content }}',
-					messageType: 'outgoing',
-					private: false,
-					attachments: '',
-					options: {},
-					requestOptions,
-				}),
+			node: chatwootSend,
 			refusal: (index) => ({ method: 'POST', path: '/api/v1/accounts/', bodyIncludes: `"${contentPrefix.real}${index}"`, fault: { kind: 'status', status: 422 } }),
 			accepted: (request) => {
 				const content = jsonBody(request).content;
@@ -230,19 +232,7 @@ before(async () => {
 	chatwootErrorOutput = errorOutputWorkflow(
 		'Failures e2e: Chatwoot Message Create with an error output',
 		[conversation, 'abc', 999_999, conversation].map((conversationId, i) => ({ conversationId: String(conversationId), content: `Saída de erro ${i}` })),
-		chatwootNode('Send', {
-			api: 'application',
-			resource: createMessage.resource,
-			operation: createMessage.value,
-			accountId: byId(chatwoot.accountId),
-			conversationId: '={{ $json.conversationId }}',
-			content: '={{ $json.content }}',
-			messageType: 'outgoing',
-			private: false,
-			attachments: '',
-			options: {},
-			requestOptions,
-		}),
+		chatwootSend(),
 	);
 	sendOnce = workflow({
 		name: 'Failures e2e: WTS Send Text, Send Once per Key',
