@@ -123,9 +123,18 @@ export class RequestRecorder {
 		return this.requests({ invalid: true });
 	}
 
-	/** Requests whose response broke the contract (sandbox bugs). */
-	responseViolations(): RecordedRequest[] {
-		return this.records.filter((r) => r.responseErrors.length > 0);
+	/** Responses that broke the contract (sandbox bugs), each as "operationId: what was wrong". */
+	responseViolations(): string[] {
+		return this.records
+			.filter((r) => r.responseErrors.length > 0)
+			.map((r) => `${r.operationId}: ${r.responseErrors.map((e) => e.message).join('; ')}`);
+	}
+
+	/** The operations that requests were routed to. */
+	operationsCalled(): Set<string> {
+		const called = new Set<string>();
+		for (const r of this.records) if (r.operationId) called.add(r.operationId);
+		return called;
 	}
 
 	/** credential -> sequence numbers of the requests that carried it. */

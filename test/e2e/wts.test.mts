@@ -396,7 +396,7 @@ describe('WTS Chat in real n8n', () => {
 	test('every generated operation reaches the sandbox with a request the contract accepts; only the listed ones are refused', () => {
 		const invalid = sandbox.recorder.invalidRequests();
 		assert.deepEqual(invalid.map((r) => `${r.method} ${r.path}: ${JSON.stringify(r.validationErrors)}`), []);
-		const called = new Set(sandbox.recorder.requests().map((r) => r.operationId));
+		const called = sandbox.recorder.operationsCalled();
 		const missing = operationTable.operations.filter((op) => !called.has(op.id)).map((op) => op.id);
 		const runErrors = walks.map((wf) => results.get(wf.id)?.error?.message).filter(Boolean);
 		assert.deepEqual(missing, [], `walk runs: ${runErrors.join(' | ')}`);

@@ -1290,21 +1290,8 @@ describe('the whole contract', () => {
 					),
 				[],
 			);
-			assert.deepEqual(
-				box.recorder
-					.responseViolations()
-					.map((r) => `${r.operationId}: ${r.responseErrors.map((e) => e.message).join('; ')}`),
-				[],
-			);
-			assert.equal(
-				new Set(
-					box.recorder
-						.requests()
-						.map((r) => r.operationId)
-						.filter(Boolean),
-				).size,
-				438,
-			);
+			assert.deepEqual(box.recorder.responseViolations(), []);
+			assert.equal(box.recorder.operationsCalled().size, 438);
 		} finally {
 			await box.close();
 		}
@@ -1342,12 +1329,7 @@ describe('the whole contract', () => {
 	});
 
 	test('no answer of the main sandbox broke the contract', () => {
-		assert.deepEqual(
-			sb.recorder
-				.responseViolations()
-				.map((r) => `${r.operationId}: ${r.responseErrors.map((e) => e.message).join('; ')}`),
-			[],
-		);
+		assert.deepEqual(sb.recorder.responseViolations(), []);
 	});
 });
 

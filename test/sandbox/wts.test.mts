@@ -1229,32 +1229,14 @@ describe('contract coverage', () => {
 				box.recorder.invalidRequests().map((r) => `${r.method} ${r.path}`),
 				[],
 			);
-			assert.deepEqual(
-				box.recorder
-					.responseViolations()
-					.map((r) => `${r.operationId}: ${r.responseErrors.map((e) => e.message).join('; ')}`),
-				[],
-			);
-			assert.equal(
-				new Set(
-					box.recorder
-						.requests()
-						.map((r) => r.operationId)
-						.filter(Boolean),
-				).size,
-				125,
-			);
+			assert.deepEqual(box.recorder.responseViolations(), []);
+			assert.equal(box.recorder.operationsCalled().size, 125);
 		} finally {
 			await box.close();
 		}
 	});
 
 	test('no answer of the main sandbox broke the contract', () => {
-		assert.deepEqual(
-			sb.recorder
-				.responseViolations()
-				.map((r) => `${r.operationId}: ${r.responseErrors.map((e) => e.message).join('; ')}`),
-			[],
-		);
+		assert.deepEqual(sb.recorder.responseViolations(), []);
 	});
 });
