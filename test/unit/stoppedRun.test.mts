@@ -14,7 +14,7 @@ import { sendText } from '../../nodes/WtsChat/actions/message/sendText.operation
 import { wtsNode } from '../../nodes/WtsChat/wtsDefinition.ts';
 import { wtsProfile } from '../../nodes/WtsChat/transport/wtsProfile.ts';
 import { createContext, workflow, wtsCredentials } from './fakeContext.mts';
-import { reply, withServer } from './testServer.mts';
+import { reply, withServer, type Handler } from './testServer.mts';
 
 const fastOptions = { paceToLimits: false, maxRetries: 0, timeout: 5000 };
 const phone = (i: number) => `+55|1190000${String(i).padStart(4, '0')}`;
@@ -22,6 +22,19 @@ const items = (count: number, extra: (i: number) => Partial<INodeExecutionData> 
 	Array.from({ length: count }, (_, i) => ({ json: { i }, ...extra(i) }));
 const recipientOf = (body: string) => (JSON.parse(body) as { to: string }).to;
 const refused = { text: 'Número inválido', key: 'INVALID_NUMBER' };
+/** A WTS batch endpoint that refuses the batch holding item 150 and takes the others. */
+const refuseBatchOfItem150: Handler = (req, res) => {
+	const messages = (JSON.parse(req.body) as { messages: Array<{ to: string }> }).messages;
+	if (messages.some((m) => m.to === phone(150))) reply(res, 422, refused);
+	else reply(res, 200, { results: messages.map((m) => ({ id: `id-${m.to}`, status: 'PROCESSING' })) });
+};
+/** 350 template sends through the batch endpoint. */
+const batchTemplateRun = (baseUrl: string) =>
+	createContext({
+		credentials: wtsCredentials(baseUrl),
+		items: items(350),
+		params: { resource: 'message', operation: 'queueTemplate', from: 'channel-1', templateId: 'tpl-1', to: phone, requestOptions: { ...fastOptions, useBatchEndpoints: true } },
+	});
 
 describe('the client refuses to start requests once the run has stopped', () => {
 	test('a request after the stop is not sent and says so', async () => {
@@ -117,17 +130,9 @@ describe('a run stops at its first failed send', () => {
 
 	test('Use Batch Endpoints: no batch request is sent after one failed', async () => {
 		await withServer(
-			(req, res) => {
-				const messages = (JSON.parse(req.body) as { messages: Array<{ to: string }> }).messages;
-				if (messages.some((m) => m.to === phone(150))) reply(res, 422, refused);
-				else reply(res, 200, { results: messages.map((m) => ({ id: `id-${m.to}`, status: 'PROCESSING' })) });
-			},
+			refuseBatchOfItem150,
 			async (server) => {
-				const ctx = createContext({
-					credentials: wtsCredentials(server.baseUrl),
-					items: items(350),
-					params: { resource: 'message', operation: 'queueTemplate', from: 'channel-1', templateId: 'tpl-1', to: phone, requestOptions: { ...fastOptions, useBatchEndpoints: true } },
-				});
+				const ctx = batchTemplateRun(server.baseUrl);
 				await assert.rejects(executeNode(ctx, wtsNode), /WTS Chat answered 422/);
 				assert.deepEqual(
 					server.requests.map((r) => (JSON.parse(r.body) as { messages: unknown[] }).messages.length),
@@ -213,17 +218,9 @@ describe('the error of a stopped run says what was sent', () => {
 
 	test('Use Batch Endpoints: the refused batch names its items; the batches before it are accepted', async () => {
 		await withServer(
-			(req, res) => {
-				const messages = (JSON.parse(req.body) as { messages: Array<{ to: string }> }).messages;
-				if (messages.some((m) => m.to === phone(150))) reply(res, 422, refused);
-				else reply(res, 200, { results: messages.map((m) => ({ id: `id-${m.to}`, status: 'PROCESSING' })) });
-			},
+			refuseBatchOfItem150,
 			async (server) => {
-				const ctx = createContext({
-					credentials: wtsCredentials(server.baseUrl),
-					items: items(350),
-					params: { resource: 'message', operation: 'queueTemplate', from: 'channel-1', templateId: 'tpl-1', to: phone, requestOptions: { ...fastOptions, useBatchEndpoints: true } },
-				});
+				const ctx = batchTemplateRun(server.baseUrl);
 				await assert.rejects(executeNode(ctx, wtsNode), (error: Error & { description?: string; context?: IDataObject }) => {
 					assert.equal(error.message, 'Items 100-199 failed: WTS Chat answered 422: Número inválido. 100 of 350 items had already been accepted (0-99)');
 					assert.match(String(error.description), /Not sent: 150 items: 200-349\.\nTo finish the run, send only items 100-349 again\.$/);
