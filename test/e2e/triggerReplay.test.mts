@@ -146,7 +146,9 @@ async function burst(url: string, deliveries: Delivery[], send: (url: string, de
 	return { answers, wallMs: performance.now() - startedAt };
 }
 
-const statusesOf = (answers: Answer[]) => [...new Set(answers.map((answer) => `${answer.status} started=${String(answer.started)}`))];
+/** The kinds of answers; one that is not 2xx says why, so a failed run tells what n8n or the trigger answered. */
+const statusesOf = (answers: Answer[]) =>
+	[...new Set(answers.map((answer) => `${answer.status} started=${String(answer.started)}${answer.failure === undefined ? '' : ` (${answer.failure})`}`))];
 
 /** How many WTS replies carrying each delivery's id the sandbox took. */
 function repliesOf(deliveries: Delivery[]): Map<string, number> {

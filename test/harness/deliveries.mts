@@ -80,8 +80,22 @@ export function chatwootMessageDelivery(messageId: number): Delivery {
 export interface Answer {
 	status: number;
 	started?: boolean;
+	/** Why a delivery was not answered 2xx: the answer's own reason or message, or the client's error. */
+	failure?: string;
 	/** Milliseconds until the answer (or the failure). */
 	ms: number;
+}
+
+/** What a non-2xx answer says of itself: the trigger's `reason`, n8n's `message`, or the start of its text. */
+function failureOf(text: string): string {
+	try {
+		const body = JSON.parse(text) as { reason?: unknown; message?: unknown };
+		const said = body.reason ?? body.message;
+		if (typeof said === 'string') return said;
+	} catch {
+		// not JSON: the text itself
+	}
+	return text.slice(0, 200);
 }
 
 /** POSTs one attempt and records its answer on the delivery; a failure to connect or a cut connection is status 0. */
@@ -98,8 +112,9 @@ export async function post(url: string, delivery: Delivery, headers: SignedHeade
 			started = undefined;
 		}
 		answer = { status: response.status, started, ms: performance.now() - sentAt };
-	} catch {
-		answer = { status: 0, ms: performance.now() - sentAt };
+		if (!response.ok) answer.failure = failureOf(text);
+	} catch (error) {
+		answer = { status: 0, failure: error instanceof Error ? `${error.name}: ${error.message}` : String(error), ms: performance.now() - sentAt };
 	}
 	delivery.statuses.push(answer.status);
 	if (answer.started !== undefined) delivery.started = answer.started;
