@@ -450,7 +450,7 @@ function updateTags(
 	);
 }
 
-/** A contact after an update request: the body's fields replace the stored ones. */
+/** A contact after an update request: the fields its mask names (all, without one) replace the stored ones, tags included. */
 function replaceContact(state: WtsState, contact: ContactRecord, request: OperationRequest) {
 	const body = bodyOf<ContactBody>(request);
 	return toContact(state, applyContactBody(state, contact, body, body.fields ?? null, 'replaceall'), ALL_DETAILS);
@@ -494,7 +494,7 @@ export const contactHandlers: WtsHandlers = {
 			),
 		),
 
-	// The v1 and current paths update a contact the same way: every field given replaces the stored one.
+	// The v1 and current paths update a contact the same way.
 	updateContactV1: (request, { state }) => ok(replaceContact(state, state.contact(pathParam(request)), request)),
 
 	updateContact: (request, { state }) => ok(replaceContact(state, state.contact(pathParam(request)), request)),
