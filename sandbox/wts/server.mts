@@ -201,6 +201,17 @@ const ALL_HANDLERS: WtsHandlers = {
 };
 
 /** Operation ids of the contract that have no sandbox handler (should be empty). */
+/** How many times the sandbox took (200) a classic send (`POST /chat/v1/message/send`) of each text. */
+export function sentTextCounts(recorder: RequestRecorder): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const request of recorder.requests({ path: '/chat/v1/message/send', status: 200 })) {
+		if (request.body.kind !== 'json') continue;
+		const text = (request.body.value as { body?: { text?: unknown } }).body?.text;
+		if (typeof text === 'string') counts.set(text, (counts.get(text) ?? 0) + 1);
+	}
+	return counts;
+}
+
 export function missingHandlers(): string[] {
 	return listOperations(WTS_CONTRACT)
 		.map((o) => o.operationId)

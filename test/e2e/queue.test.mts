@@ -16,7 +16,7 @@ import { wtsCredential, wtsDemoWorkflows, wtsNode } from '../../demo/wtsDemo.mts
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import type { WebhookDelivery as ChatwootDelivery } from '../../sandbox/chatwoot/state.mts';
 import { toFile } from '../../sandbox/wts/dto.mts';
-import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import { sentTextCounts, startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
 import {
 	answered,
 	chatwootMessageDelivery,
@@ -269,12 +269,7 @@ describe('n8n queue mode: main, two workers, two webhook processors, PostgreSQL 
 		await queue.main.activateWorkflow(wf.id);
 		const keys = ['a', 'b'].flatMap((batch) => Array.from({ length: PER_RUN }, (_, i) => `${batch}-${i}`));
 		const sentCounts = () => {
-			const counts = new Map<string, number>();
-			for (const request of wts.recorder.requests({ path: '/chat/v1/message/send' })) {
-				if (request.status !== 200 || request.body.kind !== 'json') continue;
-				const text = String((request.body.value as { body?: { text?: unknown } }).body?.text);
-				counts.set(text, (counts.get(text) ?? 0) + 1);
-			}
+			const counts = sentTextCounts(wts.recorder);
 			return keys.map((key) => counts.get(key) ?? 0);
 		};
 		const rounds = [];

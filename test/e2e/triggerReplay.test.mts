@@ -15,7 +15,7 @@ import { incomingMessage, wtsTriggerNode } from '../../demo/triggerDemo.mts';
 import { wtsCredential, wtsNode } from '../../demo/wtsDemo.mts';
 import { sendText } from '../../nodes/WtsChat/actions/message/sendText.operation.ts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
-import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import { sentTextCounts, startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
 import {
 	answered,
 	chatwootMessageDelivery,
@@ -153,13 +153,7 @@ const statusesOf = (answers: Answer[]) =>
 /** How many WTS replies carrying each delivery's id the sandbox took. */
 function repliesOf(deliveries: Delivery[]): Map<string, number> {
 	const ids = new Set(deliveries.map((delivery) => delivery.id));
-	const counts = new Map<string, number>();
-	for (const request of wts.recorder.requests()) {
-		if (request.path !== '/chat/v1/message/send' || request.status !== 200 || request.body.kind !== 'json') continue;
-		const text = (request.body.value as { body?: { text?: unknown } }).body?.text;
-		if (typeof text === 'string' && ids.has(text)) counts.set(text, (counts.get(text) ?? 0) + 1);
-	}
-	return counts;
+	return new Map([...sentTextCounts(wts.recorder)].filter(([text]) => ids.has(text)));
 }
 
 /** Every delivery's effects under `label`: how many ran once, not at all, more than once. */
