@@ -70,10 +70,3 @@ export function checkDeliveries(
 		spanMs: times.length > 1 ? Math.max(...times) - Math.min(...times) : null,
 	};
 }
-
-/** The JSON body of a recorded request, when it had one. */
-export function jsonBodyOf(request: RecordedRequest): Record<string, unknown> | undefined {
-	const { body } = request;
-	if (body.kind !== 'json' || typeof body.value !== 'object' || body.value === null) return undefined;
-	return body.value as Record<string, unknown>;
-}

@@ -6,7 +6,7 @@
  * The devlikeapro node runs in an n8n instance of its own: both packages define a credential type named
  * `chatwootApi`, and one n8n cannot hold two types of one name.
  */
-import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
+import { jsonBodyOf, type RecordedRequest } from '../../sandbox/core/recorder.mts';
 import { startChatwootSandbox, type ChatwootRateLimits, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { installCommunityPackage, N8nInstance, type Credential } from '../../test/harness/n8n.mts';
 import {
@@ -24,7 +24,7 @@ import {
 	type Batching,
 } from '../alternatives.mts';
 import { runBulk, type BulkMeasure, type BulkSubject } from '../bulkRun.mts';
-import { jsonBodyOf, planItems, type PlannedItem } from '../deliveries.mts';
+import { planItems, type PlannedItem } from '../deliveries.mts';
 import { describeLimits, fixedWindowFloorMs, type WindowLimit } from '../rateLimitFloor.mts';
 import { ratio, seconds, type Ratio, type ScenarioResult } from '../report.mts';
 

@@ -3,7 +3,7 @@
  * the way a careful user would, each against a sandbox of its own so both start with a full budget.
  */
 import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
-import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
+import { startWtsSandbox, wtsSentText, type WtsSandbox } from '../../sandbox/wts/server.mts';
 import { N8nInstance } from '../../test/harness/n8n.mts';
 import {
 	ALTERNATIVE,
@@ -17,7 +17,7 @@ import {
 	type Batching,
 } from '../alternatives.mts';
 import { runBulk, type BulkMeasure, type BulkSubject } from '../bulkRun.mts';
-import { jsonBodyOf, planItems, type PlannedItem } from '../deliveries.mts';
+import { planItems, type PlannedItem } from '../deliveries.mts';
 import { describeLimits, floorMs, type WindowLimit } from '../rateLimitFloor.mts';
 import { ratio, seconds, type ScenarioResult } from '../report.mts';
 
@@ -34,8 +34,7 @@ const RECIPIENTS = 100;
 
 /** The item's text in a classic send body: `{ from, to, body: { text } }`. */
 export function wtsTextOf(request: RecordedRequest): string | undefined {
-	const body = jsonBodyOf(request)?.body;
-	const text = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).text : undefined;
+	const text = wtsSentText(request);
 	return typeof text === 'string' ? text : undefined;
 }
 

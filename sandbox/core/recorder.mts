@@ -48,6 +48,13 @@ export interface RecordedRequest {
 	responseErrors: ValidationIssue[];
 }
 
+/** The JSON object a recorded request carried, or undefined (no body, another kind, or a JSON array or scalar). */
+export function jsonBodyOf(request: RecordedRequest): Record<string, unknown> | undefined {
+	if (request.body.kind !== 'json') return undefined;
+	const { value } = request.body;
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
 export interface RequestFilter {
 	operationId?: string;
 	method?: string;

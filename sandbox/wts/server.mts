@@ -36,7 +36,7 @@ import {
 } from '../core/http-server.mts';
 import { listOperations, loadOpenApiDocument, type ContractOperation } from '../core/openapi.mts';
 import { SlidingWindowRateLimiter, type RateLimitBucket } from '../core/rate-limiter.mts';
-import type { RequestRecorder } from '../core/recorder.mts';
+import { jsonBodyOf, type RecordedRequest, type RequestRecorder } from '../core/recorder.mts';
 import type { WtsContext, WtsHandlers } from './handler-kit.mts';
 import { automationHandlers } from './handlers/automation.mts';
 import { contactHandlers } from './handlers/contacts.mts';
@@ -200,18 +200,23 @@ const ALL_HANDLERS: WtsHandlers = {
 	...crmHandlers,
 };
 
-/** Operation ids of the contract that have no sandbox handler (should be empty). */
 /** How many times the sandbox took (200) a classic send (`POST /chat/v1/message/send`) of each text. */
 export function sentTextCounts(recorder: RequestRecorder): Map<string, number> {
 	const counts = new Map<string, number>();
 	for (const request of recorder.requests({ path: '/chat/v1/message/send', status: 200 })) {
-		if (request.body.kind !== 'json') continue;
-		const text = (request.body.value as { body?: { text?: unknown } }).body?.text;
+		const text = wtsSentText(request);
 		if (typeof text === 'string') counts.set(text, (counts.get(text) ?? 0) + 1);
 	}
 	return counts;
 }
 
+/** The text a WTS classic send carried (`body.text`), or undefined. */
+export function wtsSentText(request: RecordedRequest): unknown {
+	const message = jsonBodyOf(request)?.body;
+	return typeof message === 'object' && message !== null ? (message as Record<string, unknown>).text : undefined;
+}
+
+/** Operation ids of the contract that have no sandbox handler (should be empty). */
 export function missingHandlers(): string[] {
 	return listOperations(WTS_CONTRACT)
 		.map((o) => o.operationId)

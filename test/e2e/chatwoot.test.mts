@@ -10,7 +10,7 @@ import { byId, chatwootCredentials, chatwootDemoWorkflows, chatwootNode } from '
 import { handMadeOperations } from '../../nodes/Chatwoot/actions/handMadeOperations.ts';
 import { operationTable } from '../../nodes/Chatwoot/generated/operationTable.ts';
 import type { FieldSpec, OperationSpec } from '../../nodes/shared/engine/operationTable.ts';
-import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
+import { jsonBodyOf, type RecordedRequest } from '../../sandbox/core/recorder.mts';
 import { startChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { codeNode, connect, manualTrigger, N8nInstance, prepareExtensions, repoRoot, workflow, type ExecutionResult, type RunItem, type Workflow } from '../harness/n8n.mts';
 import { operationKey, refusalMismatches, walkParameters, type ExpectedRefusal } from './operationWalk.mts';
@@ -141,8 +141,6 @@ function nodeNameOf(key: string): string {
 	return op.id;
 }
 
-const jsonBody = (r: RecordedRequest) => (r.body.kind === 'json' ? (r.body.value as Record<string, unknown>) : undefined);
-
 before(async () => {
 	sandbox = await startChatwootSandbox({});
 	n8n = await N8nInstance.create({ extensions: [await prepareExtensions(repoRoot)] });
@@ -171,9 +169,9 @@ describe('Chatwoot and Konverte Digital in real n8n', () => {
 		const made = contact.json.payload as { contact: { id: unknown }; contact_inbox: { source_id: unknown } };
 		assert.equal(typeof made.contact.id, 'number', JSON.stringify(contact.json));
 		const conversationCall = sandbox.recorder.requests().find((r) => r.operationId === 'newConversation');
-		assert.equal(jsonBody(conversationCall as RecordedRequest)?.contact_id, made.contact.id);
-		assert.equal(jsonBody(conversationCall as RecordedRequest)?.source_id, made.contact_inbox.source_id);
-		assert.deepEqual((jsonBody(conversationCall as RecordedRequest)?.message as { content?: string })?.content, 'Olá Maria! Recebemos seu pedido.');
+		assert.equal(jsonBodyOf(conversationCall as RecordedRequest)?.contact_id, made.contact.id);
+		assert.equal(jsonBodyOf(conversationCall as RecordedRequest)?.source_id, made.contact_inbox.source_id);
+		assert.deepEqual((jsonBodyOf(conversationCall as RecordedRequest)?.message as { content?: string })?.content, 'Olá Maria! Recebemos seu pedido.');
 		const [message] = outputOf(flow.workflow.id, 'Send Attachments');
 		assert.equal((message.json.attachments as unknown[] | undefined)?.length, 2, JSON.stringify(message.json));
 		const upload = sandbox.recorder.requests().find((r) => r.body.kind === 'multipart');

@@ -15,7 +15,7 @@ import { wtsCredential, wtsNode } from '../../demo/wtsDemo.mts';
 import { createMessage } from '../../nodes/Chatwoot/actions/message/create.operation.ts';
 import { sendText } from '../../nodes/WtsChat/actions/message/sendText.operation.ts';
 import type { FaultRuleInput } from '../../sandbox/core/faults.mts';
-import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
+import { jsonBodyOf, type RecordedRequest } from '../../sandbox/core/recorder.mts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { startWtsSandbox } from '../../sandbox/wts/server.mts';
 import {
@@ -41,10 +41,6 @@ const results = new Map<string, ExecutionResult>();
 
 /** Sandboxes do not limit these runs: the node need not pace itself. */
 const requestOptions = { paceToLimits: false, maxRetries: 0 };
-
-function jsonBody(request: RecordedRequest): Record<string, unknown> {
-	return request.body.kind === 'json' ? (request.body.value as Record<string, unknown>) : {};
-}
 
 /** Chatwoot Message › Create of each item's content in its conversation. */
 const chatwootSend = (): NodeSpec =>
@@ -124,10 +120,10 @@ function bulkCases(): BulkCase[] {
 			node: () => wtsNode('Send', { resource: 'message', operation: sendText.value, from: channel, to: '={{ $json.to }}', text: '={{ $json.text }}', options: {}, requestOptions }),
 			refusal: (index) => ({ method: 'POST', path: '/chat/v1/message/send', bodyIncludes: `"${textPrefix.real}${pad(index)}"`, fault: { kind: 'status', status: 422 } }),
 			accepted: (request) => {
-				const index = indexOfPhone(textPrefix.real, jsonBody(request).to);
+				const index = indexOfPhone(textPrefix.real, jsonBodyOf(request)?.to);
 				return ok(request) && index !== undefined ? [index] : [];
 			},
-			carries: (request, run) => request.path === '/chat/v1/message/send' && indexOfPhone(textPrefix[run], jsonBody(request).to) !== undefined,
+			carries: (request, run) => request.path === '/chat/v1/message/send' && indexOfPhone(textPrefix[run], jsonBodyOf(request)?.to) !== undefined,
 		},
 		{
 			title: 'WTS Send Template with Use Batch Endpoints',
@@ -137,12 +133,12 @@ function bulkCases(): BulkCase[] {
 			refusal: (index) => ({ method: 'POST', path: '/chat/v1/send/template/batch', bodyIncludes: `"${templatePrefix.real}${pad(index)}"`, fault: { kind: 'status', status: 422 } }),
 			accepted: (request) => {
 				if (!ok(request)) return [];
-				const messages = (jsonBody(request).messages ?? []) as Array<{ to?: string }>;
+				const messages = (jsonBodyOf(request)?.messages ?? []) as Array<{ to?: string }>;
 				return messages.map((m) => indexOfPhone(templatePrefix.real, m.to)).filter((i): i is number => i !== undefined);
 			},
 			carries: (request, run) =>
 				request.path.startsWith('/chat/v1/send/template') &&
-				[jsonBody(request).to, ...((jsonBody(request).messages ?? []) as Array<{ to?: string }>).map((m) => m.to)].some((to) => indexOfPhone(templatePrefix[run], to) !== undefined),
+				[jsonBodyOf(request)?.to, ...((jsonBodyOf(request)?.messages ?? []) as Array<{ to?: string }>).map((m) => m.to)].some((to) => indexOfPhone(templatePrefix[run], to) !== undefined),
 		},
 		{
 			title: 'Chatwoot Message Create',
@@ -153,12 +149,12 @@ function bulkCases(): BulkCase[] {
 			node: chatwootSend,
 			refusal: (index) => ({ method: 'POST', path: '/api/v1/accounts/', bodyIncludes: `"${contentPrefix.real}${index}"`, fault: { kind: 'status', status: 422 } }),
 			accepted: (request) => {
-				const content = jsonBody(request).content;
+				const content = jsonBodyOf(request)?.content;
 				const index = typeof content === 'string' && /^Lote \d+$/.test(content) ? Number(content.slice(contentPrefix.real.length)) : undefined;
 				return ok(request) && index !== undefined ? [index] : [];
 			},
 			carries: (request, run) => {
-				const content = jsonBody(request).content;
+				const content = jsonBodyOf(request)?.content;
 				return typeof content === 'string' && (run === 'bad' ? content.startsWith(contentPrefix.bad) : /^Lote \d+$/.test(content));
 			},
 		},
@@ -313,8 +309,8 @@ describe('On Error: Continue (using error output)', () => {
 		assert.deepEqual([failed[0].json.to, failed[1].json.to], ['+55|11944000001', WTS_ERROR_OUTPUT_REFUSED]);
 		assert.deepEqual(pairedIndexes(outputsOf(wtsErrorOutput.id, 'Sent')[0]), [0, 1, 2, 3]);
 		assert.equal(outputsOf(wtsErrorOutput.id, 'Failed')[0].length, 2);
-		const sends = wts.recorder.requests().filter((r) => r.path === '/chat/v1/message/send' && String(jsonBody(r).to).startsWith('+55|119440000'));
-		assert.deepEqual(sends.map((r) => [jsonBody(r).to, r.status]).sort(), [0, 2, 3, 4, 5].map((i) => [`+55|1194400000${i}`, i === 4 ? 422 : 200]));
+		const sends = wts.recorder.requests().filter((r) => r.path === '/chat/v1/message/send' && String(jsonBodyOf(r)?.to).startsWith('+55|119440000'));
+		assert.deepEqual(sends.map((r) => [jsonBodyOf(r)?.to, r.status]).sort(), [0, 2, 3, 4, 5].map((i) => [`+55|1194400000${i}`, i === 4 ? 422 : 200]));
 	});
 
 	test('Chatwoot Message Create: the refused and the failed item go to the error output, the others to the main output, each paired', () => {
@@ -327,8 +323,8 @@ describe('On Error: Continue (using error output)', () => {
 		assert.deepEqual([failed[0].json.conversationId, failed[1].json.conversationId], ['abc', '999999']);
 		assert.equal(outputsOf(chatwootErrorOutput.id, 'Sent')[0].length, 2);
 		assert.equal(outputsOf(chatwootErrorOutput.id, 'Failed')[0].length, 2);
-		const creates = chatwoot.recorder.requests({ method: 'POST' }).filter((r) => String(jsonBody(r).content).startsWith('Saída de erro'));
-		assert.deepEqual(creates.map((r) => jsonBody(r).content).sort(), ['Saída de erro 0', 'Saída de erro 2', 'Saída de erro 3']);
+		const creates = chatwoot.recorder.requests({ method: 'POST' }).filter((r) => String(jsonBodyOf(r)?.content).startsWith('Saída de erro'));
+		assert.deepEqual(creates.map((r) => jsonBodyOf(r)?.content).sort(), ['Saída de erro 0', 'Saída de erro 2', 'Saída de erro 3']);
 	});
 });
 
@@ -395,7 +391,7 @@ describe('a stopped run never leads to a message sent twice (1,000 items, Contin
 
 describe('Send Once per Key, the same 10 orders run twice', () => {
 	const sendsOf = (order: number) =>
-		wts.recorder.requests().filter((request) => request.path === '/chat/v1/message/send' && jsonBody(request).to === orderPhone(order));
+		wts.recorder.requests().filter((request) => request.path === '/chat/v1/message/send' && jsonBodyOf(request)?.to === orderPhone(order));
 
 	test('the first run sends every order; a refused one and a failed one carry their errors', () => {
 		assert.ok(sendOnceFirstRun, 'the first run did not run');

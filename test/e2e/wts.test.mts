@@ -11,7 +11,7 @@ import { DEMO_PDF, wtsCredential, wtsDemoWorkflows, wtsNode } from '../../demo/w
 import { handMadeOperations } from '../../nodes/WtsChat/actions/handMadeOperations.ts';
 import { operationTable } from '../../nodes/WtsChat/generated/operationTable.ts';
 import type { FieldSpec, OperationSpec } from '../../nodes/shared/engine/operationTable.ts';
-import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
+import { jsonBodyOf } from '../../sandbox/core/recorder.mts';
 import { startWtsSandbox } from '../../sandbox/wts/server.mts';
 import {
 	codeNode,
@@ -39,11 +39,6 @@ const BAD_ITEMS: Record<number, { text?: string; to?: string; expected: string }
 	99: { to: '', expected: 'Set an Instagram number or username for sending' },
 	150: { text: '', expected: 'Write a text to send' },
 };
-
-/** The JSON a recorded request carried, or undefined. */
-function jsonBody(request: RecordedRequest): Record<string, unknown> | undefined {
-	return request.body.kind === 'json' ? (request.body.value as Record<string, unknown>) : undefined;
-}
 
 function outputOf(workflowId: string, node: string): RunItem[] {
 	const result = results.get(workflowId);
@@ -303,9 +298,9 @@ describe('WTS Chat in real n8n', () => {
 		const [text] = demos;
 		const [item] = outputOf(text.workflow.id, text.resultNode);
 		assert.equal(typeof item.json.id, 'string');
-		const sent = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/chat/v1/message/send' && (jsonBody(r)?.body as { text?: string } | undefined)?.text === 'Olá! Seu pedido foi confirmado.');
+		const sent = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/chat/v1/message/send' && (jsonBodyOf(r)?.body as { text?: string } | undefined)?.text === 'Olá! Seu pedido foi confirmado.');
 		assert.equal(sent.length, 1);
-		assert.deepEqual(jsonBody(sent[0])?.from, sandbox.seed.channels[0].id);
+		assert.deepEqual(jsonBodyOf(sent[0])?.from, sandbox.seed.channels[0].id);
 	});
 
 	test('demo: send file uploads the binary through the three-step flow and sends its file id', () => {
@@ -320,9 +315,9 @@ describe('WTS Chat in real n8n', () => {
 		const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 		assert.deepEqual([upload.headers['content-length'], sha256(upload.body.bytes)], [String(Buffer.byteLength(DEMO_PDF)), sha256(Buffer.from(DEMO_PDF))]);
 		const tempFileId = upload.path.split('/').pop();
-		const saved = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/core/v2/file' && jsonBody(r)?.tempFileId === tempFileId);
+		const saved = sandbox.recorder.requests().filter((r) => r.method === 'POST' && r.path === '/core/v2/file' && jsonBodyOf(r)?.tempFileId === tempFileId);
 		assert.equal(saved.length, 1);
-		const send = sandbox.recorder.requests().find((r) => r.method === 'POST' && r.path === '/chat/v1/message/send' && (jsonBody(r)?.body as { fileId?: string } | undefined)?.fileId);
+		const send = sandbox.recorder.requests().find((r) => r.method === 'POST' && r.path === '/chat/v1/message/send' && (jsonBodyOf(r)?.body as { fileId?: string } | undefined)?.fileId);
 		assert.ok(send, 'no send with a file id');
 	});
 
@@ -332,7 +327,7 @@ describe('WTS Chat in real n8n', () => {
 		assert.match(String(item.json.name), /\(VIP\)$/);
 		const put = sandbox.recorder.requests().find((r) => r.method === 'PUT' && r.path === `/core/v2/contact/${sandbox.seed.contacts[0].id}`);
 		assert.ok(put);
-		const body = jsonBody(put) ?? {};
+		const body = jsonBodyOf(put) ?? {};
 		assert.deepEqual([...(body.fields as string[])].sort(), ['Email', 'Name', 'Tags']);
 		assert.deepEqual(Object.keys(body).sort(), ['email', 'fields', 'name', 'tagIds']);
 	});
@@ -353,9 +348,9 @@ describe('WTS Chat in real n8n', () => {
 			if (bad) assert.equal(item.json.error ?? item.error?.message, bad.expected, `item ${index}`);
 			else assert.equal(typeof item.json.id, 'string', `item ${index}: ${JSON.stringify(item.json)}`);
 		});
-		const sends = sandbox.recorder.requests().filter((r) => r.method === 'POST' && String(jsonBody(r)?.to ?? '').startsWith('+55|1198800'));
+		const sends = sandbox.recorder.requests().filter((r) => r.method === 'POST' && String(jsonBodyOf(r)?.to ?? '').startsWith('+55|1198800'));
 		assert.equal(sends.length, BULK - Object.keys(BAD_ITEMS).length);
-		assert.equal(new Set(sends.map((r) => jsonBody(r)?.to)).size, sends.length, 'an item was sent twice');
+		assert.equal(new Set(sends.map((r) => jsonBodyOf(r)?.to)).size, sends.length, 'an item was sent twice');
 	});
 
 	test('Use Batch Endpoints: 150 template sends go out as 100 + 49 messages, each result back on its own item', () => {
@@ -368,11 +363,11 @@ describe('WTS Chat in real n8n', () => {
 		});
 		const batches = sandbox.recorder
 			.requests()
-			.filter((r) => r.path === '/chat/v1/send/template/batch' && (jsonBody(r)?.messages as Array<{ to: string }>).every((m) => m.to.startsWith('+55|11977')));
-		assert.deepEqual(batches.map((r) => (jsonBody(r)?.messages as unknown[]).length), [100, 49]);
-		const recipients = batches.flatMap((r) => (jsonBody(r)?.messages as Array<{ to: string }>).map((m) => m.to));
+			.filter((r) => r.path === '/chat/v1/send/template/batch' && (jsonBodyOf(r)?.messages as Array<{ to: string }>).every((m) => m.to.startsWith('+55|11977')));
+		assert.deepEqual(batches.map((r) => (jsonBodyOf(r)?.messages as unknown[]).length), [100, 49]);
+		const recipients = batches.flatMap((r) => (jsonBodyOf(r)?.messages as Array<{ to: string }>).map((m) => m.to));
 		assert.equal(new Set(recipients).size, BATCHED - 1, 'a recipient was sent twice or lost');
-		assert.equal(sandbox.recorder.requests().filter((r) => r.path === '/chat/v1/send/template' && String(jsonBody(r)?.to ?? '').startsWith('+55|11977')).length, 0);
+		assert.equal(sandbox.recorder.requests().filter((r) => r.path === '/chat/v1/send/template' && String(jsonBodyOf(r)?.to ?? '').startsWith('+55|11977')).length, 0);
 	});
 
 	test('bad input is refused before any request, with the message users know, naming the item', () => {

@@ -7,7 +7,8 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
+import { jsonBodyOf, type RecordedRequest } from '../../sandbox/core/recorder.mts';
+import { wtsSentText } from '../../sandbox/wts/server.mts';
 import {
 	codeNode,
 	manualTrigger,
@@ -27,12 +28,10 @@ import {
 import {
 	chatwootSeedOf,
 	itemsWorkflow,
-	jsonBodyOf,
 	locatorById,
 	platformNode,
 	startPlatformSandbox,
 	wtsSeedOf,
-	wtsSentText,
 	type PlatformSandbox,
 	type SandboxOptions,
 } from './platforms.mts';

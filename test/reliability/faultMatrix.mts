@@ -7,6 +7,7 @@
  */
 import type { FaultAction } from '../../sandbox/core/faults.mts';
 import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
+import { wtsSentText } from '../../sandbox/wts/server.mts';
 import type { ExecutionResult, Workflow } from '../harness/n8n.mts';
 import { brief, outcomesOf, singleOutcome, unclearReasons } from './outcomes.mts';
 import {
@@ -17,7 +18,6 @@ import {
 	PLATFORM_NAME,
 	startPlatformSandbox,
 	wtsSeedOf,
-	wtsSentText,
 	type Platform,
 	type PlatformSandbox,
 } from './platforms.mts';

@@ -5,17 +5,16 @@
  * before the first answer; sent one after another they would not. Ordered items are each held HOLD_MS, so
  * they arrive at least HOLD_MS apart.
  */
-import type { RecordedRequest } from '../../sandbox/core/recorder.mts';
+import { jsonBodyOf, type RecordedRequest } from '../../sandbox/core/recorder.mts';
+import { wtsSentText } from '../../sandbox/wts/server.mts';
 import type { ExecutionResult, Workflow } from '../harness/n8n.mts';
 import { matrixOperation, type Method } from './faultMatrix.mts';
 import { outcomesOf } from './outcomes.mts';
 import {
 	chatwootSeedOf,
 	itemsWorkflow,
-	jsonBodyOf,
 	platformNode,
 	startPlatformSandbox,
-	wtsSentText,
 	type Platform,
 	type PlatformSandbox,
 } from './platforms.mts';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 
 import type { FaultInjector } from '../../sandbox/core/faults.mts';
-import type { RecordedRequest, RequestRecorder } from '../../sandbox/core/recorder.mts';
+import type { RequestRecorder } from '../../sandbox/core/recorder.mts';
 import type { ChatwootSeed } from '../../sandbox/chatwoot/seed.mts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import type { WtsSeed } from '../../sandbox/wts/seed.mts';
@@ -163,21 +163,4 @@ export function itemsWorkflow(
 /** A Chatwoot resource locator given by ID (an expression is allowed). */
 export function locatorById(value: string): Record<string, unknown> {
 	return { __rl: true, mode: 'id', value };
-}
-
-/** The JSON a recorded request carried, or undefined (no body, multipart, or never read). */
-export function jsonBodyOf(request: RecordedRequest): Record<string, unknown> | undefined {
-	if (request.body.kind !== 'json') return undefined;
-	const value = request.body.value;
-	return typeof value === 'object' && value !== null && !Array.isArray(value)
-		? (value as Record<string, unknown>)
-		: undefined;
-}
-
-/** The text a WTS classic send carried (`body.text`), or undefined. */
-export function wtsSentText(request: RecordedRequest): unknown {
-	const message = jsonBodyOf(request)?.body;
-	return typeof message === 'object' && message !== null
-		? (message as Record<string, unknown>).text
-		: undefined;
 }

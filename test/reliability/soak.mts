@@ -4,6 +4,7 @@
  * item that failed must say why; the errors must add up to the faults that forbid a retry.
  */
 import type { FaultAction } from '../../sandbox/core/faults.mts';
+import { wtsSentText } from '../../sandbox/wts/server.mts';
 import type { ExecutionResult, Workflow } from '../harness/n8n.mts';
 import { codeNode, manualTrigger, workflow } from '../harness/n8n.mts';
 import { brief, outcomesOf, unclearReasons } from './outcomes.mts';
@@ -11,7 +12,6 @@ import {
 	platformNode,
 	startPlatformSandbox,
 	wtsSeedOf,
-	wtsSentText,
 	type PlatformSandbox,
 } from './platforms.mts';
 import type { SummaryRow } from './summary.mts';

@@ -11,6 +11,7 @@ import { createMessage } from '../../nodes/Chatwoot/actions/message/create.opera
 import { sendAttachments } from '../../nodes/Chatwoot/actions/message/sendAttachments.operation.ts';
 import { ApiClient, DEFAULT_SETTINGS } from '../../nodes/shared/transport/apiClient.ts';
 import { chatwootProfile } from '../../nodes/Chatwoot/transport/chatwootProfile.ts';
+import { jsonBodyOf } from '../../sandbox/core/recorder.mts';
 import { startChatwootSandbox, type ChatwootSandbox } from '../../sandbox/chatwoot/server.mts';
 import { createContext, type ParamValue } from './fakeContext.mts';
 
@@ -106,7 +107,7 @@ function lastMessageFields(): Record<string, unknown> {
 	const request = sandbox.recorder.requests({ operationId: 'create-a-new-message-in-a-conversation' }).at(-1);
 	assert.ok(request);
 	assert.equal(request.invalid, false);
-	if (request.body.kind !== 'multipart') return request.body.kind === 'json' ? (request.body.value as Record<string, unknown>) : {};
+	if (request.body.kind !== 'multipart') return jsonBodyOf(request) ?? {};
 	return Object.fromEntries(request.body.parts.filter((p) => p.filename === null).map((p) => [p.name, p.data.toString('utf8')]));
 }
 
