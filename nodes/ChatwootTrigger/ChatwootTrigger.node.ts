@@ -31,4 +31,6 @@ export class ChatwootTrigger implements INodeType {
 	webhookMethods = engine.webhookMethods;
 
 	webhook = engine.webhook;
+
+	trigger = engine.trigger;
 }

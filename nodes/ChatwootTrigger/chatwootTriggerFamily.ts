@@ -11,6 +11,7 @@ import type { ChatwootBrand } from '../Chatwoot/transport/chatwootProfile';
 import { receiveChatwootDelivery } from './delivery';
 import { chatwootTriggerProperties } from './description';
 import { chosenNames } from '../shared/engine/subtitle';
+import { startTrigger } from '../shared/trigger/emitter';
 import { registrationMethods } from '../shared/trigger/registration';
 import { TRIGGER_WEBHOOK } from '../shared/trigger/webhookRequest';
 import { adoptAgentBot, createAgentBot, removeAgentBots } from './agentBot';
@@ -33,7 +34,7 @@ export function chatwootTriggerDescriptionBase(
 	};
 }
 
-/** Pickers, webhook lifecycle and delivery handling of one brand's trigger, ready to be a node's members. */
+/** Pickers, webhook lifecycle, delivery handling and the trigger side (emitter.ts) of one brand's trigger, ready to be a node's members. */
 export function chatwootTriggerEngine(brand: ChatwootBrand) {
 	return {
 		loadOptions: { getInboxes: chatwootLoadOptions(brand).getInboxes },
@@ -53,6 +54,7 @@ export function chatwootTriggerEngine(brand: ChatwootBrand) {
 		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 			return await receiveChatwootDelivery(this, brand);
 		},
+		trigger: startTrigger,
 	};
 }
 

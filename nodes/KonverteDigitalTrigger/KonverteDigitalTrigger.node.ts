@@ -32,4 +32,6 @@ export class KonverteDigitalTrigger implements INodeType {
 	webhookMethods = engine.webhookMethods;
 
 	webhook = engine.webhook;
+
+	trigger = engine.trigger;
 }

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { eventsSubtitle } from '../shared/engine/subtitle';
+import { startTrigger } from '../shared/trigger/emitter';
 import { registrationMethods } from '../shared/trigger/registration';
 import { TRIGGER_WEBHOOK } from '../shared/trigger/webhookRequest';
 import { getChannels } from '../WtsChat/methods/loadOptions';
@@ -40,4 +41,6 @@ export class WtsChatTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveWtsDelivery(this);
 	}
+
+	trigger = startTrigger;
 }

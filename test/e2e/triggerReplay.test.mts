@@ -5,7 +5,8 @@
  * database, starts nothing; n8n killed (SIGKILL) in the middle of a burst, then the platform resending every
  * delivery that got no 2xx, leaves no event lost with Respond = When the Execution Finished, and with
  * Respond = Immediately loses only events whose execution was stored (and was running at the crash). A third
- * workflow replies through the WTS Chat node with Send Once per Key = the delivery id: no reply goes out twice.
+ * workflow replies through the WTS Chat node with Send Once per Key = the delivery id: no reply goes out twice. A
+ * fourth has Respond = Each Event Once: every event ends with exactly one execution in n8n.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -32,7 +33,7 @@ import {
 	type Answer,
 	type Delivery,
 } from '../harness/deliveries.mts';
-import { customNodeType, N8nInstance, prepareExtensions, repoRoot, waitNode, workflow, type NodeSpec, type Workflow } from '../harness/n8n.mts';
+import { customNodeType, N8nInstance, prepareExtensions, repoRoot, startItemJson, waitNode, workflow, type NodeSpec, type Workflow } from '../harness/n8n.mts';
 
 const CHATWOOT_CREDENTIAL = { id: 'cwReplayCred0001', name: 'Chatwoot (replay sandbox)' };
 const KONVERTE_CREDENTIAL = { id: 'kdReplayCred0001', name: 'Konverte Digital (replay sandbox)' };
@@ -45,7 +46,7 @@ let recorder: EffectRecorder;
 let n8n: N8nInstance;
 
 /** A Chatwoot trigger whose every execution records its delivery id under `label`, or ends in another `effect`. */
-function recordingTrigger(label: string, respond: 'immediately' | 'whenFinished', effect?: NodeSpec): { workflow: Workflow; url: () => string; secret: () => string } {
+function recordingTrigger(label: string, respond: 'immediately' | 'whenFinished' | 'eachEventOnce', effect?: NodeSpec): { workflow: Workflow; url: () => string; secret: () => string } {
 	const webhookId = randomUUID();
 	const url = () => n8n.webhookUrl(`${webhookId}/webhook`);
 	return {
@@ -77,6 +78,8 @@ function recordingTrigger(label: string, respond: 'immediately' | 'whenFinished'
 
 let immediately: ReturnType<typeof recordingTrigger>;
 let whenFinished: ReturnType<typeof recordingTrigger>;
+/** Respond = Each Event Once: executions started through the trigger with n8n's deduplication key. */
+let eachOnce: ReturnType<typeof recordingTrigger>;
 /** Respond = When the Execution Finished; its effect is a WTS reply carrying the delivery id, sent once per delivery id. */
 let repliesOnce: ReturnType<typeof recordingTrigger>;
 const REPLY_TO = '+55|11946000000';
@@ -115,6 +118,7 @@ before(async () => {
 	]);
 	immediately = recordingTrigger('immediately', 'immediately');
 	whenFinished = recordingTrigger('finished', 'whenFinished');
+	eachOnce = recordingTrigger('each', 'eachEventOnce');
 	repliesOnce = recordingTrigger(
 		'once',
 		'whenFinished',
@@ -128,10 +132,10 @@ before(async () => {
 			requestOptions: { sendOnceKey: '={{ $json.deliveryId }}' },
 		}),
 	);
-	await n8n.importWorkflows([immediately.workflow, whenFinished.workflow, repliesOnce.workflow, wtsWorkflow, konverteWorkflow]);
+	await n8n.importWorkflows([immediately.workflow, whenFinished.workflow, repliesOnce.workflow, eachOnce.workflow, wtsWorkflow, konverteWorkflow]);
 	await n8n.start();
 	await n8n.setupOwner();
-	for (const wf of [immediately.workflow, whenFinished.workflow, repliesOnce.workflow, wtsWorkflow, konverteWorkflow]) await n8n.activateWorkflow(wf.id);
+	for (const wf of [immediately.workflow, whenFinished.workflow, repliesOnce.workflow, eachOnce.workflow, wtsWorkflow, konverteWorkflow]) await n8n.activateWorkflow(wf.id);
 });
 
 after(async () => {
@@ -228,21 +232,24 @@ describe('Chatwoot Trigger: replays after many deliveries and after a restart', 
 describe('Chatwoot Trigger: n8n killed in the middle of a burst, then the platform resends what got no 2xx', () => {
 	const PER_MODE = 200;
 
-	test('Respond = When the Execution Finished loses nothing, Immediately only events whose execution was stored; an event runs twice only when its first run lost its answer or n8n re-ran it at boot; a reply sent once per key never goes out twice', async (t) => {
+	test('Respond = When the Execution Finished loses nothing, Immediately only events whose execution was stored; an event runs twice only when its first run lost its answer or n8n re-ran it at boot; a reply sent once per key never goes out twice; with Each Event Once every event has exactly one execution and no effect happens twice', async (t) => {
 		const allModes = [
 			{ label: 'finished', trigger: whenFinished, secret: whenFinished.secret(), url: whenFinished.url() },
 			{ label: 'immediately', trigger: immediately, secret: immediately.secret(), url: immediately.url() },
 			{ label: 'once', trigger: repliesOnce, secret: repliesOnce.secret(), url: repliesOnce.url() },
+			{ label: 'each', trigger: eachOnce, secret: eachOnce.secret(), url: eachOnce.url() },
 		].map((mode, index) => ({ ...mode, deliveries: Array.from({ length: PER_MODE }, (_, i) => chatwootMessageDelivery(10_000 * (index + 1) + i)) }));
-		// The first two record every execution; the third is counted by the replies the WTS sandbox took.
+		// The first two record every execution; the third is counted by the replies the WTS sandbox took; the fourth by
+		// its executions in n8n.
 		const modes = allModes.slice(0, 2);
-		const [finished, atOnce, once] = allModes;
+		const [finished, atOnce, once, each] = allModes;
 		const effectsBefore = recorder.effects.length;
 		const lastIdBeforeBurst = Math.max(0, ...(await Promise.all(allModes.map(async (mode) => await n8n.listExecutions(mode.trigger.workflow.id)))).flat().map(({ id }) => Number(id)));
 		const sends = finished.deliveries.flatMap((delivery, i) => [
 			{ mode: finished, delivery },
 			{ mode: atOnce, delivery: atOnce.deliveries[i] },
 			{ mode: once, delivery: once.deliveries[i] },
+			{ mode: each, delivery: each.deliveries[i] },
 		]);
 		const sending = pool(sends, CONCURRENCY, async ({ mode, delivery }) => await sendFirst(mode.url, mode.secret, delivery));
 		await recorder.waitFor('finished', recorder.count('finished') + PER_MODE / 4);
@@ -327,5 +334,38 @@ describe('Chatwoot Trigger: n8n killed in the middle of a burst, then the platfo
 		assert.deepEqual(doubledReplies.map((d) => d.id), [], 'a reply sent once per key went out twice');
 		// A reply can be missing only where a run had claimed its key and the crash came before the request reached the platform.
 		assert.deepEqual(lostReplies.filter((delivery) => !skippedAfterRestart.has(delivery.id)).map((d) => d.id), [], 'a reply is missing whose key was never claimed');
+
+		// Each Event Once: n8n holds exactly one execution per event, whatever was resent and whatever n8n ran again at
+		// start; one the crash cut short stays so, and its event's effect is missing rather than doubled.
+		const executionsOf = new Map<string, string[]>();
+		const eachExecutions = (await n8n.settledExecutions(each.trigger.workflow.id)).filter(({ id }) => Number(id) > lastIdBeforeBurst);
+		for (const { id, status } of eachExecutions) {
+			const deliveryId = String(startItemJson(await n8n.getExecution(id), 'Chatwoot Trigger')?.deliveryId);
+			executionsOf.set(deliveryId, [...(executionsOf.get(deliveryId) ?? []), status]);
+		}
+		const eachEffects = recorder.counts('each');
+		const effectsOf = (delivery: Delivery) => eachEffects.get(delivery.id) ?? 0;
+		const cutShort = each.deliveries.filter((delivery) => executionsOf.get(delivery.id)?.[0] !== 'success');
+		t.diagnostic(
+			`each: ${PER_MODE} sent, ${acknowledged.get('each')?.size ?? 0} answered 2xx before the kill; executions ${JSON.stringify(countBy(eachExecutions.map(({ status }) => status)))}; ` +
+				`events with one execution ${each.deliveries.filter((d) => executionsOf.get(d.id)?.length === 1).length}; effects once ${each.deliveries.filter((d) => effectsOf(d) === 1).length}, ` +
+				`twice or more ${each.deliveries.filter((d) => effectsOf(d) > 1).length}, none ${each.deliveries.filter((d) => effectsOf(d) === 0).length} (${cutShort.length} executions cut short by the kill); resend rounds ${rounds[3]}`,
+		);
+		assert.deepEqual(
+			each.deliveries.filter((d) => executionsOf.get(d.id)?.length !== 1).map((d) => `${d.id}: ${executionsOf.get(d.id)?.join(', ') ?? 'no execution'}`),
+			[],
+			'Each Event Once: an event without exactly one execution',
+		);
+		assert.deepEqual(each.deliveries.filter((d) => effectsOf(d) > 1).map((d) => d.id), [], 'Each Event Once: an effect happened twice');
+		assert.deepEqual(
+			each.deliveries.filter((d) => effectsOf(d) === 0 && !cutShort.includes(d)).map((d) => d.id),
+			[],
+			'Each Event Once: an effect is missing whose execution ran to its end',
+		);
+		assert.deepEqual(
+			each.deliveries.filter((d) => acknowledged.get('each')?.has(d.id) && cutShort.includes(d)).map((d) => d.id),
+			[],
+			'Each Event Once: an event answered 2xx whose execution did not finish',
+		);
 	});
 });

@@ -16,6 +16,7 @@ import { toFile } from '../../sandbox/wts/dto.mts';
 import { startWtsSandbox, type WtsSandbox } from '../../sandbox/wts/server.mts';
 import { WEBHOOK_ANSWER_TIMEOUT_MS } from '../harness/deliveries.mts';
 import {
+	codeNode,
 	customNodeType,
 	N8nInstance,
 	prepareExtensions,
@@ -223,6 +224,29 @@ describe('WTS Chat Trigger', () => {
 		assert.equal(item.binary?.attachment_0?.mimeType, 'image/png');
 		assert.equal(item.json.attachmentErrors, undefined);
 		assert.equal((triggerItem(retriedRun, 'WTS Trigger').json.content as { text: string }).text, 'Alguém aí?');
+	});
+
+	test("the test URL: a delivery while the editor listens gives the manual run its item, and the next node gets it", async () => {
+		// n8n runs the node's trigger() in that run too, before it passes the webhook's item on (see emitter.ts).
+		const testHook = randomUUID();
+		const listening = workflow({
+			name: 'WTS e2e: test URL',
+			nodes: [wtsTriggerNode('WTS Trigger', { events: ['MESSAGE_RECEIVED'], filters: {}, options: {} }, testHook), codeNode('Next', 'return $input.all();')],
+		});
+		await n8n.importWorkflows([listening]);
+		assert.deepEqual(await n8n.runManually(listening.id, 'WTS Trigger'), { waitingForWebhook: true });
+		const testUrl = (url: string) => url.split('?')[0] === `${n8n.baseUrl}/webhook-test/${testHook}/webhook`;
+		const [subscription, ...others] = [...wts.state.webhookSubscriptions.values()].filter((s) => testUrl(s.url));
+		assert.ok(subscription && others.length === 0, 'not one subscription for the test URL');
+		// Straight to the test URL, so the active trigger of this file does not get it too.
+		const body = JSON.stringify({ eventType: 'MESSAGE_RECEIVED', date: new Date().toISOString(), content: incomingMessage(session(), 'Teste pelo editor') });
+		const delivered = await fetch(subscription.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+		assert.equal(delivered.status, 200, await delivered.text());
+		const [run] = await n8n.waitForExecutions(listening.id, 1);
+		assert.equal(run.mode, 'manual');
+		assert.equal(run.status, 'success', JSON.stringify(run.error));
+		assert.equal((triggerItem(run, 'WTS Trigger').json.content as { text: string }).text, 'Teste pelo editor');
+		assert.equal((triggerItem(run, 'Next').json.content as { text: string }).text, 'Teste pelo editor');
 	});
 
 	test('deactivation removes the subscription; activation adopts one already pointing here and recreates a deleted one', async () => {

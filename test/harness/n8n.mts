@@ -600,6 +600,14 @@ export class N8nInstance {
 		);
 	}
 
+	/**
+	 * What the editor's Execute Workflow button does for a workflow started by `triggerName`: a manual run that,
+	 * for a trigger with a webhook, listens on the test URL (answers `waitingForWebhook`) until one call arrives.
+	 */
+	async runManually(workflowId: string, triggerName: string): Promise<{ waitingForWebhook?: boolean; executionId?: string }> {
+		return await this.rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName } });
+	}
+
 	/** Executions of a workflow, newest first, including running ones. */
 	async listExecutions(workflowId: string): Promise<ExecutionSummary[]> {
 		const pageSize = 100; // the API's maximum

@@ -224,3 +224,19 @@ export function jsonOf(
 ): Array<Record<string, unknown>> {
 	return items(result, nodeName, options).map((item) => item.json);
 }
+
+/**
+ * The json of the first item an execution started with: the item n8n stored to start it with while that is still
+ * on its stack (an execution a crash cut short, whose trigger output n8n's recovery replaces with a placeholder),
+ * else the trigger's output.
+ */
+export function startItemJson(result: ExecutionResult, triggerName: string): Record<string, unknown> | undefined {
+	const stack = asRecord(asRecord(result.raw)?.executionData)?.nodeExecutionStack;
+	const first = Array.isArray(stack) ? asRecord(stack[0]) : undefined;
+	if (asRecord(first?.node)?.name === triggerName) {
+		const main = asRecord(first?.data)?.main;
+		const item = Array.isArray(main) && Array.isArray(main[0]) ? asRecord(main[0][0]) : undefined;
+		return asRecord(item?.json);
+	}
+	return result.nodes[triggerName]?.[0]?.outputs[0]?.[0]?.json;
+}

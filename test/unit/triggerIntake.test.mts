@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 
-import type { IDataObject, IHttpRequestOptions, INode, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, INode, INodeExecutionData, IRun, ITriggerFunctions, ITriggerResponse, IWebhookFunctions } from 'n8n-workflow';
 
+import { ChatwootTrigger } from '../../nodes/ChatwootTrigger/ChatwootTrigger.node.ts';
 import { receiveChatwootDelivery } from '../../nodes/ChatwootTrigger/delivery.ts';
 import type { ChatwootBrand } from '../../nodes/Chatwoot/transport/chatwootProfile.ts';
 import { seal, triggerKey } from '../../nodes/shared/trigger/sealedSecret.ts';
@@ -134,6 +135,125 @@ describe('from delivery to execution', () => {
 		await deliver(setup, delivery, receiveChatwoot);
 		assert.deepEqual(executedIds(setup), [7, 7]);
 		assert.equal(setup.staticData.deliveries, undefined);
+	});
+});
+
+/**
+ * n8n's side of a trigger's `emit` as n8n 2.40.7 has it: an execution per deduplication key, ever; a second emit
+ * with a stored key starts nothing and its done promise resolves with nothing. With `cutNextShort` the next
+ * execution is stored and then fails, as when n8n is killed while it runs.
+ */
+// The node's own trigger(): the test loads the trigger's modules the way the node does, so both share its emitters.
+const startTrigger = new ChatwootTrigger().trigger;
+
+class FakeN8n {
+	readonly stored = new Map<string, INodeExecutionData>();
+	cutNextShort = false;
+
+	/** The trigger context of `setup`'s node; `emitArity` 3 is n8n 1.x's emit, which takes no key. */
+	context(setup: TriggerSetup, mode: 'trigger' | 'manual' = 'trigger', emitArity: 3 | 4 = 4): ITriggerFunctions & { emitted: INodeExecutionData[][][] } {
+		const emitted: INodeExecutionData[][][] = [];
+		const emit4 = (data: INodeExecutionData[][], _response?: unknown, done?: { resolve(run?: IRun): void; reject(error: Error): void }, key?: string) => {
+			emitted.push(data);
+			if (key === undefined || done === undefined) return;
+			if (this.stored.has(key)) return done.resolve(undefined);
+			this.stored.set(key, data[0][0]);
+			if (this.cutNextShort) {
+				this.cutNextShort = false;
+				return done.reject(new Error('execution crashed'));
+			}
+			done.resolve({ status: 'success' } as IRun);
+		};
+		const emit = emitArity === 4 ? emit4 : (data: INodeExecutionData[][], response?: unknown, done?: { resolve(run?: IRun): void; reject(error: Error): void }) => emit4(data, response, done);
+		const ctx = {
+			getNode: () => setup.node,
+			getWorkflow: () => ({ id: setup.workflowId, name: 'Unit', active: true }),
+			getMode: () => mode,
+			getNodeParameter: (name: string, fallback?: unknown) => setup.params[name] ?? fallback,
+			emit,
+			emitted,
+			helpers: {
+				createDeferredPromise: () => {
+					let resolve!: (value: unknown) => void;
+					let reject!: (error: Error) => void;
+					const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)));
+					return { promise, resolve, reject };
+				},
+			},
+		};
+		return ctx as unknown as ITriggerFunctions & { emitted: INodeExecutionData[][][] };
+	}
+}
+
+describe('Respond = Each Event Once: executions through the trigger, one per event', () => {
+	const eachOnceSetup = () => chatwootSetup({ params: { events: ['message_created'], filters: {}, options: { respond: 'eachEventOnce' } }, ownUrl: async () => assert.fail('no hand-on') });
+
+	test('a delivery starts one execution with a key of its workflow, node and delivery id; its replay starts nothing', async () => {
+		const n8n = new FakeN8n();
+		const setup = eachOnceSetup();
+		const trigger = n8n.context(setup);
+		const { closeFunction } = (await startTrigger.call(trigger)) as ITriggerResponse;
+		const delivery = chatwootDelivery(11, { deliveryId: 'd-11' });
+		assert.deepEqual((await deliver(setup, delivery, receiveChatwoot)).body, { accepted: true, started: true });
+		assert.deepEqual(
+			[...n8n.stored.keys()].map((key) => key.split(':').slice(0, 3).join(':')),
+			[`omnichat:${setup.workflowId}:${setup.node.id}`],
+		);
+		assert.equal(((trigger.emitted[0][0][0].json.message as IDataObject).id), 11);
+		assert.equal(((await deliver(setup, delivery, receiveChatwoot)).body as IDataObject).reason, 'duplicate delivery');
+		assert.equal(trigger.emitted.length, 1, 'the replay was stopped by the log, before n8n');
+		await closeFunction?.();
+	});
+
+	test('an execution cut short is not run again: the resend finds its key at n8n', async () => {
+		const n8n = new FakeN8n();
+		const setup = eachOnceSetup();
+		const trigger = n8n.context(setup);
+		const { closeFunction } = (await startTrigger.call(trigger)) as ITriggerResponse;
+		const delivery = chatwootDelivery(12, { deliveryId: 'd-12' });
+		n8n.cutNextShort = true;
+		const first = await deliver(setup, delivery, receiveChatwoot);
+		assert.equal(first.status, 500);
+		assert.match(JSON.stringify(first.body), /did not run to its end \(execution crashed\)/);
+		const resent = await deliver(setup, chatwootDelivery(12, { deliveryId: 'd-12', at: Math.floor(Date.now() / 1000) + 3 }), receiveChatwoot);
+		assert.deepEqual([resent.status, (resent.body as IDataObject).started], [200, false]);
+		assert.equal(n8n.stored.size, 1);
+		assert.equal(trigger.emitted.length, 2, 'n8n was asked twice and created one execution');
+		await closeFunction?.();
+	});
+
+	test('while the trigger is not active in the process, deliveries are answered 429 and start nothing', async () => {
+		const n8n = new FakeN8n();
+		const setup = eachOnceSetup();
+		const delivery = chatwootDelivery(13);
+		const early = await deliver(setup, delivery, receiveChatwoot);
+		assert.deepEqual([early.status, early.headers['retry-after']], [429, '5']);
+		assert.match(JSON.stringify(early.body), /not active in this n8n process/);
+		const trigger = n8n.context(setup);
+		const { closeFunction } = (await startTrigger.call(trigger)) as ITriggerResponse;
+		assert.deepEqual((await deliver(setup, delivery, receiveChatwoot)).body, { accepted: true, started: true });
+		await closeFunction?.();
+		assert.equal((await deliver(setup, chatwootDelivery(14), receiveChatwoot)).status, 429, 'closed at deactivation');
+		assert.equal(n8n.stored.size, 1);
+	});
+
+	test('activation is refused where emit takes no key (n8n 1.x), and allowed there for the other Respond options', async () => {
+		const n8n = new FakeN8n();
+		const setup = eachOnceSetup();
+		await assert.rejects(startTrigger.call(n8n.context(setup, 'trigger', 3)), /Respond "Each Event Once" needs n8n 2.40.7 or later/);
+		const other = chatwootSetup();
+		const response = (await startTrigger.call(n8n.context(other, 'trigger', 3))) as ITriggerResponse;
+		await response.closeFunction?.();
+	});
+
+	test("on the test URL, n8n's run of trigger() gets the item the webhook call built", async () => {
+		const n8n = new FakeN8n();
+		const setup = chatwootSetup({ mode: 'manual', ownUrl: async () => assert.fail('no hand-on on the test URL') });
+		await deliver(setup, chatwootDelivery(15), receiveChatwoot);
+		const trigger = n8n.context(setup, 'manual');
+		const response = (await startTrigger.call(trigger)) as ITriggerResponse;
+		await response.manualTriggerFunction?.();
+		assert.deepEqual(trigger.emitted, [[[setup.executions?.[0]]]]);
 	});
 });
 

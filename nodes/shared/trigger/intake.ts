@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
 
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IRun, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { sendOnce } from '../transport/apiClient';
 import { constantTimeEqual } from './constantTimeEqual';
 import { claim, complete, logKey, merge, PersistedLog, release } from './deliveryLog';
+import { emitterOf, handOverTestItem } from './emitter';
 import { deliveryScope } from './registration';
-import { headerValue, ignore, refuse, requestOf, start } from './webhookRequest';
+import { headerValue, ignore, refuse, requestOf, respondOf, start, type RespondWhen } from './webhookRequest';
 
 /**
  * How a verified delivery becomes an execution.
@@ -21,14 +22,15 @@ import { headerValue, ignore, refuse, requestOf, start } from './webhookRequest'
  * The second call answers, as the Respond option says, once the execution is stored or once it has finished;
  * the platform gets its 200 only then, so a platform that resends what failed recovers what a crash lost, and
  * the log keeps a resend of what was answered from running again.
+ *
+ * With Respond = Each Event Once there is no second call: the platform's call starts the execution through the
+ * trigger's `emit` with a deduplication key n8n stores with it (see startOnce and emitter.ts).
  */
 
 export const FORWARD_HEADER = 'x-omnichat-forward';
 const FORWARDED_DELIVERY_HEADER = 'x-omnichat-delivery-id';
 /** A forwarded call older than this is refused: it is sent the moment the delivery is checked. */
 const FORWARD_WINDOW_SECONDS = 120;
-
-export type RespondWhen = 'immediately' | 'whenFinished';
 
 /** What a trigger's check of a delivery found out. */
 export interface VerifiedDelivery {
@@ -57,7 +59,7 @@ export function isForwarded(ctx: IWebhookFunctions): boolean {
 }
 
 export function respondWhen(ctx: IWebhookFunctions): RespondWhen {
-	return (ctx.getNodeParameter('options', {}) as { respond?: RespondWhen }).respond === 'whenFinished' ? 'whenFinished' : 'immediately';
+	return respondOf(ctx.getNodeParameter('options', {}));
 }
 
 /**
@@ -67,7 +69,11 @@ export function respondWhen(ctx: IWebhookFunctions): RespondWhen {
  */
 export async function admit(ctx: IWebhookFunctions, delivery: VerifiedDelivery, forwardKey: Buffer, buildItem: ItemBuilder): Promise<IWebhookResponseData> {
 	// The test URL serves one call and is gone: the delivery runs here, and is not logged.
-	if (ctx.getMode() === 'manual') return start(await buildItem(ctx, delivery.rawBody, delivery.deliveryId));
+	if (ctx.getMode() === 'manual') {
+		const item = await buildItem(ctx, delivery.rawBody, delivery.deliveryId);
+		handOverTestItem(ctx, item);
+		return start(item);
+	}
 
 	const scope = deliveryScope(ctx);
 	const state = ctx.getWorkflowStaticData('node');
@@ -75,6 +81,7 @@ export async function admit(ctx: IWebhookFunctions, delivery: VerifiedDelivery, 
 	const claimed = claim(scope, delivery.keys);
 	if (claimed === 'duplicate') return ignore('duplicate delivery');
 	if (claimed === 'in progress') return refuse(ctx, 429, 'The same delivery is being processed: send it again later', { 'Retry-After': '5' });
+	if (respondWhen(ctx) === 'eachEventOnce') return await startOnce(ctx, scope, state, delivery, buildItem);
 
 	const answer = await forward(ctx, forwardKey, delivery);
 	if (answer.kind === 'unreachable') {
@@ -102,6 +109,52 @@ export async function admit(ctx: IWebhookFunctions, delivery: VerifiedDelivery, 
 		return refuse(ctx, 504, `n8n did not confirm the execution (${answer.detail}); it may have run, and a resend of this delivery starts nothing`);
 	}
 	return { webhookResponse: { accepted: true, started: true } };
+}
+
+/**
+ * Respond = Each Event Once: the platform's call starts the execution itself through the trigger's `emit`, with
+ * a deduplication key of the delivery's, and answers once it has ended. n8n stores an execution with its key in
+ * one step and never creates a second one with the same key, whatever became of the first (one a crash cut short
+ * included), so no resend, restart or lost log runs an event twice. This call starts no execution of its own, so
+ * n8n saves the log with its answer, as on the other path.
+ */
+async function startOnce(
+	ctx: IWebhookFunctions,
+	scope: string,
+	state: IDataObject,
+	delivery: VerifiedDelivery,
+	buildItem: ItemBuilder,
+): Promise<IWebhookResponseData> {
+	const emitter = emitterOf(ctx);
+	if (!emitter) {
+		release(scope, delivery.keys);
+		// n8n answers webhook calls at start before it activates the trigger again; a webhook processor never does.
+		return refuse(ctx, 429, 'The trigger is not active in this n8n process (n8n is starting, or this is a webhook processor): send the delivery again later', {
+			'Retry-After': '5',
+		});
+	}
+	let item: INodeExecutionData | undefined;
+	try {
+		item = await buildItem(ctx, delivery.rawBody, delivery.deliveryId);
+	} finally {
+		if (!item) release(scope, delivery.keys);
+	}
+	let run: IRun | undefined;
+	try {
+		run = await emitter.run(item, executionKey(ctx, delivery));
+	} catch (error) {
+		// Not stored, or cut short: a resend finds the key when n8n stored it, and starts it otherwise.
+		release(scope, delivery.keys);
+		return refuse(ctx, 500, `The execution did not run to its end (${error instanceof Error ? error.message : String(error)}): send the delivery again`);
+	}
+	complete(scope, delivery.keys, delivery.until);
+	state[LOG_FIELD] = new PersistedLog(scope) as unknown as IDataObject;
+	return run === undefined ? ignore('duplicate delivery') : { webhookResponse: { accepted: true, started: true } };
+}
+
+/** The execution's deduplication key: unique in n8n's whole executions table, so scoped to workflow and node. */
+function executionKey(ctx: IWebhookFunctions, delivery: VerifiedDelivery): string {
+	return `omnichat:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}:${delivery.keys[0]}`;
 }
 
 type ForwardAnswer =

@@ -132,6 +132,14 @@ export const TRIGGER_WEBHOOK: IWebhookDescription = {
 	path: 'webhook',
 };
 
+export type RespondWhen = 'immediately' | 'whenFinished' | 'eachEventOnce';
+
+/** The Respond option read from the node's options (Immediately when unset). */
+export function respondOf(options: unknown): RespondWhen {
+	const { respond } = (options ?? {}) as { respond?: unknown };
+	return respond === 'whenFinished' || respond === 'eachEventOnce' ? respond : 'immediately';
+}
+
 /** The Respond option of every trigger. */
 export const RESPOND_OPTION: INodeProperties = {
 	displayName: 'Respond',
@@ -148,6 +156,12 @@ export const RESPOND_OPTION: INodeProperties = {
 			value: 'whenFinished',
 			description:
 				'Once the workflow has run; a failed run is answered 500. A platform that resends what got no 2xx recovers what a crash lost, and what a crash cut off after it ran may run twice; it has to wait as long as the workflow runs.',
+		},
+		{
+			name: 'Each Event Once, When the Execution Finished',
+			value: 'eachEventOnce',
+			description:
+				'Once the workflow has run. n8n keeps one execution per event, whatever the platform resends; one a crash cuts short shows as Crashed and is not run again. Needs n8n 2.40.7 or later, with deliveries reaching the n8n process that runs the trigger.',
 		},
 	],
 	default: 'immediately',
