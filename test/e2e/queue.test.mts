@@ -229,6 +229,40 @@ describe('n8n queue mode: main, two workers, two webhook processors, PostgreSQL 
 		assertRanOnWorker(runs[1], 'a new delivery through the second webhook processor');
 	});
 
+	test('Respond = Each Event Once: a webhook processor, which has no trigger running, answers 429 and starts nothing', async () => {
+		assert.ok(firstChatwootDelivery, 'the trigger test ran first');
+		const webhookId = randomUUID();
+		const eachOnce = workflow({
+			name: 'Queue e2e: Chatwoot trigger, each event once',
+			nodes: [
+				{
+					name: 'Chatwoot Trigger',
+					type: customNodeType('chatwootTrigger'),
+					typeVersion: 1,
+					webhookId,
+					parameters: { events: ['message_created'], filters: {}, options: { respond: 'eachEventOnce' } },
+					credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
+				},
+			],
+		});
+		await queue.main.importWorkflows([eachOnce]);
+		await queue.main.activateWorkflow(eachOnce.id);
+		const url = queue.webhookUrl(`${webhookId}/webhook`);
+		const hook = [...chatwoot.state.webhooks.values()].find((candidate) => candidate.url === url);
+		assert.ok(hook, `no Chatwoot webhook for ${url}`);
+		const timestamp = Math.floor(Date.now() / 1000);
+		const body = JSON.stringify({ ...(JSON.parse(firstChatwootDelivery.body) as Record<string, unknown>), id: 987_655 });
+		const signature = `sha256=${createHmac('sha256', hook.secret).update(`${timestamp}.${body}`).digest('hex')}`;
+		for (const processor of queue.webhookProcessors) {
+			const answer = await resend({ ...firstChatwootDelivery, deliveryId: randomUUID(), timestamp, signature, body }, processor.webhookUrl(`${webhookId}/webhook`));
+			assert.equal(answer.status, 429);
+			assert.equal(answer.headers.get('retry-after'), '5');
+			assert.match(((await answer.json()) as { reason: string }).reason, /not active in this n8n process/);
+		}
+		await queue.main.deactivateWorkflow(eachOnce.id);
+		assert.equal((await queue.main.listExecutions(eachOnce.id)).length, 0);
+	});
+
 	test('two workers sending 500 WTS messages each to one account at once: nothing lost, doubled or reordered, no 429', async (t) => {
 		const pair = await runPacingPair(queue, wtsPaced, PACED_CREDENTIAL);
 		const workers = pair.runs.map((run) => assertRanOnWorker(run.execution, 'bulk send'));

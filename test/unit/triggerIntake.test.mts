@@ -187,12 +187,16 @@ class FakeN8n {
 
 describe('Respond = Each Event Once: executions through the trigger, one per event', () => {
 	const eachOnceSetup = () => chatwootSetup({ params: { events: ['message_created'], filters: {}, options: { respond: 'eachEventOnce' } }, ownUrl: async () => assert.fail('no hand-on') });
-
-	test('a delivery starts one execution with a key of its workflow, node and delivery id; its replay starts nothing', async () => {
-		const n8n = new FakeN8n();
-		const setup = eachOnceSetup();
+	/** The node's trigger() run as n8n runs it at activation, with a FakeN8n behind its emit. */
+	const activate = async (setup: TriggerSetup, n8n = new FakeN8n()) => {
 		const trigger = n8n.context(setup);
 		const { closeFunction } = (await startTrigger.call(trigger)) as ITriggerResponse;
+		return { n8n, trigger, deactivate: async () => await closeFunction?.() };
+	};
+
+	test('a delivery starts one execution with a key of its workflow, node and delivery id; its replay starts nothing', async () => {
+		const setup = eachOnceSetup();
+		const { n8n, trigger, deactivate } = await activate(setup);
 		const delivery = chatwootDelivery(11, { deliveryId: 'd-11' });
 		assert.deepEqual((await deliver(setup, delivery, receiveChatwoot)).body, { accepted: true, started: true });
 		assert.deepEqual(
@@ -202,14 +206,12 @@ describe('Respond = Each Event Once: executions through the trigger, one per eve
 		assert.equal(((trigger.emitted[0][0][0].json.message as IDataObject).id), 11);
 		assert.equal(((await deliver(setup, delivery, receiveChatwoot)).body as IDataObject).reason, 'duplicate delivery');
 		assert.equal(trigger.emitted.length, 1, 'the replay was stopped by the log, before n8n');
-		await closeFunction?.();
+		await deactivate();
 	});
 
 	test('an execution cut short is not run again: the resend finds its key at n8n', async () => {
-		const n8n = new FakeN8n();
 		const setup = eachOnceSetup();
-		const trigger = n8n.context(setup);
-		const { closeFunction } = (await startTrigger.call(trigger)) as ITriggerResponse;
+		const { n8n, trigger, deactivate } = await activate(setup);
 		const delivery = chatwootDelivery(12, { deliveryId: 'd-12' });
 		n8n.cutNextShort = true;
 		const first = await deliver(setup, delivery, receiveChatwoot);
@@ -219,7 +221,7 @@ describe('Respond = Each Event Once: executions through the trigger, one per eve
 		assert.deepEqual([resent.status, (resent.body as IDataObject).started], [200, false]);
 		assert.equal(n8n.stored.size, 1);
 		assert.equal(trigger.emitted.length, 2, 'n8n was asked twice and created one execution');
-		await closeFunction?.();
+		await deactivate();
 	});
 
 	test('while the trigger is not active in the process, deliveries are answered 429 and start nothing', async () => {
@@ -229,10 +231,9 @@ describe('Respond = Each Event Once: executions through the trigger, one per eve
 		const early = await deliver(setup, delivery, receiveChatwoot);
 		assert.deepEqual([early.status, early.headers['retry-after']], [429, '5']);
 		assert.match(JSON.stringify(early.body), /not active in this n8n process/);
-		const trigger = n8n.context(setup);
-		const { closeFunction } = (await startTrigger.call(trigger)) as ITriggerResponse;
+		const { deactivate } = await activate(setup, n8n);
 		assert.deepEqual((await deliver(setup, delivery, receiveChatwoot)).body, { accepted: true, started: true });
-		await closeFunction?.();
+		await deactivate();
 		assert.equal((await deliver(setup, chatwootDelivery(14), receiveChatwoot)).status, 429, 'closed at deactivation');
 		assert.equal(n8n.stored.size, 1);
 	});
