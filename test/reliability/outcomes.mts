@@ -50,9 +50,11 @@ export function outcomesOf(
 		}
 		byItem[index].push({ index, json: item.json, ...errorOf(item) });
 	}
+	// Why items may be missing: the node's error, else the execution's, else how the execution ended.
 	const nodeError =
 		runs.find((run) => run.error)?.error?.message ??
-		(runs.length === 0 ? result?.error?.message : undefined);
+		result?.error?.message ??
+		(result === undefined ? 'no execution' : `execution ${result.status ?? 'of unknown status'}, last node ${result.lastNodeExecuted ?? 'none'}, ${runs.length} run(s) of ${node}`);
 	return { byItem, unpaired, nodeError };
 }
 
