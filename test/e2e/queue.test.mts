@@ -28,7 +28,7 @@ import {
 	WEBHOOK_ANSWER_TIMEOUT_MS,
 	type Delivery,
 } from '../harness/deliveries.mts';
-import { codeNode, customNodeType, prepareExtensions, repoRoot, waitNode, webhookNode, workflow, type ExecutionResult, type Workflow } from '../harness/n8n.mts';
+import { codeNode, customNodeType, prepareExtensions, repoRoot, waitNode, webhookNode, workflow, type ExecutionResult, type NodeSpec, type Workflow } from '../harness/n8n.mts';
 import { N8nQueue } from '../harness/queue.mts';
 
 let wts: WtsSandbox;
@@ -90,6 +90,18 @@ async function postChatwootMessage(content: string): Promise<void> {
 }
 
 /** Sends a recorded Chatwoot delivery again, byte for byte with its headers, to `url`. */
+/** A Chatwoot Trigger on new messages, with the sandbox's credential and these options. */
+function chatwootTriggerNode(webhookId: string, options: Record<string, unknown> = {}): NodeSpec {
+	return {
+		name: 'Chatwoot Trigger',
+		type: customNodeType('chatwootTrigger'),
+		typeVersion: 1,
+		webhookId,
+		parameters: { events: ['message_created'], filters: {}, options },
+		credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
+	};
+}
+
 async function resend(delivery: ChatwootDelivery, url: string): Promise<Response> {
 	return await fetch(url, {
 		method: 'POST',
@@ -138,14 +150,7 @@ describe('n8n queue mode: main, two workers, two webhook processors, PostgreSQL 
 		chatwootTrigger = workflow({
 			name: 'Queue e2e: Chatwoot trigger',
 			nodes: [
-				{
-					name: 'Chatwoot Trigger',
-					type: customNodeType('chatwootTrigger'),
-					typeVersion: 1,
-					webhookId: chatwootHook,
-					parameters: { events: ['message_created'], filters: {}, options: {} },
-					credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
-				},
+				chatwootTriggerNode(chatwootHook),
 			],
 		});
 		const konverteHook = randomUUID();
@@ -235,14 +240,7 @@ describe('n8n queue mode: main, two workers, two webhook processors, PostgreSQL 
 		const eachOnce = workflow({
 			name: 'Queue e2e: Chatwoot trigger, each event once',
 			nodes: [
-				{
-					name: 'Chatwoot Trigger',
-					type: customNodeType('chatwootTrigger'),
-					typeVersion: 1,
-					webhookId,
-					parameters: { events: ['message_created'], filters: {}, options: { respond: 'eachEventOnce' } },
-					credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
-				},
+				chatwootTriggerNode(webhookId, { respond: 'eachEventOnce' }),
 			],
 		});
 		await queue.main.importWorkflows([eachOnce]);
@@ -340,14 +338,7 @@ describe('n8n queue mode: main, two workers, two webhook processors, PostgreSQL 
 			const trigger = workflow({
 				name: `Queue e2e: a worker killed, respond ${respond}`,
 				nodes: [
-					{
-						name: 'Chatwoot Trigger',
-						type: customNodeType('chatwootTrigger'),
-						typeVersion: 1,
-						webhookId,
-						parameters: { events: ['message_created'], filters: {}, options: { respond } },
-						credentials: { chatwootApi: CHATWOOT_CREDENTIAL },
-					},
+					chatwootTriggerNode(webhookId, { respond }),
 					waitNode('Work', 0.3),
 					recorder.node(respond),
 				],
