@@ -1,5 +1,6 @@
 import { NodeOperationError, type INodeExecutionData, type IRun, type ITriggerFunctions, type ITriggerResponse, type IWebhookFunctions } from 'n8n-workflow';
 
+import { deliveryScope } from './registration';
 import { respondOf } from './webhookRequest';
 
 /**
@@ -27,13 +28,9 @@ export interface Emitter {
 const emitters = new Map<string, Emitter>();
 const testItems = new Map<string, INodeExecutionData>();
 
-function scopeOf(ctx: IWebhookFunctions | ITriggerFunctions): string {
-	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
-}
-
 /** The node's `trigger()`: keeps its `emit` while the workflow is active, or emits the test URL's item. */
 export async function startTrigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-	const scope = scopeOf(this);
+	const scope = deliveryScope(this);
 	if (this.getMode() === 'manual') {
 		const item = testItems.get(scope);
 		testItems.delete(scope);
@@ -65,10 +62,10 @@ export async function startTrigger(this: ITriggerFunctions): Promise<ITriggerRes
 
 /** The emitter of this node in this process, when its workflow is active here. */
 export function emitterOf(ctx: IWebhookFunctions): Emitter | undefined {
-	return emitters.get(scopeOf(ctx));
+	return emitters.get(deliveryScope(ctx));
 }
 
 /** Leaves the test URL's item for the run it starts, whose `trigger()` emits it. */
 export function handOverTestItem(ctx: IWebhookFunctions, item: INodeExecutionData): void {
-	testItems.set(scopeOf(ctx), item);
+	testItems.set(deliveryScope(ctx), item);
 }

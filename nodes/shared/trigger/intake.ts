@@ -141,7 +141,8 @@ async function startOnce(
 	}
 	let run: IRun | undefined;
 	try {
-		run = await emitter.run(item, executionKey(ctx, delivery));
+		// n8n's key is unique in its whole executions table: it carries the workflow and node (the log's scope).
+		run = await emitter.run(item, `omnichat:${scope}:${delivery.keys[0]}`);
 	} catch (error) {
 		// Not stored, or cut short: a resend finds the key when n8n stored it, and starts it otherwise.
 		release(scope, delivery.keys);
@@ -150,11 +151,6 @@ async function startOnce(
 	complete(scope, delivery.keys, delivery.until);
 	state[LOG_FIELD] = new PersistedLog(scope) as unknown as IDataObject;
 	return run === undefined ? ignore('duplicate delivery') : { webhookResponse: { accepted: true, started: true } };
-}
-
-/** The execution's deduplication key: unique in n8n's whole executions table, so scoped to workflow and node. */
-function executionKey(ctx: IWebhookFunctions, delivery: VerifiedDelivery): string {
-	return `omnichat:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}:${delivery.keys[0]}`;
 }
 
 type ForwardAnswer =
